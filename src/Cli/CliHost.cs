@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using ReformMetrics.Store;
+
+namespace ReformMetrics.Cli;
+
+/// <summary>The services a verb runs with: configuration from reform.json, REFORM_* variables and the global
+/// options (in rising precedence), logging to stderr, and the store, opened with a progress display.</summary>
+internal sealed class CliHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private CliHost(IHost host) => _host = host;
+
+    public IServiceProvider Services => _host.Services;
+
+    public ClickHouseStore Store => Services.GetRequiredService<ClickHouseStore>();
+
+    public static async Task<CliHost> StartAsync(ParseResult parse, CancellationToken cancellationToken, bool openStore = true)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "reform.json"), optional: true);
+        builder.Configuration.AddEnvironmentVariables("REFORM_");
+        builder.Configuration.AddInMemoryCollection(Overrides(parse));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        // Logs go to stderr so that stdout carries only results (reform sql --format CSV > file).
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(parse.GetValue(GlobalOptions.Verbose) ? LogLevel.Debug : LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        // The driver logs every failed query with its stack; the verb reports the failure itself.
+        builder.Logging.AddFilter("ClickHouse.Driver", parse.GetValue(GlobalOptions.Verbose) ? LogLevel.Debug : LogLevel.None);
+        builder.Services.AddClickHouseStore(builder.Configuration);
+
+        var host = builder.Build();
+        var cli = new CliHost(host);
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (openStore)
+            {
+                await ConsoleUi.WithStatusAsync(
+                    "Đang mở kho dữ liệu",
+                    progress => cli.Store.OpenAsync(progress, cancellationToken)).ConfigureAwait(false);
+            }
+
+            return cli;
+        }
+        catch
+        {
+            await cli.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync().ConfigureAwait(false);
+        await _host.StopAsync().ConfigureAwait(false);
+        _host.Dispose();
+    }
+
+    private static Dictionary<string, string?> Overrides(ParseResult parse)
+    {
+        var overrides = new Dictionary<string, string?>();
+        // REFORM_CLICKHOUSE is the documented short name (design.md); REFORM_ClickHouse__ConnectionString also works.
+        if (Environment.GetEnvironmentVariable("REFORM_CLICKHOUSE") is { Length: > 0 } fromEnvironment)
+        {
+            overrides[$"{ClickHouseOptions.SectionName}:{nameof(ClickHouseOptions.ConnectionString)}"] = fromEnvironment;
+        }
+
+        if (parse.GetValue(GlobalOptions.ClickHouse) is { Length: > 0 } connectionString)
+        {
+            overrides[$"{ClickHouseOptions.SectionName}:{nameof(ClickHouseOptions.ConnectionString)}"] = connectionString;
+        }
+
+        if (parse.GetValue(GlobalOptions.Store) is { Length: > 0 } store)
+        {
+            overrides[$"{ClickHouseOptions.SectionName}:{nameof(ClickHouseOptions.StoreDirectory)}"] = store;
+        }
+
+        return overrides;
+    }
+}

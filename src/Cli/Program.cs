@@ -1,0 +1,3 @@
+using ReformMetrics.Cli;
+
+return await ReformCommand.RunAsync(args);

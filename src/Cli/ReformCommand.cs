@@ -1,0 +1,83 @@
+using System.CommandLine;
+using ClickHouse.Driver;
+using Microsoft.Extensions.Options;
+using ReformMetrics.Cli.Verbs;
+using ReformMetrics.Store.Embedded;
+using ReformMetrics.Store.Migrations;
+
+namespace ReformMetrics.Cli;
+
+/// <summary>The `reform` command: its verbs, and the mapping of failures to exit codes (0 ok, 1 failure, 2 bad usage).</summary>
+internal static class ReformCommand
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int BadUsage = 2;
+    private const int ReadonlyErrorCode = 164;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("ReformMetrics: đo lường kết quả giải quyết thủ tục hành chính của các tỉnh, thành phố.");
+        GlobalOptions.AddTo(root);
+        root.Add(MigrateVerb.Create());
+        root.Add(SqlVerb.Create());
+        root.Add(DemoVerb.Create());
+        root.Add(EngineVerb.Create());
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                ConsoleUi.Fail(error.Message);
+            }
+
+            ConsoleUi.Info("Xem hướng dẫn: reform --help");
+            return BadUsage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            ConsoleUi.Fail("Đã huỷ.");
+            return Failure;
+        }
+        catch (UsageException ex)
+        {
+            ConsoleUi.Fail(ex.Message);
+            return BadUsage;
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                ConsoleUi.Fail($"Cấu hình không hợp lệ: {failure}");
+            }
+
+            return BadUsage;
+        }
+        catch (ClickHouseServerException ex)
+        {
+            ConsoleUi.Fail(ex.ErrorCode == ReadonlyErrorCode
+                ? $"{ex.Message}\nCâu lệnh này ghi dữ liệu hoặc đổi cấu trúc: thêm --write nếu thật sự muốn."
+                : ex.Message);
+            return Failure;
+        }
+        catch (HttpRequestException ex)
+        {
+            ConsoleUi.Fail($"Không kết nối được ClickHouse: {ex.Message}");
+            return Failure;
+        }
+        catch (Exception ex) when (ex is EngineUnavailableException or MigrationException)
+        {
+            ConsoleUi.Fail(ex.Message);
+            return Failure;
+        }
+    }
+}
+
+/// <summary>The command line was well-formed but asks for something impossible; exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using Microsoft.Extensions.Logging;
+using ReformMetrics.Store.Embedded;
+
+namespace ReformMetrics.Cli.Verbs;
+
+/// <summary>
+/// `reform engine` (hidden): the embedded engine's own process (`host`, started by the store, never by hand),
+/// `exec -- CMD` to run a command while the store's engine is up with REFORM_CLICKHOUSE pointing at it
+/// (the test script runs the suite this way, so every test project shares one engine), and `status`.
+/// </summary>
+internal static class EngineVerb
+{
+    public static Command Create()
+    {
+        var command = new Command("engine", "Bộ máy ClickHouse nhúng (dùng nội bộ).") { Hidden = true };
+        command.Add(CreateHost());
+        command.Add(CreateExec());
+        command.Add(CreateStatus());
+        return command;
+    }
+
+    private static Command CreateHost()
+    {
+        var port = new Option<int>("--port") { Required = true };
+        var library = new Option<string>("--library") { Required = true };
+        var queryId = new Option<string>("--query-id") { Required = true };
+        var command = new Command("host", "Tiến trình của bộ máy nhúng (do kho dữ liệu tự khởi động).") { port, library, queryId };
+        command.Hidden = true;
+        command.SetAction(parse =>
+        {
+            var layout = StoreLayout.For(parse.GetValue(GlobalOptions.Store) ?? ".reform-data");
+            EngineHost.DetachFromTerminal(layout);
+            using var loggerFactory = LoggerFactory.Create(builder => builder
+                .AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+                })
+                .SetMinimumLevel(LogLevel.Information));
+            var host = new EngineHost(
+                layout, parse.GetRequiredValue(library), parse.GetValue(port), parse.GetRequiredValue(queryId),
+                loggerFactory.CreateLogger<EngineHost>());
+            return host.Run();
+        });
+        return command;
+    }
+
+    private static Command CreateExec()
+    {
+        var commandLine = new Argument<string[]>("command") { Arity = ArgumentArity.OneOrMore, Description = "Lệnh cần chạy" };
+        var command = new Command("exec", "Chạy một lệnh trong khi bộ máy nhúng hoạt động, với REFORM_CLICKHOUSE trỏ tới nó.") { commandLine };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var cli = await CliHost.StartAsync(parse, cancellationToken);
+            var arguments = parse.GetRequiredValue(commandLine);
+            var start = new ProcessStartInfo(arguments[0]) { UseShellExecute = false };
+            foreach (var argument in arguments.Skip(1))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment["REFORM_CLICKHOUSE"] = cli.Store.ConnectionString;
+            using var child = Process.Start(start) ?? throw new UsageException($"Không chạy được {arguments[0]}.");
+            // Ctrl-C reaches the child through the terminal; wait for it rather than leave it without an engine.
+            await child.WaitForExitAsync(CancellationToken.None);
+            return child.ExitCode;
+        });
+        return command;
+    }
+
+    private static Command CreateStatus()
+    {
+        var command = new Command("status", "Cho biết bộ máy nhúng của thư mục dữ liệu có đang chạy không.");
+        command.SetAction(parse =>
+        {
+            var layout = StoreLayout.For(parse.GetValue(GlobalOptions.Store) ?? ".reform-data");
+            if (FileLock.IsFree(layout.EngineLock) || EngineState.Read(layout.StateFile) is not { } state)
+            {
+                ConsoleUi.Info($"Không có bộ máy nhúng nào chạy trên {layout.Root}.");
+                return 1;
+            }
+
+            ConsoleUi.Out.WriteLine($"pid {state.Pid}, http://127.0.0.1:{state.HttpPort}, từ {state.StartedAt.ToLocalTime():dd/MM/yyyy HH:mm:ss}, {Lease.CountLive(layout.LeaseDirectory)} tiến trình đang dùng");
+            return 0;
+        });
+        return command;
+    }
+}

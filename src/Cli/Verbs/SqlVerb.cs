@@ -1,0 +1,117 @@
+using System.Collections;
+using System.CommandLine;
+using System.Globalization;
+using ClickHouse.Driver;
+using Spectre.Console;
+
+namespace ReformMetrics.Cli.Verbs;
+
+/// <summary>
+/// `reform sql "<query>"`: runs one statement in the ReformMetrics database and prints a table, or with
+/// --format the raw output in any ClickHouse format (CSVWithNames, JSONEachRow, Parquet...). Read-only
+/// unless --write is given.
+/// </summary>
+internal static class SqlVerb
+{
+    private const int MaxTableRows = 1000;
+
+    public static Command Create()
+    {
+        var query = new Argument<string>("query") { Description = "Một câu lệnh SQL của ClickHouse" };
+        var format = new Option<string?>("--format")
+        {
+            Description = "Xuất nguyên dạng theo định dạng của ClickHouse (ví dụ CSVWithNames, TSV, JSONEachRow, Parquet) thay cho bảng",
+            HelpName = "FORMAT",
+        };
+        var write = new Option<bool>("--write") { Description = "Cho phép câu lệnh ghi hoặc đổi cấu trúc (mặc định chỉ đọc)" };
+        var command = new Command("sql", "Chạy một câu lệnh SQL trên cơ sở dữ liệu và in kết quả.") { query, format, write };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var sql = parse.GetRequiredValue(query);
+            if (string.IsNullOrWhiteSpace(sql))
+            {
+                throw new UsageException("Câu lệnh SQL đang trống.");
+            }
+
+            await using var cli = await CliHost.StartAsync(parse, cancellationToken);
+            var database = cli.Store.Database;
+            if (!await cli.Store.DatabaseExistsAsync(cancellationToken))
+            {
+                ConsoleUi.Info($"Cơ sở dữ liệu {database} chưa được tạo (chạy reform migrate); câu lệnh chạy trong cơ sở dữ liệu default.");
+                database = "default";
+            }
+
+            var options = new QueryOptions { Database = database, CustomSettings = new Dictionary<string, object>() };
+            if (!parse.GetValue(write))
+            {
+                // readonly=2 forbids writes and DDL but lets the driver send its own per-query settings.
+                options.CustomSettings["readonly"] = 2;
+            }
+
+            var client = cli.Store.Client;
+            if (parse.GetValue(format) is { Length: > 0 } outputFormat)
+            {
+                options.CustomSettings["default_format"] = outputFormat;
+                using var raw = await client.ExecuteRawResultAsync(sql, options, cancellationToken);
+                await using var stdout = Console.OpenStandardOutput();
+                await using var body = await raw.ReadDecompressedStreamAsync();
+                await body.CopyToAsync(stdout, cancellationToken);
+                return ReformCommand.Ok;
+            }
+
+            using var reader = await client.ExecuteReaderAsync(sql, null, options, cancellationToken);
+            if (reader.FieldCount == 0)
+            {
+                ConsoleUi.Success("Đã thực hiện.");
+                return ReformCommand.Ok;
+            }
+
+            var table = new Table().Border(TableBorder.Rounded);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                table.AddColumn(new TableColumn(Markup.Escape(reader.GetName(i))));
+            }
+
+            long rows = 0;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (++rows > MaxTableRows)
+                {
+                    continue;
+                }
+
+                var cells = new Text[reader.FieldCount];
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    cells[i] = new Text(Format(reader.GetValue(i)));
+                }
+
+                table.AddRow(cells);
+            }
+
+            ConsoleUi.Out.Write(table);
+            ConsoleUi.Info(rows > MaxTableRows
+                ? $"{rows.ToString("N0", Vietnamese)} dòng; chỉ hiện {MaxTableRows.ToString("N0", Vietnamese)} dòng đầu. Dùng --format CSVWithNames để xuất toàn bộ."
+                : $"{rows.ToString("N0", Vietnamese)} dòng.");
+            return ReformCommand.Ok;
+        });
+        return command;
+    }
+
+    private static readonly CultureInfo Vietnamese = CultureInfo.GetCultureInfo("vi-VN");
+
+    /// <summary>Values as ClickHouse itself prints them, so they can be pasted back into a query.</summary>
+    internal static string Format(object? value) => value switch
+    {
+        null or DBNull => "NULL",
+        DateTime dateTime => dateTime.ToString(
+            dateTime.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.fffffff", CultureInfo.InvariantCulture),
+        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        string text => text,
+        bool flag => flag ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => $"{Format(k)}: {Format(map[k])}")) + "}",
+        IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Format)) + "]",
+        _ => value.ToString() ?? string.Empty,
+    };
+}

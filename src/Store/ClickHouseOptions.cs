@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReformMetrics.Store;
+
+/// <summary>Where ReformMetrics keeps its data: a ClickHouse server, or the embedded engine on a local directory.</summary>
+public sealed class ClickHouseOptions
+{
+    public const string SectionName = "ClickHouse";
+
+    /// <summary>
+    /// A ClickHouse.Driver connection string (<c>Host=...;Port=8123;Username=...;Password=...</c>). When set,
+    /// the server is used and no embedded engine starts. From <c>--clickhouse</c> or <c>REFORM_CLICKHOUSE</c>.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Data directory of the embedded engine (<c>--store</c>), used when no connection string is set.</summary>
+    [Required]
+    public string StoreDirectory { get; set; } = ".reform-data";
+
+    /// <summary>The database holding ReformMetrics' tables and views.</summary>
+    [Required]
+    [RegularExpression(Identifier, ErrorMessage = "ClickHouse:Database must be a plain identifier (letters, digits, _).")]
+    public string Database { get; set; } = "reform";
+
+    /// <summary>
+    /// A cluster from the servers' <c>remote_servers</c>. When set, migrations run <c>ON CLUSTER</c> and create
+    /// replicated tables (see sql/README.md). Only meaningful with a connection string.
+    /// </summary>
+    [RegularExpression(Identifier, ErrorMessage = "ClickHouse:Cluster must be a plain identifier (letters, digits, _).")]
+    public string? Cluster { get; set; }
+
+    /// <summary>Where the embedded engine library is cached; default $XDG_CACHE_HOME/reform-metrics/engine.</summary>
+    public string? EngineCacheDirectory { get; set; }
+
+    public bool IsEmbedded => string.IsNullOrWhiteSpace(ConnectionString);
+
+    private const string Identifier = "^[A-Za-z_][A-Za-z0-9_]*$";
+}

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace ReformMetrics.Store.Embedded;
+
+/// <summary>
+/// A process's handle on the embedded engine of a store directory: starts <c>reform engine host</c> when
+/// none runs, or joins the one that does. Disposing it gives up this process's lease; the engine stops
+/// when the last holder is gone, and also when holders die without disposing (kill -9).
+/// </summary>
+public sealed class EmbeddedEngine : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly Lease _lease;
+    private readonly ILogger _logger;
+
+    private EmbeddedEngine(StoreLayout layout, EngineState state, Lease lease, bool startedHere, ILogger logger)
+    {
+        Layout = layout;
+        State = state;
+        _lease = lease;
+        StartedHere = startedHere;
+        _logger = logger;
+    }
+
+    public StoreLayout Layout { get; }
+
+    public EngineState State { get; }
+
+    /// <summary>True when this process started the engine, false when it joined a running one.</summary>
+    public bool StartedHere { get; }
+
+    public static async Task<EmbeddedEngine> AttachAsync(
+        StoreLayout layout,
+        EngineCache cache,
+        EngineHostCommand hostCommand,
+        ILogger logger,
+        IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        layout.EnsureCreated();
+
+        // The library is fetched before taking the start lock: a slow first download must not make another
+        // process's attach to an already running engine time out.
+        var library = new Lazy<Task<string>>(() => cache.EnsureAsync(progress, cancellationToken));
+        if (FileLock.IsFree(layout.EngineLock))
+        {
+            await library.Value.ConfigureAwait(false);
+        }
+
+        using var startLock = await FileLock.AcquireAsync(layout.StartLock, StartTimeout, cancellationToken).ConfigureAwait(false);
+        var lease = Lease.Take(layout.LeaseDirectory);
+        try
+        {
+            var deadline = DateTime.UtcNow + StartTimeout;
+            while (!FileLock.IsFree(layout.EngineLock))
+            {
+                // An engine runs. Under the start lock it is either ready or still starting for a holder that died.
+                if (EngineState.Read(layout.StateFile) is { } running
+                    && await EngineControl.IsServingAsync(running.HttpPort, running.QueryId, cancellationToken).ConfigureAwait(false))
+                {
+                    logger.LogDebug("Joined the engine on port {Port} (pid {Pid})", running.HttpPort, running.Pid);
+                    return new EmbeddedEngine(layout, running, lease, startedHere: false, logger);
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new EngineUnavailableException(
+                        $"Bộ máy ClickHouse nhúng của {layout.Root} đang chạy nhưng không trả lời. Xem nhật ký {layout.LogFile}.");
+                }
+
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+
+            var libraryPath = await library.Value.ConfigureAwait(false);
+            progress?.Report("Đang khởi động ClickHouse nhúng");
+            var state = await StartAsync(layout, libraryPath, hostCommand, logger, cancellationToken).ConfigureAwait(false);
+            return new EmbeddedEngine(layout, state, lease, startedHere: true, logger);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _lease.Dispose();
+        if (Lease.CountLive(Layout.LeaseDirectory) > 0)
+        {
+            return;
+        }
+
+        // Last holder: wait until the engine has released the data directory, so that "reform exited"
+        // means "nothing runs any more".
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var startTime = Lease.ProcessStartTime(State.Pid);
+        while (startTime is not null && Lease.ProcessStartTime(State.Pid) == startTime && DateTime.UtcNow < deadline)
+        {
+            if (Lease.CountLive(Layout.LeaseDirectory) > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        _logger.LogDebug("Engine pid {Pid} stopped", State.Pid);
+    }
+
+    private static async Task<EngineState> StartAsync(
+        StoreLayout layout, string libraryPath, EngineHostCommand hostCommand, ILogger logger, CancellationToken cancellationToken)
+    {
+        const int Attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreeLoopbackPort();
+            var queryId = $"reform-engine-{Guid.NewGuid():N}";
+            var logOffset = File.Exists(layout.LogFile) ? new FileInfo(layout.LogFile).Length : 0;
+            var stopwatch = Stopwatch.StartNew();
+            using var process = Spawn(layout, libraryPath, hostCommand, port, queryId);
+            var deadline = DateTime.UtcNow + StartTimeout;
+            while (true)
+            {
+                if (EngineState.Read(layout.StateFile) is { } state && state.QueryId == queryId)
+                {
+                    logger.LogInformation("Engine started on port {Port} (pid {Pid}) in {Elapsed} ms", port, state.Pid, stopwatch.ElapsedMilliseconds);
+                    return state;
+                }
+
+                if (process.HasExited)
+                {
+                    var log = ReadLogFrom(layout.LogFile, logOffset);
+                    if (attempt < Attempts && log.Contains("Address already in use", StringComparison.Ordinal))
+                    {
+                        logger.LogWarning("Port {Port} was taken before the engine could listen; trying another", port);
+                        break;
+                    }
+
+                    throw new EngineUnavailableException(
+                        $"Không khởi động được ClickHouse nhúng (mã thoát {process.ExitCode}). Nhật ký: {layout.LogFile}{Environment.NewLine}{Tail(log)}");
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    process.Kill(entireProcessTree: true);
+                    throw new EngineUnavailableException(
+                        $"ClickHouse nhúng không trả lời sau {StartTimeout.TotalSeconds:0} giây. Nhật ký: {layout.LogFile}");
+                }
+
+                try
+                {
+                    await Task.Delay(25, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                    throw;
+                }
+            }
+        }
+    }
+
+    private static Process Spawn(StoreLayout layout, string libraryPath, EngineHostCommand hostCommand, int port, string queryId)
+    {
+        // All three streams are redirected so the engine never holds this process's terminal or pipes
+        // (a caller reading our output would otherwise wait for the engine to exit); the host then points
+        // them at the engine log.
+        var start = new ProcessStartInfo(hostCommand.FileName)
+        {
+            WorkingDirectory = layout.RunDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in hostCommand.PrefixArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in new[]
+                 {
+                     "engine", "host", "--store", layout.Root, "--port", port.ToString(CultureInfo.InvariantCulture),
+                     "--library", libraryPath, "--query-id", queryId,
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new EngineUnavailableException("Không chạy được tiến trình bộ máy ClickHouse.");
+        process.StandardInput.Close();
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string ReadLogFrom(string path, long offset)
+    {
+        if (!File.Exists(path))
+        {
+            return string.Empty;
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static string Tail(string text, int lines = 15) =>
+        string.Join(Environment.NewLine, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines));
+}

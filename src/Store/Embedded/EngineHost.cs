@@ -1,0 +1,171 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+
+namespace ReformMetrics.Store.Embedded;
+
+/// <summary>
+/// The engine process (<c>reform engine host</c>): hosts ClickHouse through chDB's command-line entry point
+/// with its HTTP interface on loopback, and stops it when no live process holds a lease on the store.
+/// </summary>
+/// <remarks>
+/// ClickHouse runs in this separate process so that its signal handling never meets the runtime of the
+/// process that uses it. The main thread blocks inside chdb_query_cmdline; a watchdog thread publishes
+/// run/engine.json once the engine answers and ends the blocking statement when the last holder is gone.
+/// </remarks>
+public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpPort, string queryId, ILogger logger)
+{
+    public const int ExitAlreadyRunning = 3;
+    private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
+    private volatile bool _stopRequested;
+    private volatile bool _stopping;
+
+    /// <summary>Redirects this process's standard streams to the engine log and leaves the terminal's session.</summary>
+    public static void DetachFromTerminal(StoreLayout layout)
+    {
+        layout.EnsureCreated();
+        Libc.setsid();
+        var log = Libc.open(layout.LogFile, Libc.O_RDWR | Libc.O_CREAT | 0x400 /* O_APPEND */, Convert.ToInt32("644", 8));
+        var devNull = Libc.open("/dev/null", Libc.O_RDWR, 0);
+        if (log >= 0)
+        {
+            Libc.dup2(log, 1);
+            Libc.dup2(log, 2);
+            Libc.close(log);
+        }
+
+        if (devNull >= 0)
+        {
+            Libc.dup2(devNull, 0);
+            Libc.close(devNull);
+        }
+    }
+
+    public int Run()
+    {
+        layout.EnsureCreated();
+        using var engineLock = FileLock.TryAcquire(layout.EngineLock);
+        if (engineLock is null)
+        {
+            logger.LogError("Another engine already serves {Store}", layout.Root);
+            return ExitAlreadyRunning;
+        }
+
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
+
+        var chdb = Chdb.Load(libraryPath);
+        chdb.DisableSignalHandlers();
+        var watchdog = new Thread(Watch) { IsBackground = true, Name = "engine-watchdog" };
+        watchdog.Start();
+
+        logger.LogInformation("Engine starting on 127.0.0.1:{Port} with data in {Path}", httpPort, layout.DataDirectory);
+        var error = chdb.QueryCmdline(
+        [
+            "clickhouse",
+            $"--path={layout.DataDirectory}/",
+            $"--http_port={httpPort}",
+            "--listen_host=127.0.0.1",
+            "--multiquery",
+            $"--query_id={queryId}",
+            // sleepEachRow(0.1) blocks without burning CPU and notices a KILL within 0.1 s.
+            "--query=SYSTEM START LISTEN HTTP; SELECT sum(sleepEachRow(0.1)) FROM numbers(100000000000) SETTINGS max_block_size = 1",
+        ]);
+
+        TryDelete(layout.StateFile);
+        if (_stopping)
+        {
+            logger.LogInformation("Engine stopped cleanly");
+            return 0;
+        }
+
+        logger.LogError("Engine ended unexpectedly: {Error}", error ?? "no error text");
+        return 1;
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        _stopRequested = true;
+    }
+
+    private void Watch()
+    {
+        try
+        {
+            WatchAsync().GetAwaiter().GetResult();
+        }
+#pragma warning disable CA1031 // The watchdog must end the process whatever went wrong.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            logger.LogCritical(ex, "Engine watchdog failed; exiting");
+            Environment.Exit(1);
+        }
+    }
+
+    private async Task WatchAsync()
+    {
+        var ready = false;
+        while (true)
+        {
+            await Task.Delay(WatchInterval).ConfigureAwait(false);
+            if (!ready && await EngineControl.IsServingAsync(httpPort, queryId, CancellationToken.None).ConfigureAwait(false))
+            {
+                ready = true;
+                new EngineState(Environment.ProcessId, httpPort, queryId, DateTimeOffset.UtcNow).Write(layout.StateFile);
+                logger.LogInformation("Engine ready on port {Port}", httpPort);
+            }
+
+            if (!_stopRequested && Lease.CountLive(layout.LeaseDirectory) > 0)
+            {
+                continue;
+            }
+
+            // Hold the start lock from here to process exit so nobody attaches to an engine that is stopping.
+            var startLock = await FileLock.AcquireAsync(layout.StartLock, TimeSpan.FromSeconds(60), CancellationToken.None).ConfigureAwait(false);
+            if (!_stopRequested && Lease.CountLive(layout.LeaseDirectory) > 0)
+            {
+                startLock.Dispose();
+                continue;
+            }
+
+            _stopping = true;
+            TryDelete(layout.StateFile);
+            logger.LogInformation("Engine stopping: {Reason}", _stopRequested ? "signal" : "no process holds it any more");
+            // Before the engine listens (a holder died during start-up) the KILL cannot reach it yet: retry.
+            for (var attempt = 1; attempt <= 50; attempt++)
+            {
+                try
+                {
+                    await EngineControl.StopAsync(httpPort, queryId, CancellationToken.None).ConfigureAwait(false);
+                    break;
+                }
+                catch (HttpRequestException ex)
+                {
+                    logger.LogWarning("Could not cancel the engine's blocking statement (attempt {Attempt}): {Error}", attempt, ex.Message);
+                    await Task.Delay(WatchInterval).ConfigureAwait(false);
+                }
+            }
+
+            // chdb_query_cmdline normally returns within a second. A client still holding an idle keep-alive
+            // connection makes ClickHouse wait 5 s and then end the process itself (_exit, so nothing after
+            // this line is logged). Either way, never linger holding the data directory.
+            await Task.Delay(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            logger.LogError("Engine did not stop within 20 s; exiting hard");
+            Environment.Exit(1);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using ClickHouse.Driver;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using ReformMetrics.Store.Embedded;
+
+namespace ReformMetrics.Store.Migrations;
+
+/// <summary>
+/// Brings the database up to the migrations this program carries: applies the missing ones in version order
+/// and records each in <c>schema_migrations</c> with its checksum. Refuses to run when an applied file has
+/// changed or when the database holds a migration this program does not know (it is newer than the program).
+/// </summary>
+/// <remarks>
+/// A migration is recorded after its last statement, so one that fails half-way runs again from the start
+/// next time: write statements that can run twice (IF NOT EXISTS, CREATE OR REPLACE VIEW).
+/// Two processes migrating the same embedded store take turns (a file lock); on a server, run
+/// <c>reform migrate</c> from one place, as a deployment step.
+/// </remarks>
+public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunner> logger)
+{
+    public async Task<MigrationResult> RunAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(migrations);
+        using var migrateLock = store.Engine is { } engine
+            ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "migrate.lock"), TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false)
+            : null;
+
+        await ExecuteAsync(store.CreateServerConnection(), $"CREATE DATABASE IF NOT EXISTS {store.Database} {OnCluster}", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(store.CreateConnection(), SqlScript.Render(CreateHistoryTable, store.Database, store.Cluster)!, cancellationToken).ConfigureAwait(false);
+
+        var applied = await ReadAppliedAsync(cancellationToken).ConfigureAwait(false);
+        Check(migrations, applied);
+
+        var pending = migrations.Where(m => !applied.ContainsKey(m.Version)).ToList();
+        var newestApplied = applied.Count == 0 ? 0 : applied.Keys.Max();
+        foreach (var migration in pending)
+        {
+            if (migration.Version < newestApplied)
+            {
+                logger.LogWarning("Migration {Name} is older than the newest applied ({Version:0000}); applying it now", migration.Name, newestApplied);
+            }
+
+            await ApplyAsync(migration, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new MigrationResult(pending.Select(m => m.Name).ToList(), applied.Count);
+    }
+
+    private string OnCluster => string.IsNullOrEmpty(store.Cluster) ? string.Empty : $"ON CLUSTER {store.Cluster}";
+
+    private const string CreateHistoryTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations {on_cluster}
+        (
+            version UInt32,
+            name String,
+            checksum String,
+            applied_at DateTime64(3, 'UTC') DEFAULT now64(3),
+            duration_ms UInt64
+        )
+        ENGINE = {replicated}ReplacingMergeTree
+        ORDER BY version
+        """;
+
+    private static void Check(IReadOnlyList<Migration> migrations, IReadOnlyDictionary<int, AppliedMigration> applied)
+    {
+        var known = migrations.ToDictionary(m => m.Version);
+        foreach (var (version, record) in applied.OrderBy(a => a.Key))
+        {
+            if (!known.TryGetValue(version, out var migration))
+            {
+                throw new MigrationException(
+                    $"Cơ sở dữ liệu đã áp dụng migration {record.Name} mà chương trình này không có: " +
+                    "cơ sở dữ liệu mới hơn chương trình. Hãy dùng phiên bản ReformMetrics mới hơn.");
+            }
+
+            if (migration.Checksum != record.Checksum)
+            {
+                throw new MigrationException(
+                    $"Migration {migration.Name} đã được áp dụng nhưng tệp đã bị sửa sau đó " +
+                    $"(mã kiểm tra đã ghi {record.Checksum[..12]}…, tệp hiện tại {migration.Checksum[..12]}…). " +
+                    "Không sửa migration đã áp dụng: hãy viết một migration mới.");
+            }
+        }
+    }
+
+    private async Task ApplyAsync(Migration migration, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var statements = SqlScript.Split(migration.Script);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var sql = SqlScript.Render(statements[i], store.Database, store.Cluster);
+            if (sql is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await ExecuteAsync(store.CreateConnection(), sql, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClickHouseServerException ex)
+            {
+                throw new MigrationException(
+                    $"Migration {migration.Name}, câu lệnh {i + 1}/{statements.Count} thất bại: {ex.Message}", ex);
+            }
+        }
+
+        await using var connection = store.CreateConnection();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO schema_migrations (version, name, checksum, duration_ms) VALUES (@version, @name, @checksum, @duration)",
+            new { version = (uint)migration.Version, name = migration.Name, checksum = migration.Checksum, duration = (ulong)stopwatch.ElapsedMilliseconds },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        logger.LogInformation("Applied migration {Name} in {Elapsed} ms", migration.Name, stopwatch.ElapsedMilliseconds);
+    }
+
+    private async Task<Dictionary<int, AppliedMigration>> ReadAppliedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = store.CreateConnection();
+        var rows = await connection.QueryAsync<AppliedMigration>(new CommandDefinition(
+            "SELECT toInt32(version) AS Version, name AS Name, checksum AS Checksum FROM schema_migrations FINAL",
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Version);
+    }
+
+    private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    private sealed record AppliedMigration(int Version, string Name, string Checksum);
+}
+
+/// <summary>What a run applied, and how many migrations were already in place.</summary>
+public sealed record MigrationResult(IReadOnlyList<string> Applied, int AlreadyApplied);

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReformMetrics.Store.Embedded;
+using ReformMetrics.TestSupport;
+
+namespace ReformMetrics.Store.Tests.Embedded;
+
+/// <summary>Engines of their own, each on a fresh store directory, to watch them start, stop and die.</summary>
+public sealed class EmbeddedEngineTests : IDisposable
+{
+    private static readonly TimeSpan GoneWithin = TimeSpan.FromSeconds(10);
+    private readonly StoreLayout _layout = StoreLayout.For(Directory.CreateTempSubdirectory("reform-engine-").FullName);
+
+    public void Dispose() => Directory.Delete(_layout.Root, recursive: true);
+
+    [Fact]
+    public async Task Starts_answers_with_ClickHouse_26_7_and_stops_when_released()
+    {
+        var engine = await AttachAsync();
+        var pid = engine.State.Pid;
+
+        Assert.True(engine.StartedHere);
+        Assert.StartsWith("26.7.", await QueryAsync(engine, "SELECT version()"), StringComparison.Ordinal);
+        Assert.False(FileLock.IsFree(_layout.EngineLock));
+
+        await engine.DisposeAsync();
+
+        Assert.True(await ReformProcess.WaitUntilGoneAsync(pid, GoneWithin));
+        Assert.True(FileLock.IsFree(_layout.EngineLock));
+        Assert.False(File.Exists(_layout.StateFile));
+        var log = await File.ReadAllTextAsync(_layout.LogFile, TestContext.Current.CancellationToken);
+        Assert.True(log.Contains("Engine stopped cleanly", StringComparison.Ordinal), log);
+    }
+
+    [Fact]
+    public async Task A_second_holder_joins_the_running_engine_which_outlives_the_first()
+    {
+        var first = await AttachAsync();
+        var second = await AttachAsync();
+
+        Assert.False(second.StartedHere);
+        Assert.Equal(first.State.Pid, second.State.Pid);
+
+        await first.DisposeAsync();
+        Assert.Equal("1", await QueryAsync(second, "SELECT 1"));
+
+        var pid = second.State.Pid;
+        await second.DisposeAsync();
+        Assert.True(await ReformProcess.WaitUntilGoneAsync(pid, GoneWithin));
+    }
+
+    [Fact]
+    public async Task A_second_reform_process_uses_the_running_engine_instead_of_failing()
+    {
+        await using var engine = await AttachAsync();
+
+        var result = await ReformProcess.RunAsync(
+            ["--store", _layout.Root, "sql", "SELECT getServerPort('http_port') AS port"], timeout: TimeSpan.FromMinutes(1));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(engine.State.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(engine.State.Pid, EngineState.Read(_layout.StateFile)?.Pid);
+    }
+
+    [Fact]
+    public async Task Killing_reform_with_SIGKILL_leaves_no_engine_behind()
+    {
+        using var reform = ReformProcess.Start(["--store", _layout.Root, "engine", "exec", "--", "sleep", "120"]);
+        var state = await WaitForStateAsync();
+        var sleeper = Process.GetProcessesByName("sleep").Where(p => ParentOf(p.Id) == reform.Id).ToList();
+
+        reform.Kill(entireProcessTree: false); // SIGKILL on Linux: no cleanup code runs in reform
+        foreach (var child in sleeper)
+        {
+            child.Kill();
+        }
+
+        Assert.True(await ReformProcess.WaitUntilGoneAsync(state.Pid, GoneWithin), $"engine pid {state.Pid} still running");
+        Assert.True(FileLock.IsFree(_layout.EngineLock));
+    }
+
+    [Fact]
+    public async Task Data_survives_a_restart()
+    {
+        await using (var engine = await AttachAsync())
+        {
+            await QueryAsync(engine, "CREATE DATABASE IF NOT EXISTS keep");
+            await QueryAsync(engine, "CREATE TABLE keep.t (id UInt32, name String) ENGINE = MergeTree ORDER BY id");
+            await QueryAsync(engine, "INSERT INTO keep.t VALUES (1, 'Hà Giang'), (2, 'Tuyên Quang')");
+        }
+
+        await using var restarted = await AttachAsync();
+        Assert.True(restarted.StartedHere);
+        Assert.Equal("Hà Giang,Tuyên Quang", await QueryAsync(restarted, "SELECT arrayStringConcat(groupArray(name), ',') FROM (SELECT name FROM keep.t ORDER BY id)"));
+    }
+
+    [Fact]
+    public async Task A_second_engine_host_on_the_same_directory_refuses_to_start()
+    {
+        await using var engine = await AttachAsync();
+        var library = await NewCache().EnsureAsync(null, TestContext.Current.CancellationToken);
+
+        var result = await ReformProcess.RunAsync(
+            ["--store", _layout.Root, "engine", "host", "--port", "1", "--library", library, "--query-id", "second"]);
+
+        Assert.Equal(EngineHost.ExitAlreadyRunning, result.ExitCode);
+        Assert.Contains("Another engine already serves", await File.ReadAllTextAsync(_layout.LogFile, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal("1", await QueryAsync(engine, "SELECT 1"));
+    }
+
+    [Fact]
+    public async Task SIGTERM_to_the_engine_stops_it_cleanly()
+    {
+        var engine = await AttachAsync();
+        var pid = engine.State.Pid;
+
+        Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
+
+        Assert.True(await ReformProcess.WaitUntilGoneAsync(pid, GoneWithin));
+        Assert.Contains("Engine stopping: signal", await File.ReadAllTextAsync(_layout.LogFile, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Contains("Engine stopped cleanly", await File.ReadAllTextAsync(_layout.LogFile, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        await engine.DisposeAsync();
+    }
+
+    private static EngineCache NewCache() => new(EngineCache.DefaultRoot(), NullLogger.Instance);
+
+    private Task<EmbeddedEngine> AttachAsync() => EmbeddedEngine.AttachAsync(
+        _layout, NewCache(), EngineHostCommand.Resolve(), NullLogger.Instance, null, TestContext.Current.CancellationToken);
+
+    private static async Task<string> QueryAsync(EmbeddedEngine engine, string sql) =>
+        (await EngineControl.QueryAsync(engine.State.HttpPort, sql, TestContext.Current.CancellationToken)).Trim();
+
+    private async Task<EngineState> WaitForStateAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (EngineState.Read(_layout.StateFile) is { } state)
+            {
+                return state;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException($"no engine came up in {_layout.Root}");
+    }
+
+    private static int ParentOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,74 @@
+using ReformMetrics.Store.Migrations;
+
+namespace ReformMetrics.Store.Tests.Migrations;
+
+public sealed class MigrationTests
+{
+    [Theory]
+    [InlineData("0001_events.sql", 1, "0001_events")]
+    [InlineData("0042_kpi_views_v2.sql", 42, "0042_kpi_views_v2")]
+    public void Reads_version_and_name_from_the_file_name(string file, int version, string name)
+    {
+        var migration = Migration.FromFile(file, "SELECT 1");
+
+        Assert.Equal(version, migration.Version);
+        Assert.Equal(name, migration.Name);
+    }
+
+    [Theory]
+    [InlineData("1_events.sql")]
+    [InlineData("0001-events.sql")]
+    [InlineData("0001_Events.sql")]
+    [InlineData("0001_events.txt")]
+    public void Refuses_file_names_off_the_pattern(string file)
+    {
+        var error = Assert.Throws<MigrationException>(() => Migration.FromFile(file, "SELECT 1"));
+        Assert.Contains(file, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refuses_two_migrations_with_one_version()
+    {
+        var error = Assert.Throws<MigrationException>(() => Migration.Ordered(
+            [Migration.FromFile("0002_b.sql", "SELECT 1"), Migration.FromFile("0002_c.sql", "SELECT 2")]));
+        Assert.Contains("0002_b", error.Message, StringComparison.Ordinal);
+        Assert.Contains("0002_c", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Line_endings_do_not_change_the_checksum_but_content_does()
+    {
+        var unix = Migration.FromFile("0001_a.sql", "SELECT 1;\nSELECT 2;\n");
+        var windows = Migration.FromFile("0001_a.sql", "SELECT 1;\r\nSELECT 2;\r\n");
+        var edited = Migration.FromFile("0001_a.sql", "SELECT 1;\nSELECT 3;\n");
+
+        Assert.Equal(unix.Checksum, windows.Checksum);
+        Assert.NotEqual(unix.Checksum, edited.Checksum);
+    }
+
+    [Fact]
+    public void Every_file_in_sql_migrations_is_embedded_in_the_store_assembly()
+    {
+        var directory = Path.Combine(RepositoryRoot(), "sql", "migrations");
+        var files = Directory.GetFiles(directory, "*.sql").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal).ToList();
+
+        var embedded = Migration.LoadEmbedded();
+
+        Assert.Equal(files, embedded.Select(m => m.Name).ToList());
+        foreach (var migration in embedded)
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(directory, migration.Name + ".sql")), migration.Script);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReformMetrics.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new DirectoryNotFoundException("ReformMetrics.sln not found above the test output");
+    }
+}
