@@ -35,7 +35,9 @@ internal sealed class CliHost : IAsyncDisposable
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(parse.GetValue(GlobalOptions.Verbose) ? LogLevel.Debug : LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        // The driver logs every failed query with its stack; the verb reports the failure itself.
+        // The driver logs every failed query with its stack and the host logs start-up failures; the verb
+        // reports the failure itself, once, in Vietnamese.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", parse.GetValue(GlobalOptions.Verbose) ? LogLevel.Debug : LogLevel.None);
         builder.Logging.AddFilter("ClickHouse.Driver", parse.GetValue(GlobalOptions.Verbose) ? LogLevel.Debug : LogLevel.None);
         builder.Services.AddClickHouseStore(builder.Configuration);
 

@@ -47,7 +47,7 @@ public sealed class ClickHouseOptionsValidator : IValidateOptions<ClickHouseOpti
         {
             if (!KnownKeys.Contains(key) && !key.StartsWith("set_", StringComparison.OrdinalIgnoreCase))
             {
-                failures.Add($"Chuỗi kết nối ClickHouse có khoá không biết: \"{key}\". Các khoá hợp lệ: {string.Join(", ", KnownKeys.Order())}.");
+                failures.Add($"Chuỗi kết nối ClickHouse có khoá không biết: \"{AsWritten(connectionString, key)}\". Các khoá hợp lệ: {string.Join(", ", KnownKeys.Order(StringComparer.Ordinal))}.");
             }
         }
 
@@ -80,5 +80,12 @@ public sealed class ClickHouseOptionsValidator : IValidateOptions<ClickHouseOpti
         }
 
         return failures;
+    }
+
+    /// <summary>The key as the user typed it (the parser lower-cases keys).</summary>
+    private static string AsWritten(string connectionString, string key)
+    {
+        var at = connectionString.IndexOf(key, StringComparison.OrdinalIgnoreCase);
+        return at < 0 ? key : connectionString.Substring(at, key.Length);
     }
 }

@@ -1,0 +1,162 @@
+using Dapper;
+using ReformMetrics.TestSupport;
+
+namespace ReformMetrics.Cli.Tests;
+
+/// <summary>The `reform` executable as users and scripts meet it: output, messages and exit codes.</summary>
+public sealed class ReformCommandTests(TestEngine engine)
+{
+    [Fact]
+    public async Task Sql_prints_a_result_table_from_the_server()
+    {
+        var result = await ReformAsync("--clickhouse", engine.ConnectionString, "sql", "SELECT version() AS v, 'Hà Nội' AS city");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("26.7.", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Hà Nội", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("1 dòng", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Global_options_may_stand_before_or_after_the_verb()
+    {
+        var before = await ReformAsync("--clickhouse", engine.ConnectionString, "sql", "SELECT 40 + 2 AS answer");
+        var after = await ReformAsync("sql", "SELECT 40 + 2 AS answer", "--clickhouse", engine.ConnectionString);
+
+        Assert.Equal((0, 0), (before.ExitCode, after.ExitCode));
+        Assert.Contains("42", before.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(before.StandardOutput, after.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Sql_with_a_format_writes_ClickHouse_output_untouched_to_stdout()
+    {
+        var result = await ReformAsync("--clickhouse", engine.ConnectionString, "sql", "--format", "CSVWithNames", "SELECT 1 AS a, 'Đà Nẵng' AS b");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("\"a\",\"b\"\n1,\"Đà Nẵng\"\n", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Sql_is_read_only_unless_write_is_given()
+    {
+        var database = $"cli_{Guid.NewGuid():N}"[..16];
+        var readOnly = await ReformAsync("--clickhouse", engine.ConnectionString, "sql", $"CREATE DATABASE {database}");
+        Assert.Equal(1, readOnly.ExitCode);
+        Assert.Contains("--write", readOnly.StandardError, StringComparison.Ordinal);
+
+        var written = await ReformAsync("--clickhouse", engine.ConnectionString, "sql", "--write", $"CREATE DATABASE {database}");
+        Assert.Equal(0, written.ExitCode);
+        await ReformAsync("--clickhouse", engine.ConnectionString, "sql", "--write", $"DROP DATABASE {database}");
+    }
+
+    [Fact]
+    public async Task A_failing_query_exits_with_1_and_the_server_message()
+    {
+        var result = await ReformAsync("--clickhouse", engine.ConnectionString, "sql", "SELECT no_such_function(1)");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no_such_function", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("sql")]
+    [InlineData("migrate", "--no-such-option")]
+    [InlineData("sql", "SELECT 1", "--store")]
+    public async Task Bad_usage_exits_with_2_and_says_what_is_wrong(params string[] arguments)
+    {
+        var result = await ReformAsync(arguments);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Lỗi:", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Hots=127.0.0.1;Port=8123", "Hots")]
+    [InlineData("Host=127.0.0.1;Port=http", "Port")]
+    [InlineData("Port=8123", "thiếu Host")]
+    [InlineData("Host=127.0.0.1;Protocol=ftp", "Protocol")]
+    public async Task An_invalid_connection_string_is_bad_usage_naming_the_field(string connectionString, string named)
+    {
+        var result = await ReformAsync("--clickhouse", connectionString, "sql", "SELECT 1");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(named, result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_environment_variable_selects_the_server_too()
+    {
+        var result = await ReformProcess.RunAsync(
+            ["sql", "SELECT getServerPort('http_port') AS port"],
+            new Dictionary<string, string?> { ["REFORM_CLICKHOUSE"] = engine.ConnectionString });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(new ClickHouse.Driver.ADO.ClickHouseClientSettings(engine.ConnectionString).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_exits_with_1_in_Vietnamese()
+    {
+        var result = await ReformAsync("--clickhouse", "Host=127.0.0.1;Port=1", "sql", "SELECT 1");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Không kết nối được ClickHouse", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_creates_the_configured_database_and_running_it_again_changes_nothing()
+    {
+        var database = $"cli_{Guid.NewGuid():N}"[..16];
+        var environment = new Dictionary<string, string?> { ["REFORM_ClickHouse__Database"] = database };
+        try
+        {
+            var first = await ReformProcess.RunAsync(["--clickhouse", engine.ConnectionString, "migrate"], environment);
+            var second = await ReformProcess.RunAsync(["--clickhouse", engine.ConnectionString, "migrate"], environment);
+
+            Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
+            Assert.Contains($"Cơ sở dữ liệu {database} đã cập nhật", second.StandardError, StringComparison.Ordinal);
+            await using var store = engine.StoreFor(database);
+            await store.OpenAsync(null, TestContext.Current.CancellationToken);
+            await using var connection = store.CreateConnection();
+            Assert.Equal(
+                await connection.ExecuteScalarAsync<ulong>("SELECT count() FROM schema_migrations FINAL"),
+                (ulong)ReformMetrics.Store.Migrations.Migration.LoadEmbedded().Count);
+        }
+        finally
+        {
+            await ReformAsync("--clickhouse", engine.ConnectionString, "sql", "--write", $"DROP DATABASE IF EXISTS {database}");
+        }
+    }
+
+    [Fact]
+    public async Task On_a_fresh_store_sql_starts_the_embedded_engine_and_leaves_nothing_running()
+    {
+        var store = Directory.CreateTempSubdirectory("reform-cli-").FullName;
+        try
+        {
+            var result = await ReformAsync("--store", store, "sql", "SELECT version()");
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("26.7.", result.StandardOutput, StringComparison.Ordinal);
+            Assert.True(ReformMetrics.Store.Embedded.FileLock.IsFree(Path.Combine(store, "run", "engine.lock")));
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Demo_prepares_the_store_and_says_plainly_that_no_data_exists_yet()
+    {
+        var result = await ReformAsync("--clickhouse", engine.ConnectionString, "demo");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Chưa có dữ liệu", result.StandardError, StringComparison.Ordinal);
+    }
+
+    private static Task<ReformProcess.Result> ReformAsync(params string[] arguments) => ReformProcess.RunAsync(arguments);
+}
