@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using ClickHouse.Driver;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Cli.Verbs;
@@ -36,9 +37,21 @@ internal static class ReformCommand
             return BadUsage;
         }
 
+        // Ctrl-C and SIGTERM cancel the verb, which then releases the store (and with it the engine); a second
+        // signal terminates at once.
+        using var cancellation = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = !cancellation.IsCancellationRequested;
+            cancellation.Cancel();
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            return await parse.InvokeAsync(configuration, cancellation.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

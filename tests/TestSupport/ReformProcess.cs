@@ -58,15 +58,14 @@ public static class ReformProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>True once the process with this id has gone (or its id was reused by another process).</summary>
+    /// <summary>True once the process with this id has gone, died (a zombie) or its id was reused.</summary>
     public static async Task<bool> WaitUntilGoneAsync(int pid, TimeSpan timeout)
     {
         var startTime = Lease.ProcessStartTime(pid);
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            var now = Lease.ProcessStartTime(pid);
-            if (now is null || now != startTime || IsZombie(pid))
+            if (startTime is null || Lease.ProcessStartTime(pid) != startTime)
             {
                 return true;
             }
@@ -75,18 +74,5 @@ public static class ReformProcess
         }
 
         return false;
-    }
-
-    private static bool IsZombie(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (IOException)
-        {
-            return true;
-        }
     }
 }

@@ -64,8 +64,12 @@ internal static class EngineVerb
 
             start.Environment["REFORM_CLICKHOUSE"] = cli.Store.ConnectionString;
             using var child = Process.Start(start) ?? throw new UsageException($"Không chạy được {arguments[0]}.");
-            // Ctrl-C reaches the child through the terminal; wait for it rather than leave it without an engine.
-            await child.WaitForExitAsync(CancellationToken.None);
+            // Ctrl-C or SIGTERM: end the child before giving up the engine it runs against.
+            await using (cancellationToken.Register(() => child.Kill(entireProcessTree: true)))
+            {
+                await child.WaitForExitAsync(CancellationToken.None);
+            }
+
             return child.ExitCode;
         });
         return command;

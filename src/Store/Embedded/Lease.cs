@@ -61,7 +61,8 @@ public sealed class Lease : IDisposable
         return startTime is not null && startTime == parts[1];
     }
 
-    /// <summary>Field 22 of /proc/PID/stat: start time in clock ticks since boot; null when the process is gone.</summary>
+    /// <summary>Field 22 of /proc/PID/stat: start time in clock ticks since boot; null when the process is gone
+    /// or a zombie (killed but not yet reaped by its parent, which may take a while under some init processes).</summary>
     public static string? ProcessStartTime(int pid)
     {
         string stat;
@@ -82,7 +83,8 @@ public sealed class Lease : IDisposable
         // where field 3 comes first.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         const int StartTimeIndex = 22 - 3;
-        return fields.Length > StartTimeIndex ? fields[StartTimeIndex] : null;
+        var dead = fields[0] is "Z" or "X" or "x";
+        return !dead && fields.Length > StartTimeIndex ? fields[StartTimeIndex] : null;
     }
 
     private static void TryDelete(string path)
