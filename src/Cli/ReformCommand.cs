@@ -21,6 +21,7 @@ internal static class ReformCommand
         var root = new RootCommand("ReformMetrics: đo lường kết quả giải quyết thủ tục hành chính của các tỉnh, thành phố.");
         GlobalOptions.AddTo(root);
         root.Add(MigrateVerb.Create());
+        root.Add(RefreshVerb.Create());
         root.Add(SqlVerb.Create());
         root.Add(DemoVerb.Create());
         root.Add(EngineVerb.Create());

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Store.Migrations;
+using ReformMetrics.Store.Refresh;
 
 namespace ReformMetrics.Store;
 
@@ -18,6 +19,7 @@ public static class StoreExtensions
         services.AddSingleton<ClickHouseStore>();
         services.AddSingleton(Migration.LoadEmbedded());
         services.AddTransient<MigrationRunner>();
+        services.AddTransient<DossierRefresher>();
         return services;
     }
 }

@@ -6,14 +6,37 @@ using System.Text.RegularExpressions;
 
 namespace ReformMetrics.Store.Migrations;
 
-/// <summary>One numbered SQL file of sql/migrations (embedded in this assembly, so a deployed binary carries its schema).</summary>
-public sealed partial record Migration(int Version, string Name, string Script)
+/// <summary>
+/// One numbered SQL file of sql/migrations with the seed files of sql/seed it loads (all embedded in this
+/// assembly, so a deployed binary carries its schema and reference data).
+/// </summary>
+public sealed partial record Migration(int Version, string Name, string Script, IReadOnlyDictionary<string, string>? Seeds = null)
 {
     private const string ResourcePrefix = "migrations/";
+    private const string SeedPrefix = "seed/";
 
-    /// <summary>SHA-256 of the script with line endings normalised, so a checkout with CRLF does not count as a change.</summary>
-    public string Checksum => Convert.ToHexStringLower(
-        SHA256.HashData(Encoding.UTF8.GetBytes(Script.Replace("\r\n", "\n", StringComparison.Ordinal))));
+    /// <summary>SHA-256 of the script and its seed files with line endings normalised, so a checkout with CRLF
+    /// does not count as a change but an edited seed does.</summary>
+    public string Checksum
+    {
+        get
+        {
+            var text = new StringBuilder(Script);
+            foreach (var (name, content) in (Seeds ?? new Dictionary<string, string>()).OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                text.Append('\0').Append(name).Append('\0').Append(content);
+            }
+
+            return Convert.ToHexStringLower(
+                SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal))));
+        }
+    }
+
+    /// <summary>The content of a seed file this migration loads.</summary>
+    public string Seed(string name) =>
+        Seeds is not null && Seeds.TryGetValue(name, out var content)
+            ? content
+            : throw new MigrationException($"Migration {Name} nạp tệp sql/seed/{name} nhưng tệp không có trong chương trình.");
 
     /// <summary>Parses <c>0001_events.sql</c> into version 1, name <c>0001_events</c>.</summary>
     public static Migration FromFile(string fileName, string script)
@@ -28,15 +51,39 @@ public sealed partial record Migration(int Version, string Name, string Script)
         return new Migration(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), Path.GetFileNameWithoutExtension(fileName), script);
     }
 
-    /// <summary>The migrations compiled into this assembly, in version order; duplicate versions are refused.</summary>
+    /// <summary>The migrations compiled into this assembly, in version order, each with the seed files its
+    /// statements name; duplicate versions and missing seed files are refused.</summary>
     public static IReadOnlyList<Migration> LoadEmbedded()
     {
         var assembly = typeof(Migration).Assembly;
-        var migrations = assembly.GetManifestResourceNames()
+        var resources = assembly.GetManifestResourceNames();
+        var seeds = resources
+            .Where(name => name.StartsWith(SeedPrefix, StringComparison.Ordinal))
+            .ToDictionary(name => name[SeedPrefix.Length..], name => ReadResource(assembly, name), StringComparer.Ordinal);
+        var migrations = resources
             .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
             .Select(name => FromFile(name[ResourcePrefix.Length..], ReadResource(assembly, name)))
+            .Select(migration => migration with { Seeds = SeedsOf(migration, seeds) })
             .ToList();
         return Ordered(migrations);
+    }
+
+    private static Dictionary<string, string> SeedsOf(Migration migration, Dictionary<string, string> available)
+    {
+        var used = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var statement in SqlScript.Split(migration.Script))
+        {
+            if (SqlScript.SeedOf(statement) is not { } name)
+            {
+                continue;
+            }
+
+            used[name] = available.TryGetValue(name, out var content)
+                ? content
+                : throw new MigrationException($"Migration {migration.Name} nạp tệp sql/seed/{name}, nhưng không có tệp đó.");
+        }
+
+        return used;
     }
 
     public static IReadOnlyList<Migration> Ordered(IEnumerable<Migration> migrations)

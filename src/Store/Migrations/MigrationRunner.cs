@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using ClickHouse.Driver;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,7 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
         Check(migrations, applied);
 
         var pending = migrations.Where(m => !applied.ContainsKey(m.Version)).ToList();
+        var accessControl = pending.Count > 0 && await HasWritableAccessStorageAsync(cancellationToken).ConfigureAwait(false);
         var newestApplied = applied.Count == 0 ? 0 : applied.Keys.Max();
         foreach (var migration in pending)
         {
@@ -41,7 +43,7 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
                 logger.LogWarning("Migration {Name} is older than the newest applied ({Version:0000}); applying it now", migration.Name, newestApplied);
             }
 
-            await ApplyAsync(migration, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(migration, accessControl, cancellationToken).ConfigureAwait(false);
         }
 
         return new MigrationResult(pending.Select(m => m.Name).ToList(), applied.Count);
@@ -84,13 +86,13 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
         }
     }
 
-    private async Task ApplyAsync(Migration migration, CancellationToken cancellationToken)
+    private async Task ApplyAsync(Migration migration, bool accessControl, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var statements = SqlScript.Split(migration.Script);
         for (var i = 0; i < statements.Count; i++)
         {
-            var sql = SqlScript.Render(statements[i], store.Database, store.Cluster);
+            var sql = SqlScript.Render(statements[i], store.Database, store.Cluster, accessControl);
             if (sql is null)
             {
                 continue;
@@ -98,7 +100,15 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
 
             try
             {
-                await ExecuteAsync(store.CreateConnection(), sql, cancellationToken).ConfigureAwait(false);
+                if (SqlScript.SeedOf(sql) is { } seed)
+                {
+                    await using var body = new MemoryStream(Encoding.UTF8.GetBytes(migration.Seed(seed)));
+                    using var response = await store.Client.PostStreamAsync(sql, body, isCompressed: false, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ExecuteAsync(store.CreateConnection(), sql, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (ClickHouseServerException ex)
             {
@@ -113,6 +123,21 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
             new { version = (uint)migration.Version, name = migration.Name, checksum = migration.Checksum, duration = (ulong)stopwatch.ElapsedMilliseconds },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         logger.LogInformation("Applied migration {Name} in {Elapsed} ms", migration.Name, stopwatch.ElapsedMilliseconds);
+    }
+
+    /// <summary>Roles and grants need a SQL-writable access storage; the embedded engine has only its users file.</summary>
+    private async Task<bool> HasWritableAccessStorageAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = store.CreateServerConnection();
+        var count = await connection.ExecuteScalarAsync<ulong>(new CommandDefinition(
+            "SELECT count() FROM system.user_directories WHERE type IN ('local_directory', 'replicated')",
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (count == 0)
+        {
+            logger.LogInformation("No SQL-writable access storage: statements marked {Marker} are skipped", SqlScript.AccessControl);
+        }
+
+        return count > 0;
     }
 
     private async Task<Dictionary<int, AppliedMigration>> ReadAppliedAsync(CancellationToken cancellationToken)

@@ -11,13 +11,18 @@ namespace ReformMetrics.Store.Migrations;
 /// engine (<c>{replicated}MergeTree</c> becomes <c>ReplicatedMergeTree</c>, whose path and replica name
 /// come from the servers' default_replica_path / default_replica_name); <c>{cluster}</c> and
 /// <c>{database}</c> give the names, for Distributed tables. A statement whose first line is
-/// <c>-- cluster-only</c> or <c>-- single-node-only</c> runs only on that topology. ClickHouse's own
-/// macros (<c>{shard}</c>, <c>{replica}</c>, <c>{uuid}</c>) and query parameters pass through untouched.
+/// <c>-- cluster-only</c> or <c>-- single-node-only</c> runs only on that topology, and one whose first line
+/// is <c>-- access-control</c> (roles, grants) runs only where the server keeps users and roles in storage
+/// that SQL can write: the embedded engine has none and gets its analyst user from its configuration. A statement whose first line is <c>-- seed: name.csv</c> is sent with the file
+/// sql/seed/name.csv as its body (an <c>INSERT ... FORMAT CSVWithNames</c>). ClickHouse's own macros
+/// (<c>{shard}</c>, <c>{replica}</c>, <c>{uuid}</c>) and query parameters pass through untouched.
 /// </remarks>
 public static class SqlScript
 {
     public const string ClusterOnly = "-- cluster-only";
     public const string SingleNodeOnly = "-- single-node-only";
+    public const string AccessControl = "-- access-control";
+    private const string SeedMarker = "-- seed:";
 
     /// <summary>Splits on semicolons outside quotes and comments; drops chunks that hold only comments.</summary>
     public static IReadOnlyList<string> Split(string script)
@@ -89,13 +94,21 @@ public static class SqlScript
         }
     }
 
+    /// <summary>The seed file a statement loads (its first line is <c>-- seed: name.csv</c>), or null.</summary>
+    public static string? SeedOf(string statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        var firstLine = statement.Split('\n', 2)[0].Trim();
+        return firstLine.StartsWith(SeedMarker, StringComparison.Ordinal) ? firstLine[SeedMarker.Length..].Trim() : null;
+    }
+
     /// <summary>The statement as it runs on this topology, or null when it does not run there.</summary>
-    public static string? Render(string statement, string database, string? cluster)
+    public static string? Render(string statement, string database, string? cluster, bool accessControl = true)
     {
         ArgumentNullException.ThrowIfNull(statement);
         var firstLine = statement.Split('\n', 2)[0].Trim();
         var onCluster = !string.IsNullOrEmpty(cluster);
-        if ((firstLine == ClusterOnly && !onCluster) || (firstLine == SingleNodeOnly && onCluster))
+        if ((firstLine == ClusterOnly && !onCluster) || (firstLine == SingleNodeOnly && onCluster) || (firstLine == AccessControl && !accessControl))
         {
             return null;
         }
