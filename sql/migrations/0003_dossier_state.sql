@@ -219,6 +219,7 @@ ENGINE = {replicated}MergeTree PARTITION BY toYYYYMM(cohort) ORDER BY (province_
 
 -- What each dossier adds to the daily aggregate, one row per day something happens to it. Stock measures are
 -- deltas: their running sum up to the end of a day gives the dossiers in progress (or overdue) at that moment.
+-- Comparisons with Nullable columns are wrapped in ifNull: a NULL would otherwise make the whole count NULL.
 CREATE OR REPLACE VIEW kpi_contributions {on_cluster} AS
 SELECT
     cohort,
@@ -232,17 +233,17 @@ SELECT
     toUInt32(kind = 'received' AND online_enabled = 1) AS received_enabled,
     toUInt32(kind = 'received' AND has_fee = 1) AS with_fee,
     toUInt32(kind = 'received' AND has_fee = 1 AND paid_online = 1) AS paid_online,
-    toUInt32(kind = 'ended' AND resolution_class = 'early') AS resolved_early,
-    toUInt32(kind = 'ended' AND resolution_class = 'on_time') AS resolved_on_time,
-    toUInt32(kind = 'ended' AND resolution_class = 'overdue') AS resolved_overdue,
-    toUInt32(kind = 'ended' AND resolution_class_766 = 'overdue') AS resolved_overdue_766,
-    toUInt32(kind = 'ended' AND resolution_class = 'overdue' AND apologized = 1) AS resolved_overdue_apologized,
+    toUInt32(kind = 'ended' AND ifNull(resolution_class = 'early', 0)) AS resolved_early,
+    toUInt32(kind = 'ended' AND ifNull(resolution_class = 'on_time', 0)) AS resolved_on_time,
+    toUInt32(kind = 'ended' AND ifNull(resolution_class = 'overdue', 0)) AS resolved_overdue,
+    toUInt32(kind = 'ended' AND ifNull(resolution_class_766 = 'overdue', 0)) AS resolved_overdue_766,
+    toUInt32(kind = 'ended' AND ifNull(resolution_class = 'overdue', 0) AND apologized = 1) AS resolved_overdue_apologized,
     toUInt32(kind = 'ended' AND status = 'withdrawn') AS withdrawn,
     toUInt32(kind = 'returned') AS returned,
-    toUInt32(kind = 'returned' AND return_channel = 'postal') AS returned_postal,
-    toUInt32(kind = 'rated' AND rating = 'very_satisfied') AS rated_very_satisfied,
-    toUInt32(kind = 'rated' AND rating = 'satisfied') AS rated_satisfied,
-    toUInt32(kind = 'rated' AND rating = 'dissatisfied') AS rated_dissatisfied,
+    toUInt32(kind = 'returned' AND ifNull(return_channel = 'postal', 0)) AS returned_postal,
+    toUInt32(kind = 'rated' AND ifNull(rating = 'very_satisfied', 0)) AS rated_very_satisfied,
+    toUInt32(kind = 'rated' AND ifNull(rating = 'satisfied', 0)) AS rated_satisfied,
+    toUInt32(kind = 'rated' AND ifNull(rating = 'dissatisfied', 0)) AS rated_dissatisfied,
     toUInt64(if(kind = 'ended' AND status = 'resolved', ifNull(processing_wd, 0), 0)) AS processing_wd_sum,
     if(kind = 'ended' AND status = 'resolved' AND isNotNull(processing_wd),
        map(toUInt16(least(assumeNotNull(processing_wd), 65535)), toUInt64(1)), map()) AS processing_wd_hist,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using ClickHouse.Driver;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,8 @@ internal static class ReformCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Numbers and dates people read are Vietnamese (1.234,5; 29/11/2026); machine output formats explicitly.
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("vi-VN");
         var root = new RootCommand("ReformMetrics: đo lường kết quả giải quyết thủ tục hành chính của các tỉnh, thành phố.");
         GlobalOptions.AddTo(root);
         root.Add(MigrateVerb.Create());

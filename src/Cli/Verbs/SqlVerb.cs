@@ -83,7 +83,7 @@ internal static class SqlVerb
                 var cells = new Text[reader.FieldCount];
                 for (var i = 0; i < reader.FieldCount; i++)
                 {
-                    cells[i] = new Text(Format(reader.GetValue(i)));
+                    cells[i] = new Text(Format(reader.GetValue(i), reader.GetDataTypeName(i)));
                 }
 
                 table.AddRow(cells);
@@ -101,9 +101,10 @@ internal static class SqlVerb
     private static readonly CultureInfo Vietnamese = CultureInfo.GetCultureInfo("vi-VN");
 
     /// <summary>Values as ClickHouse itself prints them, so they can be pasted back into a query.</summary>
-    internal static string Format(object? value) => value switch
+    internal static string Format(object? value, string? clickHouseType = null) => value switch
     {
         null or DBNull => "NULL",
+        DateTime date when IsDateOnly(clickHouseType) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTime dateTime => dateTime.ToString(
             dateTime.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.fffffff", CultureInfo.InvariantCulture),
         DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -111,7 +112,13 @@ internal static class SqlVerb
         bool flag => flag ? "true" : "false",
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => $"{Format(k)}: {Format(map[k])}")) + "}",
-        IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Format)) + "]",
+        IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(item => Format(item))) + "]",
         _ => value.ToString() ?? string.Empty,
     };
+
+    private static bool IsDateOnly(string? clickHouseType)
+    {
+        var type = clickHouseType?.Replace("Nullable(", string.Empty, StringComparison.Ordinal) ?? string.Empty;
+        return type.StartsWith("Date", StringComparison.Ordinal) && !type.StartsWith("DateTime", StringComparison.Ordinal);
+    }
 }
