@@ -25,7 +25,7 @@ public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefre
     public static readonly DateOnly IncompleteCohort = new(1970, 1, 1);
 
     private const string WatermarkName = "dossier_state";
-    private static readonly TimeSpan Overlap = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(60);
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
     /// <summary>Rebuilds the cohorts touched by events stored since the last refresh.</summary>
