@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS events {on_cluster}
     rating Nullable(Enum8('very_satisfied' = 1, 'satisfied' = 2, 'dissatisfied' = 3)),
     reason String,
     source LowCardinality(String) COMMENT 'file or intake the event came from',
+    load_id LowCardinality(String) DEFAULT '' COMMENT 'the load that stored it: SHA-256 of the file (or request body) and batch number; tells a resumed batch from a duplicate',
     ingested_at DateTime64(6, 'UTC') DEFAULT now64(6) COMMENT 'when it was stored; drives the refresh of dossier_state and the aggregates',
     INDEX idx_ingested_at ingested_at TYPE minmax GRANULARITY 1,
     INDEX idx_received_type event_type TYPE set(16) GRANULARITY 4

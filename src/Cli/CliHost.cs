@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using ReformMetrics.Ingest;
 using ReformMetrics.Store;
 
 namespace ReformMetrics.Cli;
@@ -40,6 +41,7 @@ internal sealed class CliHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", parse.GetValue(GlobalOptions.Verbose) ? LogLevel.Debug : LogLevel.None);
         builder.Logging.AddFilter("ClickHouse.Driver", parse.GetValue(GlobalOptions.Verbose) ? LogLevel.Debug : LogLevel.None);
         builder.Services.AddClickHouseStore(builder.Configuration);
+        builder.Services.AddIngest();
 
         var host = builder.Build();
         var cli = new CliHost(host);

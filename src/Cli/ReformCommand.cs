@@ -25,6 +25,8 @@ internal static class ReformCommand
         GlobalOptions.AddTo(root);
         root.Add(MigrateVerb.Create());
         root.Add(RefreshVerb.Create());
+        root.Add(IngestVerb.Create());
+        root.Add(BenchVerb.Create());
         root.Add(SqlVerb.Create());
         root.Add(DemoVerb.Create());
         root.Add(EngineVerb.Create());

@@ -58,7 +58,8 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
                 connectionString = _options.ConnectionString!;
             }
 
-            var settings = new ClickHouseClientSettings(connectionString) { LoggerFactory = loggerFactory };
+            // Form-data parameters: ingestion passes tens of thousands of ids as one array parameter, too long for a URL.
+            var settings = new ClickHouseClientSettings(connectionString) { LoggerFactory = loggerFactory, UseFormDataParameters = true };
             settings.Database = string.Empty;
             _server = new ClickHouseDataSource(settings);
             _database = new ClickHouseDataSource(new ClickHouseClientSettings(settings) { Database = _options.Database });

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+using ClickHouse.Driver;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Store;
+using ReformMetrics.Store.Embedded;
+using ReformMetrics.Store.Migrations;
+
+namespace ReformMetrics.Cli.Bench;
+
+/// <summary>
+/// `reform bench ingest [--rows N]`: writes N valid events as CSV, loads the file once with ClickHouse's own
+/// <c>INSERT ... FORMAT CSVWithNames</c> into a scratch table (the baseline) and once with `reform ingest` (a
+/// separate process, validation and de-duplication on), both into fresh tables of the events structure in the
+/// database bench_ingest, and prints both rates, their ratio and the peak RSS of the ingest process.
+/// </summary>
+internal static class IngestBenchmark
+{
+    private const string Database = "bench_ingest";
+
+    public static async Task<int> RunAsync(CliHost cli, long rows, CancellationToken cancellationToken)
+    {
+        var scratch = Directory.CreateTempSubdirectory("reform-bench-ingest-").FullName;
+        try
+        {
+            var file = Path.Combine(scratch, "bench-events.csv");
+            var stopwatch = Stopwatch.StartNew();
+            BenchEventFile.Write(file, rows);
+            ConsoleUi.Info($"Đã viết {rows:N0} sự kiện ({new FileInfo(file).Length / 1048576.0:N0} MB) trong {stopwatch.Elapsed.TotalSeconds:N1} giây.");
+
+            await using var store = new ClickHouseStore(
+                Options.Create(new ClickHouseOptions { ConnectionString = cli.Store.ConnectionString, Database = Database }), NullLoggerFactory.Instance);
+            await store.OpenAsync(null, cancellationToken);
+            await using (var connection = store.CreateServerConnection())
+            {
+                await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {Database} SYNC");
+            }
+
+            await new MigrationRunner(store, NullLogger<MigrationRunner>.Instance).RunAsync(Migration.LoadEmbedded(), cancellationToken);
+            await using (var connection = store.CreateConnection())
+            {
+                await connection.ExecuteAsync("CREATE TABLE csv_baseline AS events");
+            }
+
+            var baseline = await BaselineAsync(store, file, cancellationToken);
+            var (ingest, peakKb, exitCode) = await ReformIngestAsync(store.ConnectionString, file, cancellationToken);
+            await using var check = store.CreateConnection();
+            var loaded = await check.ExecuteScalarAsync<ulong>("SELECT count() FROM events");
+            var loadedBaseline = await check.ExecuteScalarAsync<ulong>("SELECT count() FROM csv_baseline");
+
+            var baseRate = rows / baseline.TotalSeconds;
+            var ingestRate = rows / ingest.TotalSeconds;
+            ConsoleUi.Out.WriteLine($"ClickHouse INSERT ... FORMAT CSVWithNames: {baseline.TotalSeconds:N2} s, {baseRate:N0} rows/s ({loadedBaseline:N0} rows)");
+            ConsoleUi.Out.WriteLine($"reform ingest (validation, de-duplication): {ingest.TotalSeconds:N2} s, {ingestRate:N0} rows/s ({loaded:N0} rows, exit {exitCode})");
+            ConsoleUi.Out.WriteLine($"ratio reform ingest / ClickHouse CSV insert: {ingestRate / baseRate:N2} (target ≥ 0,80)");
+            ConsoleUi.Out.WriteLine($"peak RSS of the reform ingest process: {peakKb / 1024.0:N0} MB (target ≤ 500 MB at 10.000.000 events)");
+            return loaded == (ulong)rows && loadedBaseline == (ulong)rows && exitCode == 0 ? ReformCommand.Ok : ReformCommand.Failure;
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static async Task<TimeSpan> BaselineAsync(ClickHouseStore store, string file, CancellationToken cancellationToken)
+    {
+        var options = new QueryOptions
+        {
+            CustomSettings = new Dictionary<string, object> { ["async_insert"] = 0, ["date_time_input_format"] = "best_effort" },
+        };
+        var stopwatch = Stopwatch.StartNew();
+        await using var stream = File.OpenRead(file);
+        using var response = await store.Client.InsertRawStreamAsync(
+            "csv_baseline", stream, "CSVWithNames", EventFields.Names, useCompression: false, options, cancellationToken);
+        return stopwatch.Elapsed;
+    }
+
+    /// <summary>Runs `reform ingest` as users do, in its own process, sampling its peak resident memory.</summary>
+    private static async Task<(TimeSpan Elapsed, long PeakKb, int ExitCode)> ReformIngestAsync(string connectionString, string file, CancellationToken cancellationToken)
+    {
+        var command = EngineHostCommand.Resolve();
+        var start = new ProcessStartInfo(command.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in command.PrefixArguments.Concat(["--clickhouse", connectionString, "ingest", file, "--no-refresh"]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["REFORM_ClickHouse__Database"] = Database;
+        var stopwatch = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("reform ingest did not start");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        long peak = 0;
+        while (!process.HasExited)
+        {
+            peak = Math.Max(peak, PeakRssKb(process.Id));
+            await Task.Delay(50, cancellationToken);
+        }
+
+        await process.WaitForExitAsync(cancellationToken);
+        var elapsed = stopwatch.Elapsed;
+        if (process.ExitCode != 0)
+        {
+            ConsoleUi.Fail($"reform ingest: {await output}{await errors}");
+        }
+
+        return (elapsed, peak, process.ExitCode);
+    }
+
+    private static long PeakRssKb(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}

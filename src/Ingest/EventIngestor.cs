@@ -1,0 +1,316 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using nietras.SeparatedValues;
+using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Loading;
+using ReformMetrics.Ingest.Reading;
+using ReformMetrics.Ingest.Validation;
+using ReformMetrics.Store;
+using ReformMetrics.Store.Embedded;
+
+namespace ReformMetrics.Ingest;
+
+/// <summary>
+/// Loads event sources (files, request bodies) into the store exactly once: identifies the source by the
+/// SHA-256 of its bytes, skips it when it was loaded whole before, resumes it at its first unrecorded batch
+/// when a run was interrupted, and streams it through validation and the <see cref="EventLoader"/> in batches
+/// (reading the next batch while the previous one is stored, never more than one ahead).
+/// </summary>
+public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, TimeProvider clock, ILogger<EventIngestor> logger)
+{
+    public const int DefaultBatchRows = 100_000;
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+    private IngestReference? _reference;
+
+    public int BatchRows { get; init; } = DefaultBatchRows;
+
+    /// <summary>Loads a file; rejected rows are also written to &lt;file&gt;.rejects.csv in <paramref name="rejectsDirectory"/>
+    /// (default: beside the file).</summary>
+    public async Task<IngestResult> IngestFileAsync(
+        string path, IProgress<IngestProgress>? progress, CancellationToken cancellationToken, string? rejectsDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var name = Path.GetFileName(path);
+        string fileKey;
+        await using (var hashing = File.OpenRead(path))
+        {
+            fileKey = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashing, cancellationToken).ConfigureAwait(false));
+        }
+
+        var rejectsPath = Path.Combine(rejectsDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path))!, name + ".rejects.csv");
+        return await IngestAsync(name, fileKey, () => File.OpenRead(path), rejectsPath, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads a source held in memory (an HTTP request body); no rejects file is written.</summary>
+    public Task<IngestResult> IngestBytesAsync(string source, byte[] content, SourceFormat format, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var fileKey = Convert.ToHexStringLower(SHA256.HashData(content));
+        return IngestAsync(source, fileKey, () => new MemoryStream(content, writable: false), null, null, cancellationToken, format);
+    }
+
+    /// <summary>Rows quarantined for a source, in line order.</summary>
+    public async Task<IReadOnlyList<Rejection>> RejectionsAsync(string fileKey, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = store.CreateConnection();
+        var rows = await connection.QueryAsync<(ulong Line, string Raw, string Field, string Reason)>(new CommandDefinition(
+            "SELECT row_number, raw, toString(field), reason FROM quarantine WHERE file_key = @fileKey ORDER BY row_number LIMIT 1 BY row_number LIMIT @limit",
+            new { fileKey, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new Rejection((long)r.Line, r.Raw, r.Field, r.Reason)).ToList();
+    }
+
+    private async Task<IngestResult> IngestAsync(
+        string source, string fileKey, Func<Stream> open, string? rejectsPath, IProgress<IngestProgress>? progress,
+        CancellationToken cancellationToken, SourceFormat? format = null)
+    {
+        await OneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var fileLock = store.Engine is { } engine
+                ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "ingest.lock"), TimeSpan.FromHours(6), cancellationToken).ConfigureAwait(false)
+                : null;
+            var stopwatch = Stopwatch.StartNew();
+            var previous = await FileStatusAsync(fileKey, cancellationToken).ConfigureAwait(false);
+            if (previous is { Status: "done" })
+            {
+                logger.LogInformation("{Source} was loaded before (file {FileKey}); nothing to do", source, fileKey[..12]);
+                return new IngestResult(source, (long)previous.Rows, 0, (long)previous.Accepted + (long)previous.Duplicates, (long)previous.Rejected,
+                    stopwatch.Elapsed, AlreadyLoaded: true);
+            }
+
+            var done = await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
+            await SetStatusAsync(fileKey, source, 0, "loading", default, 0, string.Empty, cancellationToken).ConfigureAwait(false);
+            _reference ??= await IngestReference.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+            var validator = new EventValidator(_reference, clock);
+
+            await using var counting = new CountingStream(open());
+            var size = counting.CanSeek ? counting.Length : 0;
+            IngestResult result;
+            try
+            {
+                var content = EventSource.Decompressed(counting);
+                var sourceFormat = format ?? EventSource.FormatOf(source, content);
+                var outcome = await PipelineAsync(source, fileKey, content, sourceFormat, validator, done, counting, size, stopwatch, progress, cancellationToken)
+                    .ConfigureAwait(false);
+                string? rejects = null;
+                if (rejectsPath is not null && outcome.Totals.Rejected > 0)
+                {
+                    rejects = await WriteRejectsAsync(fileKey, rejectsPath, cancellationToken).ConfigureAwait(false);
+                }
+
+                await SetStatusAsync(fileKey, source, (ulong)size, "done", outcome.Totals, (ulong)outcome.Rows, string.Empty, cancellationToken).ConfigureAwait(false);
+                result = new IngestResult(source, outcome.Rows, outcome.Totals.Accepted, outcome.Totals.Duplicates, outcome.Totals.Rejected,
+                    stopwatch.Elapsed, RejectsFile: rejects);
+            }
+            catch (SourceFormatException ex)
+            {
+                await SetStatusAsync(fileKey, source, (ulong)size, "failed", default, 0, ex.Message, cancellationToken).ConfigureAwait(false);
+                result = new IngestResult(source, 0, 0, 0, 0, stopwatch.Elapsed, Failure: ex.Message);
+            }
+
+            logger.LogInformation(
+                "{Source}: {Rows} rows, {Accepted} accepted, {Duplicates} duplicate, {Rejected} rejected in {Elapsed} ms",
+                source, result.Rows, result.Accepted, result.Duplicates, result.Rejected, (long)result.Elapsed.TotalMilliseconds);
+            return result;
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
+    private async Task<(BatchOutcome Totals, long Rows)> PipelineAsync(
+        string source, string fileKey, Stream content, SourceFormat format, EventValidator validator,
+        IReadOnlyDictionary<uint, BatchOutcome> done, CountingStream counting, long size, Stopwatch stopwatch,
+        IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    {
+        // One batch read ahead at most: reading waits while ClickHouse is slow (back-pressure), memory stays bounded.
+        var channel = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var rows = new RowCounter();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() => Produce(source, fileKey, content, format, validator, done, channel.Writer, rows, stop.Token), stop.Token);
+
+        var totals = done.Values.Aggregate(default(BatchOutcome), (a, b) => a + b);
+        try
+        {
+            // Batch N is committed while batch N+1 is looked up: the look-up checks the events of batch N in memory,
+            // since it may not see them in the store yet.
+            Task<BatchOutcome>? committing = null;
+            PreparedBatch? inFlight = null;
+            var waiting = Stopwatch.StartNew();
+            await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var waitedForReader = waiting.ElapsedMilliseconds;
+                var prepared = await loader.PrepareAsync(batch, inFlight, cancellationToken).ConfigureAwait(false);
+                var preparing = waiting.ElapsedMilliseconds - waitedForReader;
+                if (committing is not null)
+                {
+                    totals += await committing.ConfigureAwait(false);
+                    logger.LogDebug("Batch {Batch}: waited {Reader} ms for the reader, prepared in {Prepare} ms, waited {Commit} ms for the previous commit",
+                        batch.Number, waitedForReader, preparing, waiting.ElapsedMilliseconds - waitedForReader - preparing);
+                    progress?.Report(new IngestProgress(source, counting.BytesRead, size, rows.Value, totals.Accepted, totals.Duplicates, totals.Rejected, stopwatch.Elapsed));
+                }
+
+                inFlight = prepared;
+                committing = loader.CommitAsync(prepared, cancellationToken);
+                waiting.Restart();
+            }
+
+            if (committing is not null)
+            {
+                totals += await committing.ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // The reader may be waiting for room in the channel: stop it before giving up.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(producer).ConfigureAwait(false);
+            throw;
+        }
+
+        await producer.ConfigureAwait(false);
+        return (totals, rows.Value);
+    }
+
+    private sealed class RowCounter
+    {
+        private long _value;
+
+        public long Value => Interlocked.Read(ref _value);
+
+        public void Increment() => Interlocked.Increment(ref _value);
+    }
+
+    private void Produce(
+        string source, string fileKey, Stream content, SourceFormat format, EventValidator validator,
+        IReadOnlyDictionary<uint, BatchOutcome> done, ChannelWriter<IngestBatch> writer, RowCounter rows, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            uint number = 0;
+            var events = new List<ValidEvent>();
+            var rejections = new List<Rejection>();
+            long first = 1;
+            long inBatch = 0;
+            foreach (var row in EventSource.Read(content, format, validator, cancellationToken))
+            {
+                rows.Increment();
+                inBatch++;
+                if (!done.ContainsKey(number))
+                {
+                    if (row.Event is { } e)
+                    {
+                        events.Add(e);
+                    }
+                    else
+                    {
+                        rejections.Add(row.Rejection!);
+                    }
+                }
+
+                // Batch boundaries depend on row numbers only: resumption counts batches, so they must not move.
+                if (inBatch == BatchRows)
+                {
+                    Flush();
+                }
+            }
+
+            if (inBatch > 0)
+            {
+                Flush();
+            }
+
+            void Flush()
+            {
+                if (!done.ContainsKey(number))
+                {
+                    var batch = new IngestBatch(fileKey, source, number, first, first + inBatch - 1, events, rejections);
+                    writer.WriteAsync(batch, cancellationToken).AsTask().GetAwaiter().GetResult();
+                    events = [];
+                    rejections = [];
+                }
+
+                number++;
+                first += inBatch;
+                inBatch = 0;
+            }
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            writer.TryComplete(failure);
+        }
+    }
+
+    private async Task<string> WriteRejectsAsync(string fileKey, string path, CancellationToken cancellationToken)
+    {
+        var rejections = await RejectionsAsync(fileKey, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        var temp = path + ".tmp";
+        using (var writer = Sep.Writer(o => o with { Sep = new Sep(','), Escape = true }).ToFile(temp))
+        {
+            foreach (var r in rejections)
+            {
+                using var row = writer.NewRow(cancellationToken);
+                row["row_number"].Format(r.Line);
+                row["field"].Set(r.Field);
+                row["reason"].Set(r.Reason);
+                row["raw"].Set(r.Raw);
+            }
+        }
+
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+
+    private sealed record FileRecord(string Status, ulong Rows, ulong Accepted, ulong Duplicates, ulong Rejected);
+
+    private async Task<FileRecord?> FileStatusAsync(string fileKey, CancellationToken cancellationToken)
+    {
+        await using var connection = store.CreateConnection();
+        return await connection.QuerySingleOrDefaultAsync<FileRecord>(new CommandDefinition(
+            """
+            SELECT toString(argMax(status, updated_at)) AS Status, argMax(rows, updated_at) AS Rows, argMax(accepted, updated_at) AS Accepted,
+                   argMax(duplicates, updated_at) AS Duplicates, argMax(rejected, updated_at) AS Rejected
+            FROM ingest_files WHERE file_key = @fileKey GROUP BY file_key
+            """,
+            new { fileKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    private async Task<Dictionary<uint, BatchOutcome>> CommittedBatchesAsync(string fileKey, CancellationToken cancellationToken)
+    {
+        await using var connection = store.CreateConnection();
+        var rows = await connection.QueryAsync<(uint Batch, uint Accepted, uint Duplicates, uint Rejected)>(new CommandDefinition(
+            "SELECT batch, argMax(accepted, committed_at), argMax(duplicates, committed_at), argMax(rejected, committed_at) FROM ingest_batches WHERE file_key = @fileKey GROUP BY batch",
+            new { fileKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Batch, r => new BatchOutcome(r.Accepted, r.Duplicates, r.Rejected));
+    }
+
+    private async Task SetStatusAsync(
+        string fileKey, string source, ulong size, string status, BatchOutcome totals, ulong rows, string message, CancellationToken cancellationToken)
+    {
+        await Retry.RunAsync("record file status", async token =>
+        {
+            await using var connection = store.CreateConnection();
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO ingest_files (file_key, file_name, size, status, rows, accepted, duplicates, rejected, message)
+                SELECT @fileKey, @source, @size, @status, @rows, @accepted, @duplicates, @rejected, @message
+                """,
+                new
+                {
+                    fileKey, source, size, status, rows, accepted = (ulong)totals.Accepted, duplicates = (ulong)totals.Duplicates,
+                    rejected = (ulong)totals.Rejected, message,
+                },
+                cancellationToken: token)).ConfigureAwait(false);
+        }, logger, cancellationToken).ConfigureAwait(false);
+    }
+}

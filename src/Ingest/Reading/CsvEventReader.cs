@@ -1,0 +1,158 @@
+using System.Runtime.CompilerServices;
+using nietras.SeparatedValues;
+using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Validation;
+
+namespace ReformMetrics.Ingest.Reading;
+
+/// <summary>
+/// Reads contract events from CSV (UTF-8, header row, comma) with Sep, streaming, and validates each row.
+/// Columns are matched by name; contract fields missing from the header are empty; unknown columns are ignored.
+/// </summary>
+/// <remarks>
+/// A stray quote makes a CSV parser read on into the following lines. Such a row is recognised (it spans
+/// several lines and does not fit the header, or fails validation) and its lines are read again one by one, so
+/// the broken line is rejected alone and the good lines after it still load.
+/// </remarks>
+public static class CsvEventReader
+{
+    private static readonly EventField[] RequiredColumns = [EventField.EventId, EventField.DossierId, EventField.EventType, EventField.OccurredAt];
+
+    public static IEnumerable<ReadRow> Read(Stream stream, EventValidator validator, CancellationToken cancellationToken)
+    {
+        using var reader = Open(stream);
+
+        var columns = MapHeader(reader.Header.ColNames);
+        var values = new string?[EventFields.Names.Length];
+        foreach (var row in reader)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var lines = row.LineNumberToExcl - row.LineNumberFrom;
+            var result = ReadOne(row, columns, values, validator);
+            if (lines > 1 && (result.Rejection is not null))
+            {
+                foreach (var recovered in Recover(row.Span.ToString(), row.LineNumberFrom, columns, validator))
+                {
+                    yield return recovered;
+                }
+
+                continue;
+            }
+
+            yield return result;
+        }
+    }
+
+    private static SepReader Open(Stream stream)
+    {
+        try
+        {
+            return Sep.Reader(o => o with
+            {
+                Sep = new Sep(','),
+                HasHeader = true,
+                Unescape = true,
+                DisableColCountCheck = true,
+                CreateToString = SepToString.PoolPerCol(maximumStringLength: 64),
+            }).From(stream);
+        }
+        catch (ArgumentException ex)
+        {
+            // Sep refuses a header naming a column twice.
+            throw new SourceFormatException($"Dòng tiêu đề không dùng được: một cột xuất hiện hai lần ({ex.Message}).");
+        }
+    }
+
+    private static ReadRow ReadOne(SepReader.Row row, int[] columns, string?[] values, EventValidator validator)
+    {
+        if (row.ColCount != columns.Length)
+        {
+            return Reject(row.LineNumberFrom, row.Span.ToString(), "row", $"có {row.ColCount} cột, tiêu đề có {columns.Length}");
+        }
+
+        Array.Clear(values);
+        for (var i = 0; i < columns.Length; i++)
+        {
+            if (columns[i] >= 0)
+            {
+                var span = row[i].Span;
+                values[columns[i]] = span.IsEmpty ? null : row[i].ToString();
+            }
+        }
+
+        var valid = validator.Validate(values, row.LineNumberFrom, out var problem);
+        return valid is not null
+            ? new ReadRow(valid, null)
+            : Reject(row.LineNumberFrom, row.Span.ToString(), problem.Field, problem.Reason);
+    }
+
+    /// <summary>Reads each physical line of a row that swallowed its neighbours as a row of its own.</summary>
+    private static IEnumerable<ReadRow> Recover(string text, int firstLine, int[] columns, EventValidator validator)
+    {
+        var lines = text.Split('\n');
+        var values = new string?[EventFields.Names.Length];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            var number = firstLine + i;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            using var single = Sep.Reader(o => o with { Sep = new Sep(','), HasHeader = false, Unescape = true, DisableColCountCheck = true })
+                .FromText(line);
+            var rows = 0;
+            ReadRow result = default;
+            foreach (var row in single)
+            {
+                rows++;
+                result = ReadOne(row, columns, values, validator);
+            }
+
+            yield return rows == 1 && result.Event is not null
+                ? new ReadRow(result.Event is { } e ? Relined(e, number) : null, null)
+                : Reject(number, line, result.Rejection?.Field ?? "row", result.Rejection?.Reason ?? "dấu ngoặc kép không đóng");
+        }
+    }
+
+    private static ValidEvent Relined(ValidEvent e, long line) => new()
+    {
+        EventId = e.EventId, DossierId = e.DossierId, EventType = e.EventType, OccurredAtMs = e.OccurredAtMs,
+        ProvinceCode = e.ProvinceCode, Level = e.Level, AgencyCode = e.AgencyCode, SectorCode = e.SectorCode,
+        ProcedureCode = e.ProcedureCode, Channel = e.Channel, OnlineEnabled = e.OnlineEnabled, DueAtMs = e.DueAtMs,
+        Outcome = e.Outcome, Rating = e.Rating, Reason = e.Reason, Line = line,
+    };
+
+    private static int[] MapHeader(IReadOnlyList<string> names)
+    {
+        if (names.Count == 0)
+        {
+            throw new SourceFormatException("Tệp CSV trống hoặc không có dòng tiêu đề.");
+        }
+
+        var columns = new int[names.Count];
+        var seen = new HashSet<int>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i].Trim().TrimStart('\uFEFF');
+            columns[i] = EventFields.IndexOf(name);
+            if (columns[i] >= 0 && !seen.Add(columns[i]))
+            {
+                throw new SourceFormatException($"Cột \"{name}\" xuất hiện hai lần trong dòng tiêu đề.");
+            }
+        }
+
+        var missing = RequiredColumns.Where(f => !seen.Contains((int)f)).Select(f => f.Name()).ToList();
+        if (missing.Count > 0)
+        {
+            throw new SourceFormatException(
+                $"Dòng tiêu đề thiếu cột bắt buộc: {string.Join(", ", missing)}. Tiêu đề đúng: {string.Join(",", EventFields.Names)}");
+        }
+
+        return columns;
+    }
+
+    private static ReadRow Reject(long line, string raw, string field, string reason) =>
+        new(null, new Rejection(line, raw, field, reason));
+}

@@ -1,0 +1,95 @@
+using System.IO.Compression;
+using ReformMetrics.Ingest.Validation;
+
+namespace ReformMetrics.Ingest.Reading;
+
+public enum SourceFormat
+{
+    Csv,
+    Ndjson,
+}
+
+/// <summary>Opens an event file: CSV or NDJSON by extension (.csv, .ndjson, .jsonl, each optionally .gz), else by
+/// its first character; gzip by its magic bytes. Counts the bytes read from disk for progress.</summary>
+public static class EventSource
+{
+    public static SourceFormat FormatOf(string path, Stream content)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
+        if (name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceFormat.Csv;
+        }
+
+        if (name.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceFormat.Ndjson;
+        }
+
+        return Sniff(content);
+    }
+
+    /// <summary>The decompressed content of a stream positioned at its start (gzip or plain).</summary>
+    public static Stream Decompressed(Stream raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var buffered = new BufferedStream(raw, 1 << 16);
+        Span<byte> magic = stackalloc byte[2];
+        var read = buffered.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        buffered.Seek(-read, SeekOrigin.Current);
+        return read == 2 && magic[0] == 0x1F && magic[1] == 0x8B ? new GZipStream(buffered, CompressionMode.Decompress) : buffered;
+    }
+
+    public static IEnumerable<ReadRow> Read(Stream content, SourceFormat format, EventValidator validator, CancellationToken cancellationToken) =>
+        format == SourceFormat.Csv
+            ? CsvEventReader.Read(content, validator, cancellationToken)
+            : NdjsonEventReader.Read(content, validator, cancellationToken);
+
+    private static SourceFormat Sniff(Stream content)
+    {
+        if (!content.CanSeek)
+        {
+            return SourceFormat.Csv;
+        }
+
+        var start = content.Position;
+        using var decompressed = new GZipProbe(content);
+        var first = decompressed.FirstNonBlank();
+        content.Position = start;
+        return first == '{' ? SourceFormat.Ndjson : SourceFormat.Csv;
+    }
+
+    /// <summary>Looks at the first character of a possibly gzipped stream, leaving the stream open.</summary>
+    private sealed class GZipProbe(Stream content) : IDisposable
+    {
+        public int FirstNonBlank()
+        {
+            var stream = Decompressed(new NonClosing(content));
+            int b;
+            while ((b = stream.ReadByte()) is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF)
+            {
+            }
+
+            return b;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class NonClosing(Stream inner) : Stream
+    {
+        public override bool CanRead => inner.CanRead;
+        public override bool CanSeek => inner.CanSeek;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,25 @@
+using Dapper;
+using ReformMetrics.Store;
+
+namespace ReformMetrics.Ingest.Validation;
+
+/// <summary>What validation checks codes against: the provinces of each geography, from the reference tables.</summary>
+public sealed class IngestReference(IReadOnlySet<string> provinces2008, IReadOnlySet<string> provinces2025)
+{
+    /// <summary>2025-07-01 00:00 in Vietnam, as Unix milliseconds: the 34-province geography starts here.</summary>
+    public static readonly long MergerAtMs = new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.FromHours(7)).ToUnixTimeMilliseconds();
+
+    public bool ProvinceExists(string code, long atMs) =>
+        atMs < MergerAtMs ? provinces2008.Contains(code) : provinces2025.Contains(code);
+
+    public static async Task<IngestReference> LoadAsync(ClickHouseStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var connection = store.CreateConnection();
+        var rows = (await connection.QueryAsync<(ushort Geo, string Code)>(new CommandDefinition(
+            "SELECT geo, toString(code) FROM provinces", cancellationToken: cancellationToken))).ToList();
+        return new IngestReference(
+            rows.Where(r => r.Geo == 2008).Select(r => r.Code).ToHashSet(StringComparer.Ordinal),
+            rows.Where(r => r.Geo == 2025).Select(r => r.Code).ToHashSet(StringComparer.Ordinal));
+    }
+}
