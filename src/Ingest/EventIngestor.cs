@@ -255,11 +255,11 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Tim
     {
         var rejections = await RejectionsAsync(fileKey, int.MaxValue, cancellationToken).ConfigureAwait(false);
         var temp = path + ".tmp";
-        using (var writer = Sep.Writer(o => o with { Sep = new Sep(','), Escape = true }).ToFile(temp))
+        await using (var writer = Sep.Writer(o => o with { Sep = new Sep(','), Escape = true }).ToFile(temp))
         {
             foreach (var r in rejections)
             {
-                using var row = writer.NewRow(cancellationToken);
+                await using var row = writer.NewRow(cancellationToken);
                 row["row_number"].Format(r.Line);
                 row["field"].Set(r.Field);
                 row["reason"].Set(r.Reason);

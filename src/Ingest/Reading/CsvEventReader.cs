@@ -11,8 +11,9 @@ namespace ReformMetrics.Ingest.Reading;
 /// </summary>
 /// <remarks>
 /// A stray quote makes a CSV parser read on into the following lines. Such a row is recognised (it spans
-/// several lines and does not fit the header, or fails validation) and its lines are read again one by one, so
-/// the broken line is rejected alone and the good lines after it still load.
+/// several lines and does not fit the header or fails validation, or one of its continuation lines is a whole
+/// row by itself) and its lines are read again one by one, so the broken line is rejected alone and the good
+/// lines after it still load. A quoted value that spans lines (a reason with line breaks) is kept.
 /// </remarks>
 public static class CsvEventReader
 {
@@ -29,7 +30,7 @@ public static class CsvEventReader
             cancellationToken.ThrowIfCancellationRequested();
             var lines = row.LineNumberToExcl - row.LineNumberFrom;
             var result = ReadOne(row, columns, values, validator);
-            if (lines > 1 && (result.Rejection is not null))
+            if (lines > 1 && (result.Rejection is not null || SwallowedRows(row.Span.ToString(), columns.Length)))
             {
                 foreach (var recovered in Recover(row.Span.ToString(), row.LineNumberFrom, columns, validator))
                 {
@@ -51,7 +52,8 @@ public static class CsvEventReader
             {
                 Sep = new Sep(','),
                 HasHeader = true,
-                Unescape = true,
+                // Unescaping in place would alter row.Span, which must stay the row as received (quarantine, recovery).
+                Unescape = false,
                 DisableColCountCheck = true,
                 CreateToString = SepToString.PoolPerCol(maximumStringLength: 64),
             }).From(stream);
@@ -76,7 +78,7 @@ public static class CsvEventReader
             if (columns[i] >= 0)
             {
                 var span = row[i].Span;
-                values[columns[i]] = span.IsEmpty ? null : row[i].ToString();
+                values[columns[i]] = span.IsEmpty ? null : span[0] == '"' ? Unquote(span) : row[i].ToString();
             }
         }
 
@@ -84,6 +86,25 @@ public static class CsvEventReader
         return valid is not null
             ? new ReadRow(valid, null)
             : Reject(row.LineNumberFrom, row.Span.ToString(), problem.Field, problem.Reason);
+    }
+
+    /// <summary>True when a line after the first of a multi-line row has as many fields as the header: a row of its
+    /// own that a stray quote swallowed, not the continuation of a value.</summary>
+    private static bool SwallowedRows(string text, int columns)
+    {
+        foreach (var line in text.Split('\n').Skip(1))
+        {
+            using var single = Sep.Reader(o => o with { Sep = new Sep(','), HasHeader = false, DisableColCountCheck = true }).FromText(line.TrimEnd('\r'));
+            foreach (var row in single)
+            {
+                if (row.ColCount == columns && row.LineNumberToExcl - row.LineNumberFrom == 1)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Reads each physical line of a row that swallowed its neighbours as a row of its own.</summary>
@@ -100,7 +121,7 @@ public static class CsvEventReader
                 continue;
             }
 
-            using var single = Sep.Reader(o => o with { Sep = new Sep(','), HasHeader = false, Unescape = true, DisableColCountCheck = true })
+            using var single = Sep.Reader(o => o with { Sep = new Sep(','), HasHeader = false, DisableColCountCheck = true })
                 .FromText(line);
             var rows = 0;
             ReadRow result = default;
@@ -123,6 +144,14 @@ public static class CsvEventReader
         ProcedureCode = e.ProcedureCode, Channel = e.Channel, OnlineEnabled = e.OnlineEnabled, DueAtMs = e.DueAtMs,
         Outcome = e.Outcome, Rating = e.Rating, Reason = e.Reason, Line = line,
     };
+
+    /// <summary>The value of a quoted field: without its quotes, doubled quotes made single.</summary>
+    private static string? Unquote(ReadOnlySpan<char> field)
+    {
+        var inner = field.Length >= 2 && field[^1] == '"' ? field[1..^1] : field[1..];
+        var text = inner.ToString().Replace("\"\"", "\"", StringComparison.Ordinal);
+        return text.Length == 0 ? null : text;
+    }
 
     private static int[] MapHeader(IReadOnlyList<string> names)
     {

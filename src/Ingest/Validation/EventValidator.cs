@@ -23,9 +23,22 @@ public sealed class EventValidator(IngestReference reference, TimeProvider clock
         problem = default;
         foreach (var field in EventFields.All)
         {
-            if (values[(int)field] is { } value && value.Contains('\uFFFD', StringComparison.Ordinal))
+            if (values[(int)field] is not { } value)
+            {
+                continue;
+            }
+
+            if (value.Contains('\uFFFD', StringComparison.Ordinal))
             {
                 problem = (field.Name(), "chứa ký tự không đọc được: tệp phải mã hoá UTF-8");
+                return null;
+            }
+
+            // Every field has a length limit, even one its event type does not use.
+            var limit = MaxLength(field);
+            if (value.Length > limit)
+            {
+                problem = (field.Name(), $"dài {value.Length} ký tự, tối đa {limit}");
                 return null;
             }
         }
@@ -107,6 +120,13 @@ public sealed class EventValidator(IngestReference reference, TimeProvider clock
             },
         };
     }
+
+    private static int MaxLength(EventField field) => field switch
+    {
+        EventField.EventId or EventField.DossierId => MaxIdLength,
+        EventField.Reason => MaxReasonLength,
+        _ => MaxCodeLength,
+    };
 
     private ValidEvent? Received(
         string?[] values, long line, string eventId, string dossierId, long occurredAt, long? dueAt, string reason, ref (string, string) problem)

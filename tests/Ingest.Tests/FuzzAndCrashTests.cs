@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReformMetrics.Ingest.Loading;
+using ReformMetrics.TestSupport;
+
+namespace ReformMetrics.Ingest.Tests;
+
+/// <summary>A damaged file, and an ingest process killed with SIGKILL at random moments.</summary>
+public sealed class FuzzAndCrashTests(TestDatabase database) : IClassFixture<TestDatabase>, IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("reform-fuzz-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Every_damaged_row_of_a_fuzzed_file_is_quarantined_with_a_reason_and_every_good_row_loads()
+    {
+        var random = new Random(20261129);
+        var good = TestFiles.CsvRows("FZ", 0, 500).ToList();
+        var lines = new List<byte[]>();
+        var damaged = 0;
+        var kinds = new Dictionary<string, int>();
+        var damagedIds = new Dictionary<string, string>();
+        foreach (var row in good)
+        {
+            var kind = random.Next(12) switch
+            {
+                0 => "truncated",
+                1 => "not_utf8",
+                2 => "stray_quote",
+                3 => "huge_field",
+                4 => "bad_date",
+                5 => "unknown_enum",
+                _ => null,
+            };
+            // A row for a dossier's receipt that is damaged leaves its other events for a dossier without receipt:
+            // still valid rows, loaded and kept as incomplete.
+            if (kind is null)
+            {
+                lines.Add(Encoding.UTF8.GetBytes(row));
+                continue;
+            }
+
+            damaged++;
+            kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+            damagedIds[row[..row.IndexOf(',')]] = kind;
+            lines.Add(kind switch
+            {
+                "truncated" => Encoding.UTF8.GetBytes(row[..(row.IndexOf(',', 20) + 1 + random.Next(5))]),
+                "not_utf8" => [.. Encoding.UTF8.GetBytes(row[..row.IndexOf(',')]), 0xE0, 0x41, .. Encoding.UTF8.GetBytes(row[row.IndexOf(',')..])],
+                "stray_quote" => Encoding.UTF8.GetBytes(row.Insert(row.IndexOf(',', 15) + 1, "\"")),
+                "huge_field" => Encoding.UTF8.GetBytes(row.Replace(",,", "," + new string('x', 100_000) + ",", StringComparison.Ordinal)),
+                "bad_date" => Encoding.UTF8.GetBytes(row.Replace("2025-", "2025-02-31T", StringComparison.Ordinal)),
+                _ => Encoding.UTF8.GetBytes(row.Replace(",received,", ",created,", StringComparison.Ordinal)
+                    .Replace(",resolved,", ",done,", StringComparison.Ordinal).Replace(",returned,", ",back,", StringComparison.Ordinal)
+                    .Replace(",rated,", ",liked,", StringComparison.Ordinal)),
+            });
+        }
+
+        var path = Path.Combine(_directory, "fuzzed.csv");
+        await using (var file = File.Create(path))
+        {
+            await file.WriteAsync(Encoding.UTF8.GetBytes(TestFiles.Header + "\n"), TestContext.Current.CancellationToken);
+            foreach (var line in lines)
+            {
+                await file.WriteAsync(line, TestContext.Current.CancellationToken);
+                await file.WriteAsync("\n"u8.ToArray(), TestContext.Current.CancellationToken);
+            }
+        }
+
+        var result = await new EventIngestor(
+            database.Store, new EventLoader(database.Store, NullLogger<EventLoader>.Instance), TimeProvider.System, NullLogger<EventIngestor>.Instance)
+            .IngestFileAsync(path, null, TestContext.Current.CancellationToken);
+
+        Assert.All(kinds, kind => Assert.True(kind.Value >= 20, $"only {kind.Value} rows of kind {kind.Key}"));
+        await using (var check = database.Store.CreateConnection())
+        {
+            var loadedIds = (await check.QueryAsync<string>("SELECT event_id FROM events WHERE dossier_id LIKE 'FZ%'")).ToHashSet();
+            var slipped = damagedIds.Where(d => loadedIds.Contains(d.Key)).Select(d => $"{d.Key}:{d.Value}").Take(10).ToList();
+            Assert.True(slipped.Count == 0, string.Join(" ", slipped));
+        }
+
+        Assert.Equal((2000L, damaged, 2000L - damaged), (result.Rows, result.Rejected, result.Accepted));
+        await using var connection = database.Store.CreateConnection();
+        Assert.Equal((ulong)(2000 - damaged), await connection.ExecuteScalarAsync<ulong>("SELECT count() FROM events WHERE dossier_id LIKE 'FZ%'"));
+        var reasons = (await connection.QueryAsync<(string Field, string Reason)>(
+            "SELECT toString(field), reason FROM quarantine WHERE source = 'fuzzed.csv'")).ToList();
+        Assert.Equal(damaged, reasons.Count);
+        Assert.All(reasons, r => Assert.False(string.IsNullOrWhiteSpace(r.Reason)));
+        Assert.Contains(reasons, r => r.Reason.Contains("UTF-8", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.Field == "row");
+        Assert.Contains(reasons, r => r.Field == "event_type");
+    }
+
+    [Fact]
+    public async Task Killing_reform_ingest_with_SIGKILL_five_times_then_finishing_leaves_exact_counts()
+    {
+        // 30,000 dossiers, 120,000 distinct events, plus 5,000 repeated rows.
+        var rows = TestFiles.CsvRows("KIL", 0, 30_000).ToList();
+        rows.AddRange(rows.Where((_, i) => i % 24 == 0).ToList());
+        var path = TestFiles.WriteCsv(_directory, "kill.csv", rows);
+        var environment = new Dictionary<string, string?> { ["REFORM_ClickHouse__Database"] = database.Name };
+        var arguments = new[] { "--clickhouse", database.Engine.ConnectionString, "ingest", path, "--no-refresh" };
+        var random = new Random(5);
+        var kills = 0;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var process = ReformProcess.Start(arguments, environment);
+            var delay = TimeSpan.FromMilliseconds(600 + random.Next(2500));
+            var stopwatch = Stopwatch.StartNew();
+            while (!process.HasExited && stopwatch.Elapsed < delay)
+            {
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+
+            if (!process.HasExited)
+            {
+                process.Kill(); // SIGKILL: no cleanup runs
+                kills++;
+            }
+
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        var final = await ReformProcess.RunAsync(arguments, environment, TimeSpan.FromMinutes(3));
+
+        Assert.Equal(0, final.ExitCode);
+        Assert.True(kills >= 3, $"only {kills} runs were killed before finishing");
+        await using var connection = database.Store.CreateConnection();
+        var (stored, unique) = await connection.QuerySingleAsync<(ulong, ulong)>(
+            "SELECT count(), uniqExact(dossier_id, event_id) FROM events WHERE dossier_id LIKE 'KIL%'");
+        Assert.Equal((120_000UL, 120_000UL), (stored, unique));
+        var summary = await connection.QuerySingleAsync<(ulong Accepted, ulong Duplicates)>(
+            "SELECT argMax(accepted, updated_at), argMax(duplicates, updated_at) FROM ingest_files WHERE file_name = 'kill.csv'");
+        Assert.Equal((120_000UL, 5_000UL), summary);
+    }
+}
