@@ -24,25 +24,7 @@ internal sealed class CliHost : IAsyncDisposable
     public static async Task<CliHost> StartAsync(ParseResult parse, CancellationToken cancellationToken, bool openStore = true)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "reform.json"), optional: true);
-        builder.Configuration.AddEnvironmentVariables("REFORM_");
-        builder.Configuration.AddInMemoryCollection(Overrides(parse));
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
-        // Logs go to stderr so that stdout carries only results (reform sql --format CSV > file).
-        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(parse.GetValue(GlobalOptions.Verbose) ? LogLevel.Debug : LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        // The driver logs every failed query with its stack and the host logs start-up failures; the verb
-        // reports the failure itself, once, in Vietnamese.
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", parse.GetValue(GlobalOptions.Verbose) ? LogLevel.Debug : LogLevel.None);
-        builder.Logging.AddFilter("ClickHouse.Driver", parse.GetValue(GlobalOptions.Verbose) ? LogLevel.Debug : LogLevel.None);
-        builder.Services.AddClickHouseStore(builder.Configuration);
-        builder.Services.AddIngest();
-
+        Configure(builder, parse, LogLevel.Warning);
         var host = builder.Build();
         var cli = new CliHost(host);
         try
@@ -62,6 +44,32 @@ internal sealed class CliHost : IAsyncDisposable
             await cli.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Configuration, logging and the store, for the verbs and for `reform serve`.</summary>
+    public static void Configure(IHostApplicationBuilder builder, ParseResult parse, LogLevel minimum)
+    {
+        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "reform.json"), optional: true);
+        builder.Configuration.AddEnvironmentVariables("REFORM_");
+        builder.Configuration.AddInMemoryCollection(Overrides(parse));
+        var verbose = parse.GetValue(GlobalOptions.Verbose);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        // Logs go to stderr so that stdout carries only results (reform sql --format CSV > file).
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : minimum);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", verbose ? LogLevel.Information : LogLevel.Warning);
+        // The driver logs every failed query with its stack and the host logs start-up failures; the verb
+        // reports the failure itself, once, in Vietnamese.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", verbose ? LogLevel.Debug : LogLevel.None);
+        builder.Logging.AddFilter("ClickHouse.Driver", verbose ? LogLevel.Debug : LogLevel.None);
+        builder.Services.AddClickHouseStore(builder.Configuration);
+        builder.Services.AddIngest();
     }
 
     public async ValueTask DisposeAsync()

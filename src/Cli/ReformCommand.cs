@@ -27,6 +27,8 @@ internal static class ReformCommand
         root.Add(RefreshVerb.Create());
         root.Add(IngestVerb.Create());
         root.Add(BenchVerb.Create());
+        root.Add(ServeVerb.Create());
+        root.Add(SourcesVerb.Create());
         root.Add(SqlVerb.Create());
         root.Add(DemoVerb.Create());
         root.Add(EngineVerb.Create());

@@ -78,7 +78,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Tim
             {
                 logger.LogInformation("{Source} was loaded before (file {FileKey}); nothing to do", source, fileKey[..12]);
                 return new IngestResult(source, (long)previous.Rows, 0, (long)previous.Accepted + (long)previous.Duplicates, (long)previous.Rejected,
-                    stopwatch.Elapsed, AlreadyLoaded: true);
+                    stopwatch.Elapsed, AlreadyLoaded: true, FileKey: fileKey);
             }
 
             var done = await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
@@ -103,12 +103,12 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Tim
 
                 await SetStatusAsync(fileKey, source, (ulong)size, "done", outcome.Totals, (ulong)outcome.Rows, string.Empty, cancellationToken).ConfigureAwait(false);
                 result = new IngestResult(source, outcome.Rows, outcome.Totals.Accepted, outcome.Totals.Duplicates, outcome.Totals.Rejected,
-                    stopwatch.Elapsed, RejectsFile: rejects);
+                    stopwatch.Elapsed, RejectsFile: rejects, FileKey: fileKey);
             }
             catch (SourceFormatException ex)
             {
                 await SetStatusAsync(fileKey, source, (ulong)size, "failed", default, 0, ex.Message, cancellationToken).ConfigureAwait(false);
-                result = new IngestResult(source, 0, 0, 0, 0, stopwatch.Elapsed, Failure: ex.Message);
+                result = new IngestResult(source, 0, 0, 0, 0, stopwatch.Elapsed, Failure: ex.Message, FileKey: fileKey);
             }
 
             logger.LogInformation(

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Configuration;
+using ReformMetrics.Ingest.Inbox;
+using ReformMetrics.Ingest.Intake;
 using ReformMetrics.Ingest.Loading;
 
 namespace ReformMetrics.Ingest;
@@ -12,6 +15,16 @@ public static class IngestExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddTransient<EventLoader>();
         services.AddTransient<EventIngestor>();
+        services.AddSingleton<ApiSources>();
+        return services;
+    }
+
+    /// <summary>Adds the inbox watcher (a hosted service), bound from the "Inbox" section.</summary>
+    public static IServiceCollection AddInboxWatcher(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<InboxWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxWatcher>());
         return services;
     }
 }

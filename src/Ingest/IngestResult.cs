@@ -10,7 +10,8 @@ public sealed record IngestResult(
     TimeSpan Elapsed,
     bool AlreadyLoaded = false,
     string? RejectsFile = null,
-    string? Failure = null)
+    string? Failure = null,
+    string FileKey = "")
 {
     public bool Failed => Failure is not null;
 }

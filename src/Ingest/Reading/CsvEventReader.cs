@@ -164,7 +164,7 @@ public static class CsvEventReader
         var seen = new HashSet<int>();
         for (var i = 0; i < names.Count; i++)
         {
-            var name = names[i].Trim().TrimStart('\uFEFF');
+            var name = names[i].Trim().TrimStart('\uFEFF').Trim('"');
             columns[i] = EventFields.IndexOf(name);
             if (columns[i] >= 0 && !seen.Add(columns[i]))
             {

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Kills `reform ingest` with SIGKILL at random moments, KILLS times (default 20), on a file of EVENTS events
+# (default 1,000,000: 250,000 dossiers, 4 events each, plus 2% repeated rows), then lets the last run finish,
+# and prints how many events were lost and how many stored twice. Both must be 0.
+# Usage: bench/ingest-kill.sh [KILLS] [EVENTS]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+kills="${1:-20}"
+events="${2:-1000000}"
+command -v curl >/dev/null || { echo "needs curl" >&2; exit 1; }
+"$root/reform" --help >/dev/null
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/reform-kill.XXXXXX")"
+"$root/reform" --store "$scratch/store" engine exec -- sleep 100000 >/dev/null 2>&1 &
+holder=$!
+trap 'kill $holder 2>/dev/null; pkill -P $holder 2>/dev/null; wait $holder 2>/dev/null; rm -rf "$scratch"' EXIT
+for _ in $(seq 1 600); do [ -f "$scratch/store/run/engine.json" ] && break; sleep 0.1; done
+port=$(sed -E 's/.*"HttpPort":([0-9]+).*/\1/' "$scratch/store/run/engine.json")
+conn="Host=127.0.0.1;Port=$port"
+export REFORM_ClickHouse__Database=kill_bench
+"$root/reform" --clickhouse "$conn" migrate >/dev/null
+
+# Generate the file with ClickHouse itself (deterministic): dossier d has events r, x, t, s.
+dossiers=$(( events / 4 ))
+curl -sS "http://127.0.0.1:$port/" --data-binary "
+SELECT concat('K', toString(d), '-', e) AS event_id, concat('K', toString(d)) AS dossier_id,
+       ['received', 'resolved', 'returned', 'rated'][i] AS event_type,
+       formatDateTime(toDateTime('2025-03-03 08:00:00', 'Asia/Ho_Chi_Minh') + toIntervalMinute(d % 40000) + toIntervalHour(i * 20), '%Y-%m-%dT%H:%i:%S+07:00') AS occurred_at,
+       if(i = 1, '72', '') AS province_code, if(i = 1, 'district', '') AS level, if(i = 1, 'AG1', '') AS agency_code,
+       if(i = 1, 'HOTICH', '') AS sector_code, if(i = 1, 'DEMO.HT.001', '') AS procedure_code,
+       multiIf(i = 1, 'online', i = 3, 'postal', '') AS channel, if(i = 1, 'true', '') AS online_enabled, '' AS due_at,
+       if(i = 2, 'approved', '') AS outcome, if(i = 4, 'satisfied', '') AS rating, '' AS reason
+FROM (SELECT number AS d FROM numbers($dossiers)) ARRAY JOIN [1, 2, 3, 4] AS i, ['r', 'x', 't', 's'] AS e
+ARRAY JOIN range(if(cityHash64(d, i) % 50 = 0, 2, 1)) AS copy
+FORMAT CSVWithNames" > "$scratch/kill.csv"
+rows=$(( $(wc -l < "$scratch/kill.csv") - 1 ))
+echo "file: $rows rows, $events distinct events"
+
+killed=0
+for n in $(seq 1 "$kills"); do
+  "$root/reform" --clickhouse "$conn" ingest "$scratch/kill.csv" --no-refresh >/dev/null 2>&1 &
+  pid=$!
+  sleep "0.$(( RANDOM % 9 + 1 ))$(( RANDOM % 10 ))"
+  sleep $(( RANDOM % 4 ))
+  if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; killed=$((killed + 1)); fi
+  wait "$pid" 2>/dev/null || true
+  stored=$(curl -sS "http://127.0.0.1:$port/?database=kill_bench" --data-binary "SELECT count() FROM events")
+  echo "kill $n: $stored events stored so far"
+done
+"$root/reform" --clickhouse "$conn" ingest "$scratch/kill.csv" --no-refresh >/dev/null
+read -r stored unique <<<"$(curl -sS "http://127.0.0.1:$port/?database=kill_bench" --data-binary "SELECT count(), uniqExact(dossier_id, event_id) FROM events FORMAT TSV")"
+echo "killed $killed of $kills runs with SIGKILL before they finished"
+echo "lost: $(( events - unique )), stored twice: $(( stored - unique ))"
+[ "$unique" -eq "$events" ] && [ "$stored" -eq "$unique" ]

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ReformMetrics.Ingest;
+using ReformMetrics.Ingest.Inbox;
+using ReformMetrics.Ingest.Intake;
+using ReformMetrics.Store;
+
+namespace ReformMetrics.Cli.Verbs;
+
+/// <summary>
+/// `reform serve [--port P]`: the long-running service. Today: <c>GET /healthz</c>, <c>POST /api/events</c> and the
+/// inbox watcher; the dashboard and the report scheduler join it with their issues.
+/// </summary>
+internal static class ServeVerb
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "Cổng HTTP (mặc định 8080)", DefaultValueFactory = _ => 8080 };
+        var command = new Command("serve", "Chạy dịch vụ: nhận sự kiện qua HTTP và thư mục inbox, kiểm tra sức khoẻ.") { port };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var listen = parse.GetValue(port);
+            if (listen is < 1 or > 65535)
+            {
+                throw new UsageException($"--port phải từ 1 đến 65535, không phải {listen}.");
+            }
+
+            var builder = WebApplication.CreateSlimBuilder();
+            CliHost.Configure(builder, parse, LogLevel.Information);
+            builder.Services.AddHostedService<StoreLifetime>(); // before the inbox watcher: hosted services start in order
+            builder.Services.AddInboxWatcher(builder.Configuration);
+            builder.Services.AddProblemDetails();
+            builder.WebHost.UseUrls($"http://0.0.0.0:{listen}");
+            builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = EventIntakeApi.DefaultMaxBodyBytes + 1);
+
+            await using var app = builder.Build();
+            app.MapGet("/healthz", async (ClickHouseStore store, CancellationToken token) =>
+                    await store.PingAsync(token) ? Results.Text("ok") : Results.Text("ClickHouse không trả lời", statusCode: StatusCodes.Status503ServiceUnavailable))
+                .WithName("Health");
+            app.MapEventIntake();
+            await app.StartAsync(cancellationToken);
+            var inbox = app.Services.GetRequiredService<InboxWatcher>().Directory;
+            ConsoleUi.Success($"ReformMetrics đang chạy: http://localhost:{listen}/healthz, POST http://localhost:{listen}/api/events, thư mục inbox {inbox}");
+            ConsoleUi.Info("Nhấn Ctrl+C để dừng.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await app.StopAsync(CancellationToken.None);
+            return ReformCommand.Ok;
+        });
+        return command;
+    }
+}

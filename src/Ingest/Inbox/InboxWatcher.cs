@@ -1,0 +1,86 @@
+using ClickHouse.Driver;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReformMetrics.Store;
+using ReformMetrics.Store.Refresh;
+
+namespace ReformMetrics.Ingest.Inbox;
+
+/// <summary>
+/// Loads the event files that appear in the inbox folder, oldest first, and moves each to processed/ (with its
+/// .rejects.csv) or to failed/ when it cannot be read as a whole; then refreshes the dossier state and aggregates.
+/// </summary>
+/// <remarks>
+/// Writers must use write-then-rename: write <c>name.csv.part</c> (or a name starting with a dot) and rename it to
+/// its final name when complete; renaming within a folder is atomic, so a file is never seen half-written. Files
+/// whose names end in .part, .tmp or start with a dot are ignored. While the store is unavailable, files stay in the
+/// inbox and are tried again on the next pass; loading is exactly once, so a file interrupted midway resumes.
+/// </remarks>
+public sealed class InboxWatcher(
+    IOptions<InboxOptions> options, IOptions<ClickHouseOptions> store, EventIngestor ingestor, DossierRefresher refresher, ILogger<InboxWatcher> logger)
+    : BackgroundService
+{
+    private static readonly string[] Extensions = [".csv", ".ndjson", ".jsonl", ".csv.gz", ".ndjson.gz", ".jsonl.gz"];
+
+    public string Directory { get; } = Path.GetFullPath(options.Value.Directory ?? Path.Combine(store.Value.StoreDirectory, "inbox"));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        logger.LogInformation("Watching {Inbox} for event files", Directory);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await PassAsync(stoppingToken).ConfigureAwait(false) > 0)
+                {
+                    await refresher.RefreshAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or ClickHouseServerException or IOException)
+            {
+                logger.LogWarning("Inbox pass stopped: {Error}; files stay in the inbox and are tried again", ex.Message);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(options.Value.PollSeconds), stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Loads every complete file now in the inbox, in arrival order; returns how many were loaded.</summary>
+    public async Task<int> PassAsync(CancellationToken cancellationToken)
+    {
+        var files = new DirectoryInfo(Directory).EnumerateFiles()
+            .Where(f => !f.Name.StartsWith('.') && Extensions.Any(e => f.Name.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal)
+            .ToList();
+        var processed = Path.Combine(Directory, "processed");
+        var failed = Path.Combine(Directory, "failed");
+        foreach (var file in files)
+        {
+            System.IO.Directory.CreateDirectory(processed);
+            var result = await ingestor.IngestFileAsync(file.FullName, null, cancellationToken, rejectsDirectory: processed).ConfigureAwait(false);
+            var target = result.Failed ? failed : processed;
+            System.IO.Directory.CreateDirectory(target);
+            File.Move(file.FullName, Unique(Path.Combine(target, file.Name)));
+            if (result.Failed)
+            {
+                await File.WriteAllTextAsync(Unique(Path.Combine(failed, file.Name + ".error.txt")), result.Failure, cancellationToken).ConfigureAwait(false);
+                logger.LogWarning("{File} failed: {Reason}", file.Name, result.Failure);
+            }
+        }
+
+        return files.Count;
+    }
+
+    private static string Unique(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return path;
+        }
+
+        var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+        return Path.Combine(Path.GetDirectoryName(path)!, $"{Path.GetFileNameWithoutExtension(path)}.{stamp}{Path.GetExtension(path)}");
+    }
+}

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ReformMetrics.Ingest.Inbox;
+using ReformMetrics.Ingest.Intake;
+using ReformMetrics.Store;
+using ReformMetrics.Store.Refresh;
+using ReformMetrics.TestSupport;
+
+namespace ReformMetrics.Ingest.Tests;
+
+/// <summary>POST /api/events on a real Kestrel and a real store, and the inbox watcher.</summary>
+public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatabase>, IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("reform-intake-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task A_mixed_body_stores_the_good_rows_and_answers_with_each_rejected_row_and_its_reason()
+    {
+        await using var server = await StartAsync(database.Store);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-80", TestContext.Current.CancellationToken);
+        var body = TestFiles.Header + "\n" + string.Join("\n", TestFiles.CsvRows("API", 0, 3)) + "\nAPI-bad,API9,received,2025-03-03T09:00:00,99,commune,A,S,P,online,,,,,\n";
+
+        var first = await PostAsync(server, key, body, "text/csv");
+        var again = await PostAsync(server, key, body, "text/csv");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var answer = (await first.Content.ReadFromJsonAsync<EventIntakeApi.IntakeResponse>(TestContext.Current.CancellationToken))!;
+        Assert.Equal((13L, 12L, 0L, 1L, false), (answer.Rows, answer.Accepted, answer.Duplicates, answer.Rejected, answer.AlreadyReceived));
+        var rejected = Assert.Single(answer.Rejections);
+        Assert.Equal((14L, "province_code"), (rejected.Row, rejected.Field));
+        Assert.Contains("63 tỉnh", rejected.Reason, StringComparison.Ordinal);
+        var repeat = (await again.Content.ReadFromJsonAsync<EventIntakeApi.IntakeResponse>(TestContext.Current.CancellationToken))!;
+        Assert.Equal((0L, 12L, true), (repeat.Accepted, repeat.Duplicates, repeat.AlreadyReceived));
+    }
+
+    [Fact]
+    public async Task Ndjson_bodies_are_accepted_too()
+    {
+        await using var server = await StartAsync(database.Store);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-01", TestContext.Current.CancellationToken);
+        const string body = """
+            {"event_id":"J1","dossier_id":"JD1","event_type":"received","occurred_at":"2025-08-04T09:00:00+07:00","province_code":"80","level":"commune","agency_code":"A","sector_code":"HOTICH","procedure_code":"DEMO.HT.001","channel":"online","online_enabled":true}
+            {"event_id":"J2","dossier_id":"JD1","event_type":"resolved","occurred_at":"2025-08-05T09:00:00+07:00","outcome":"approved"}
+            """;
+
+        var response = await PostAsync(server, key, body, "application/x-ndjson");
+
+        var answer = (await response.Content.ReadFromJsonAsync<EventIntakeApi.IntakeResponse>(TestContext.Current.CancellationToken))!;
+        Assert.Equal((2L, 0L), (answer.Accepted, answer.Rejected));
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("rk_not-a-key", HttpStatusCode.Unauthorized)]
+    public async Task A_missing_or_wrong_key_is_refused_with_401(string? key, HttpStatusCode expected)
+    {
+        await using var server = await StartAsync(database.Store);
+
+        var response = await PostAsync(server, key, TestFiles.Header + "\n", "text/csv");
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Contains("Khoá API", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_oversized_body_is_refused_with_413_and_an_unknown_type_with_415()
+    {
+        await using var server = await StartAsync(database.Store, maxBodyBytes: 1000);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-big", TestContext.Current.CancellationToken);
+
+        var big = await PostAsync(server, key, TestFiles.Header + "\n" + string.Join("\n", TestFiles.CsvRows("BIG", 0, 50)), "text/csv");
+        var xml = await PostAsync(server, key, "<events/>", "application/xml");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, xml.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_store_that_is_down_gives_503_with_retry_after()
+    {
+        await using var down = new ClickHouseStore(
+            Options.Create(new ClickHouseOptions { ConnectionString = "Host=127.0.0.1;Port=1", Database = "nowhere" }), NullLoggerFactory.Instance);
+        await down.OpenAsync(null, TestContext.Current.CancellationToken);
+        await using var server = await StartAsync(down);
+
+        var response = await PostAsync(server, "rk_anything", TestFiles.Header + "\n", "text/csv");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("30", response.Headers.GetValues("Retry-After").Single());
+    }
+
+    [Fact]
+    public async Task The_inbox_loads_complete_files_in_order_and_sorts_them_into_processed_and_failed()
+    {
+        var inbox = Path.Combine(_directory, "inbox");
+        Directory.CreateDirectory(inbox);
+        var rows = TestFiles.CsvRows("INB", 0, 5).ToList();
+        rows.Add("INB-bad,INB9,created,2025-03-03T09:00:00,,,,,,,,,,,");
+        TestFiles.WriteCsv(inbox, "a.csv", rows);
+        File.SetLastWriteTimeUtc(Path.Combine(inbox, "a.csv"), DateTime.UtcNow.AddMinutes(-2));
+        await File.WriteAllTextAsync(Path.Combine(inbox, "b.csv"), "no,header\n", TestContext.Current.CancellationToken);
+        TestFiles.WriteCsv(inbox, "c.csv.part", TestFiles.CsvRows("INP", 0, 5)); // still being written
+        var watcher = new InboxWatcher(
+            Options.Create(new InboxOptions { Directory = inbox }),
+            Options.Create(new ClickHouseOptions()),
+            new EventIngestor(database.Store, new Loading.EventLoader(database.Store, NullLogger<Loading.EventLoader>.Instance), TimeProvider.System, NullLogger<EventIngestor>.Instance),
+            new DossierRefresher(database.Store, NullLogger<DossierRefresher>.Instance),
+            NullLogger<InboxWatcher>.Instance);
+
+        Assert.Equal(2, await watcher.PassAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(["c.csv.part"], Directory.GetFiles(inbox).Select(Path.GetFileName));
+        Assert.Equal(["a.csv", "a.csv.rejects.csv"], Directory.GetFiles(Path.Combine(inbox, "processed")).Select(Path.GetFileName).Order());
+        Assert.Equal(["b.csv", "b.csv.error.txt"], Directory.GetFiles(Path.Combine(inbox, "failed")).Select(Path.GetFileName).Order());
+        Assert.Contains("event_id", await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "b.csv.error.txt"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    private static async Task<WebApplication> StartAsync(ClickHouseStore store, long maxBodyBytes = EventIntakeApi.DefaultMaxBodyBytes)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(store);
+        builder.Services.AddIngest();
+        builder.Services.AddProblemDetails();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapEventIntake(maxBodyBytes);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return app;
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(WebApplication server, string? key, string body, string contentType)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(server.Urls.First()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+}
