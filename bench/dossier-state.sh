@@ -15,7 +15,7 @@ command -v curl >/dev/null || { echo "bench needs curl" >&2; exit 1; }
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/reform-bench-state.XXXXXX")"
 "$root/reform" --store "$scratch/store" engine exec -- sleep 100000 >/dev/null 2>&1 &
 holder=$!
-trap 'kill $holder 2>/dev/null; pkill -P $holder 2>/dev/null; wait $holder 2>/dev/null; rm -rf "$scratch"' EXIT
+trap 'kill $holder 2>/dev/null; pkill -P $holder 2>/dev/null; wait $holder 2>/dev/null || true; rm -rf "$scratch"' EXIT
 for _ in $(seq 1 600); do [ -f "$scratch/store/run/engine.json" ] && break; sleep 0.1; done
 port=$(sed -E 's/.*"HttpPort":([0-9]+).*/\1/' "$scratch/store/run/engine.json")
 conn="Host=127.0.0.1;Port=$port"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Kills `reform ingest` with SIGKILL at random moments, KILLS times (default 20), on a file of EVENTS events
-# (default 1,000,000: 250,000 dossiers, 4 events each, plus 2% repeated rows), then lets the last run finish,
-# and prints how many events were lost and how many stored twice. Both must be 0.
+# Kills `reform ingest` with SIGKILL at random moments while it loads a file of EVENTS events (default 1,000,000:
+# 250,000 dossiers, 4 events each, plus 2% repeated rows), restarting it each time, until KILLS runs (default 20)
+# have been killed mid-load. Whenever a load completes, its counts are checked and a fresh database is used for
+# the next cycle. Prints how many events were lost and how many stored twice, per cycle and in all: both must be 0.
 # Usage: bench/ingest-kill.sh [KILLS] [EVENTS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,12 +13,12 @@ command -v curl >/dev/null || { echo "needs curl" >&2; exit 1; }
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/reform-kill.XXXXXX")"
 "$root/reform" --store "$scratch/store" engine exec -- sleep 100000 >/dev/null 2>&1 &
 holder=$!
-trap 'kill $holder 2>/dev/null; pkill -P $holder 2>/dev/null; wait $holder 2>/dev/null; rm -rf "$scratch"' EXIT
+trap 'status=$?; kill $holder 2>/dev/null; pkill -P $holder 2>/dev/null; wait $holder 2>/dev/null || true; rm -rf "$scratch"; exit $status' EXIT
 for _ in $(seq 1 600); do [ -f "$scratch/store/run/engine.json" ] && break; sleep 0.1; done
 port=$(sed -E 's/.*"HttpPort":([0-9]+).*/\1/' "$scratch/store/run/engine.json")
 conn="Host=127.0.0.1;Port=$port"
-export REFORM_ClickHouse__Database=kill_bench
-"$root/reform" --clickhouse "$conn" migrate >/dev/null
+export REFORM_ClickHouse__Database=kill_bench_0
+"$root/reform" --clickhouse "$conn" migrate >/dev/null 2>&1
 
 # Generate the file with ClickHouse itself (deterministic): dossier d has events r, x, t, s.
 dossiers=$(( events / 4 ))
@@ -36,18 +37,33 @@ rows=$(( $(wc -l < "$scratch/kill.csv") - 1 ))
 echo "file: $rows rows, $events distinct events"
 
 killed=0
-for n in $(seq 1 "$kills"); do
+cycle=0
+lost_total=0
+twice_total=0
+check() {
+  read -r stored unique <<<"$(curl -sS "http://127.0.0.1:$port/?database=$REFORM_ClickHouse__Database" --data-binary "SELECT count(), uniqExact(dossier_id, event_id) FROM events FORMAT TSV")"
+  lost=$(( events - unique )); twice=$(( stored - unique ))
+  lost_total=$(( lost_total + lost )); twice_total=$(( twice_total + twice ))
+  echo "cycle $cycle complete: lost $lost, stored twice $twice"
+}
+while [ "$killed" -lt "$kills" ]; do
   "$root/reform" --clickhouse "$conn" ingest "$scratch/kill.csv" --no-refresh >/dev/null 2>&1 &
   pid=$!
-  sleep "0.$(( RANDOM % 9 + 1 ))$(( RANDOM % 10 ))"
-  sleep $(( RANDOM % 4 ))
-  if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; killed=$((killed + 1)); fi
-  wait "$pid" 2>/dev/null || true
-  stored=$(curl -sS "http://127.0.0.1:$port/?database=kill_bench" --data-binary "SELECT count() FROM events")
-  echo "kill $n: $stored events stored so far"
+  sleep "$(( RANDOM % 6 )).$(( RANDOM % 10 ))"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -9 "$pid"; killed=$(( killed + 1 ))
+    wait "$pid" 2>/dev/null || true
+    echo "kill $killed (cycle $cycle): $(curl -sS "http://127.0.0.1:$port/?database=$REFORM_ClickHouse__Database" --data-binary "SELECT count() FROM events") events stored so far"
+  else
+    wait "$pid" 2>/dev/null || true
+    check
+    cycle=$(( cycle + 1 ))
+    export REFORM_ClickHouse__Database="kill_bench_$cycle"
+    "$root/reform" --clickhouse "$conn" migrate >/dev/null 2>&1
+  fi
 done
-"$root/reform" --clickhouse "$conn" ingest "$scratch/kill.csv" --no-refresh >/dev/null
-read -r stored unique <<<"$(curl -sS "http://127.0.0.1:$port/?database=kill_bench" --data-binary "SELECT count(), uniqExact(dossier_id, event_id) FROM events FORMAT TSV")"
-echo "killed $killed of $kills runs with SIGKILL before they finished"
-echo "lost: $(( events - unique )), stored twice: $(( stored - unique ))"
-[ "$unique" -eq "$events" ] && [ "$stored" -eq "$unique" ]
+"$root/reform" --clickhouse "$conn" ingest "$scratch/kill.csv" --no-refresh >/dev/null 2>&1
+check
+echo "killed $killed runs with SIGKILL mid-load over $(( cycle + 1 )) complete loads"
+echo "lost: $lost_total, stored twice: $twice_total"
+[ "$lost_total" -eq 0 ] && [ "$twice_total" -eq 0 ]

@@ -158,5 +158,38 @@ public sealed class ReformCommandTests(TestEngine engine)
         Assert.Contains("Chưa có dữ liệu", result.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ingest_exits_0_with_a_summary_1_for_an_unreadable_file_and_2_for_a_missing_path()
+    {
+        var directory = Directory.CreateTempSubdirectory("reform-cli-ingest-").FullName;
+        var database = $"cli_{Guid.NewGuid():N}"[..16];
+        var environment = new Dictionary<string, string?> { ["REFORM_ClickHouse__Database"] = database };
+        try
+        {
+            var good = Path.Combine(directory, "good.csv");
+            await File.WriteAllTextAsync(good, "event_id,dossier_id,event_type,occurred_at,outcome\nE1,D1,resolved,2025-03-04T09:00:00,approved\nE2,D1,resolved,yesterday,approved\n", TestContext.Current.CancellationToken);
+            var bad = Path.Combine(directory, "bad.csv");
+            await File.WriteAllTextAsync(bad, "id,when\n1,2\n", TestContext.Current.CancellationToken);
+            await ReformProcess.RunAsync(["--clickhouse", engine.ConnectionString, "migrate"], environment);
+
+            var ok = await ReformProcess.RunAsync(["--clickhouse", engine.ConnectionString, "ingest", good], environment);
+            var unreadable = await ReformProcess.RunAsync(["--clickhouse", engine.ConnectionString, "ingest", bad], environment);
+            var missing = await ReformProcess.RunAsync(["--clickhouse", engine.ConnectionString, "ingest", Path.Combine(directory, "nope.csv")], environment);
+
+            Assert.Equal(0, ok.ExitCode);
+            Assert.Contains("good.csv", ok.StandardOutput, StringComparison.Ordinal);
+            Assert.True(File.Exists(good + ".rejects.csv"));
+            Assert.Equal(1, unreadable.ExitCode);
+            Assert.Contains("event_id", unreadable.StandardOutput, StringComparison.Ordinal);
+            Assert.Equal(2, missing.ExitCode);
+            Assert.Contains("nope.csv", missing.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await ReformAsync("--clickhouse", engine.ConnectionString, "sql", "--write", $"DROP DATABASE IF EXISTS {database}");
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static Task<ReformProcess.Result> ReformAsync(params string[] arguments) => ReformProcess.RunAsync(arguments);
 }
