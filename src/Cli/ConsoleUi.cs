@@ -20,7 +20,7 @@ internal static class ConsoleUi
 
         await Error.Status().StartAsync(initial, async context =>
         {
-            await work(new SynchronousProgress(message => context.Status(Markup.Escape(message)))).ConfigureAwait(false);
+            await work(new SynchronousProgress<string>(message => context.Status(Markup.Escape(message)))).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
@@ -30,9 +30,11 @@ internal static class ConsoleUi
 
     public static void Fail(string message) => Error.MarkupLineInterpolated($"[red]Lỗi:[/] {message}");
 
-    /// <summary>Progress&lt;T&gt; posts to the thread pool, so messages could arrive after the work ended.</summary>
-    private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
-    }
+}
+
+/// <summary>Reports on the caller's thread: Progress&lt;T&gt; posts to the thread pool, so reports could arrive after
+/// the work ended and after the display was torn down.</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

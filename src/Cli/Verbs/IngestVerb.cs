@@ -34,7 +34,7 @@ internal static class IngestVerb
                     foreach (var file in files)
                     {
                         var task = context.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: Math.Max(new FileInfo(file).Length, 1));
-                        var progress = new SynchronousProgress(p =>
+                        var progress = new SynchronousProgress<IngestProgress>(p =>
                         {
                             task.Value = p.BytesRead;
                             task.Description = Markup.Escape($"{Path.GetFileName(file)}: {p.Rows:N0} dòng, {p.Rows / Math.Max(p.Elapsed.TotalSeconds, 0.001):N0} dòng/giây");
@@ -99,10 +99,5 @@ internal static class IngestVerb
         }
 
         ConsoleUi.Out.Write(table);
-    }
-
-    private sealed class SynchronousProgress(Action<IngestProgress> report) : IProgress<IngestProgress>
-    {
-        public void Report(IngestProgress value) => report(value);
     }
 }

@@ -46,6 +46,7 @@ public static class EventSource
             ? CsvEventReader.Read(content, validator, cancellationToken)
             : NdjsonEventReader.Read(content, validator, cancellationToken);
 
+    /// <summary>NDJSON when the first character (after blanks and a byte order mark, inside gzip if any) is '{'.</summary>
     private static SourceFormat Sniff(Stream content)
     {
         if (!content.CanSeek)
@@ -54,29 +55,14 @@ public static class EventSource
         }
 
         var start = content.Position;
-        using var decompressed = new GZipProbe(content);
-        var first = decompressed.FirstNonBlank();
+        var probe = Decompressed(new NonClosing(content));
+        int b;
+        while ((b = probe.ReadByte()) is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF)
+        {
+        }
+
         content.Position = start;
-        return first == '{' ? SourceFormat.Ndjson : SourceFormat.Csv;
-    }
-
-    /// <summary>Looks at the first character of a possibly gzipped stream, leaving the stream open.</summary>
-    private sealed class GZipProbe(Stream content) : IDisposable
-    {
-        public int FirstNonBlank()
-        {
-            var stream = Decompressed(new NonClosing(content));
-            int b;
-            while ((b = stream.ReadByte()) is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF)
-            {
-            }
-
-            return b;
-        }
-
-        public void Dispose()
-        {
-        }
+        return b == '{' ? SourceFormat.Ndjson : SourceFormat.Csv;
     }
 
     private sealed class NonClosing(Stream inner) : Stream

@@ -179,7 +179,8 @@ public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefre
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    private const string StateColumns =
+    /// <summary>The columns of dossier_state, in order.</summary>
+    public const string StateColumns =
         "dossier_id, has_received, cohort, status, received_at, recorded_geo, province_code, province_2025, province_2008, level, " +
         "agency_code, sector_code, procedure_code, channel, online_enabled, has_fee, due_source, received_due_at, effective_due_at, " +
         "supplement_requests, supplement_wait_wd, paused_since, ended_at, outcome, resolution_class, resolution_class_766, " +

@@ -68,16 +68,7 @@ public sealed partial class SqlViewsDocumentTests(TestDatabase database) : IClas
 
     private static IEnumerable<string> SqlBlocks() => SqlBlock().Matches(File.ReadAllText(DocumentPath())).Select(m => m.Groups[1].Value);
 
-    private static string DocumentPath()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReformMetrics.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory?.FullName ?? throw new DirectoryNotFoundException("repository root"), "docs", "sql-views.md");
-    }
+    private static string DocumentPath() => Path.Combine(Repository.Root, "docs", "sql-views.md");
 
     [GeneratedRegex("```sql\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex SqlBlock();

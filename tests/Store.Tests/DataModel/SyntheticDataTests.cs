@@ -158,12 +158,8 @@ public sealed class SyntheticDataTests(TestDatabase database) : IClassFixture<Te
         return string.Join('\n', reader.ReadToEnd().Split('\n').Where(line => !line.StartsWith("--", StringComparison.Ordinal)));
     }
 
-    private const string StateColumns =
-        "dossier_id, has_received, cohort, status, received_at, recorded_geo, province_code, province_2025, province_2008, level, " +
-        "agency_code, sector_code, procedure_code, channel, online_enabled, has_fee, due_source, received_due_at, effective_due_at, " +
-        "supplement_requests, supplement_wait_wd, paused_since, ended_at, outcome, resolution_class, resolution_class_766, " +
-        "processing_wd, overdue_wd, overdue_from, returned_at, return_channel, apologized, apologized_at, paid_online, rating, " +
-        "rated_at, events, anomalies, first_event_at, last_event_at";
+    // Every column but last_ingested_at, which records when the rows were built.
+    private static readonly string StateColumns = DossierRefresher.StateColumns.Replace(", last_ingested_at", string.Empty, StringComparison.Ordinal);
 
     private const string DailyKeys = "cohort, day, province_2025, province_2008, level, agency_code, sector_code, procedure_code, channel";
     private const string MonthlyKeys = "cohort, month, province_2025, province_2008, level, sector_code, channel";

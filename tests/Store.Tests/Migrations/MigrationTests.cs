@@ -1,4 +1,5 @@
 using ReformMetrics.Store.Migrations;
+using ReformMetrics.TestSupport;
 
 namespace ReformMetrics.Store.Tests.Migrations;
 
@@ -49,7 +50,7 @@ public sealed class MigrationTests
     [Fact]
     public void Every_file_in_sql_migrations_is_embedded_in_the_store_assembly()
     {
-        var directory = Path.Combine(RepositoryRoot(), "sql", "migrations");
+        var directory = Path.Combine(Repository.Root, "sql", "migrations");
         var files = Directory.GetFiles(directory, "*.sql").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal).ToList();
 
         var embedded = Migration.LoadEmbedded();
@@ -59,16 +60,5 @@ public sealed class MigrationTests
         {
             Assert.Equal(File.ReadAllText(Path.Combine(directory, migration.Name + ".sql")), migration.Script);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReformMetrics.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new DirectoryNotFoundException("ReformMetrics.sln not found above the test output");
     }
 }
