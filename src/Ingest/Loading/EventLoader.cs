@@ -11,7 +11,7 @@ namespace ReformMetrics.Ingest.Loading;
 
 /// <summary>
 /// Stores batches exactly once. Per batch: drop events repeated within it; drop those already in <c>events</c>
-/// (looked up by the batch's dossiers in the batch's months, on the primary key); insert the rest as RowBinary
+/// (looked up by the batch's dossiers in the batch's months, on the primary key); insert the rest as one Native block
 /// with an insert_deduplication_token derived from the batch and the events it carries; store its rejected rows
 /// in quarantine; then record the batch. Every step is retried while ClickHouse is unavailable.
 /// </summary>
@@ -23,7 +23,7 @@ namespace ReformMetrics.Ingest.Loading;
 /// </remarks>
 public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logger)
 {
-    private readonly RowBinaryWriter _writer = new();
+    private readonly NativeBlockWriter _native = new();
     private readonly RowBinaryWriter _lookupWriter = new();
 
     /// <summary>Stores one batch (prepare, then commit).</summary>
@@ -135,7 +135,7 @@ public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logg
         {
             await ExecuteAsync("TRUNCATE TABLE ingest_lookup", token).ConfigureAwait(false);
             using (await store.Client.InsertRawStreamAsync(
-                "ingest_lookup", Stream(_lookupWriter), "RowBinary", ["dossier_id"], useCompression: false, NoAsyncInsert, token).ConfigureAwait(false))
+                "ingest_lookup", Stream(_lookupWriter.Written), "RowBinary", ["dossier_id"], useCompression: false, NoAsyncInsert, token).ConfigureAwait(false))
             {
             }
 
@@ -158,12 +158,11 @@ public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logg
 
     private async Task InsertEventsAsync(IngestBatch batch, List<ValidEvent> events, CancellationToken cancellationToken)
     {
-        _writer.Clear();
+        _native.Write(events, batch.Source, LoadId(batch));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes($"{batch.FileKey}/{batch.Number}/"));
         foreach (var e in events)
         {
-            _writer.Write(e, batch.Source, LoadId(batch));
             hash.AppendData(Encoding.UTF8.GetBytes(e.EventId));
         }
 
@@ -182,7 +181,7 @@ public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logg
         await Retry.RunAsync("insert events", async cancel =>
         {
             using var response = await store.Client.InsertRawStreamAsync(
-                "events", Stream(_writer), "RowBinary", RowBinaryWriter.Columns,
+                "events", Stream(_native.Written), "Native", NativeBlockWriter.Columns,
                 useCompression: store.Engine is null, options, cancel).ConfigureAwait(false);
         }, logger, cancellationToken).ConfigureAwait(false);
         logger.LogDebug("Batch {Batch} of {Source}: {Rows} events inserted", batch.Number, batch.Source, events.Count);
@@ -214,8 +213,8 @@ public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logg
 
     private static readonly QueryOptions NoAsyncInsert = new() { CustomSettings = new Dictionary<string, object> { ["async_insert"] = 0 } };
 
-    private static MemoryStream Stream(RowBinaryWriter writer) =>
-        MemoryMarshal.TryGetArray(writer.Written, out var segment)
+    private static MemoryStream Stream(ReadOnlyMemory<byte> written) =>
+        MemoryMarshal.TryGetArray(written, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : throw new InvalidOperationException("RowBinary buffer is not array-backed");
 

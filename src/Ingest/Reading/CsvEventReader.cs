@@ -78,7 +78,12 @@ public static class CsvEventReader
             if (columns[i] >= 0)
             {
                 var span = row[i].Span;
-                values[columns[i]] = span.IsEmpty ? null : span[0] == '"' ? Unquote(span) : row[i].ToString();
+                // Codes repeat and are pooled by Sep; identifiers and reasons are unique, and pooling them would only
+                // grow the pool: they are copied directly.
+                values[columns[i]] = span.IsEmpty ? null
+                    : span[0] == '"' ? Unquote(span)
+                    : columns[i] is (int)EventField.EventId or (int)EventField.DossierId or (int)EventField.Reason ? span.ToString()
+                    : row[i].ToString();
             }
         }
 
