@@ -9,7 +9,8 @@ namespace ReformMetrics.Ingest.Inbox;
 
 /// <summary>
 /// Loads the event files that appear in the inbox folder, oldest first, and moves each to processed/ (with its
-/// .rejects.csv) or to failed/ when it cannot be read as a whole; then refreshes the dossier state and aggregates.
+/// .rejects.csv) or to failed/ when it cannot be read as a whole; then refreshes the dossier state and aggregates
+/// with every event stored since the last refresh, whichever way it came in.
 /// </summary>
 /// <remarks>
 /// Writers must use write-then-rename: write <c>name.csv.part</c> (or a name starting with a dot) and rename it to
@@ -33,10 +34,9 @@ public sealed class InboxWatcher(
         {
             try
             {
-                if (await PassAsync(stoppingToken).ConfigureAwait(false) > 0)
-                {
-                    await refresher.RefreshAsync(stoppingToken).ConfigureAwait(false);
-                }
+                await PassAsync(stoppingToken).ConfigureAwait(false);
+                // Also picks up events that came through POST /api/events; costs three small queries when idle.
+                await refresher.RefreshAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HttpRequestException or ClickHouseServerException or IOException)
             {

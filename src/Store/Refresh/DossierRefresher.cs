@@ -45,6 +45,13 @@ public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefre
             var stopwatch = Stopwatch.StartNew();
             var window = await WindowAsync(full, cancellationToken).ConfigureAwait(false);
             var cohorts = await AffectedCohortsAsync(window, full, cancellationToken).ConfigureAwait(false);
+            if (cohorts.Count == 0)
+            {
+                // Nothing new: keep the watermark where it is (no row a call when polled often).
+                logger.LogDebug("Refresh: no new events");
+                return new RefreshResult(cohorts, 0, stopwatch.Elapsed);
+            }
+
             ulong dossiers = 0;
             foreach (var cohort in cohorts)
             {
