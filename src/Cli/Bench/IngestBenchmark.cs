@@ -59,7 +59,7 @@ internal static class IngestBenchmark
             ConsoleUi.Out.WriteLine($"reform ingest (validation, de-duplication): {ingest.TotalSeconds:N2} s, {ingestRate:N0} rows/s ({loaded:N0} rows, exit {exitCode})");
             ConsoleUi.Out.WriteLine($"ratio reform ingest / ClickHouse CSV insert: {ingestRate / baseRate:N2} (target ≥ 0,80)");
             ConsoleUi.Out.WriteLine($"peak RSS of the reform ingest process: {peakKb / 1024.0:N0} MB (target ≤ 500 MB at 10.000.000 events)");
-            ConsoleUi.Out.WriteLine($"breakdown: reading and validating alone {parse.TotalSeconds:N2} s (one core); ClickHouse storing the same events as one RowBinary insert, alone {insert.TotalSeconds:N2} s");
+            ConsoleUi.Out.WriteLine($"breakdown: reading and validating alone {parse.TotalSeconds:N2} s (one core); ClickHouse storing the same events as Native blocks of {ReformMetrics.Ingest.EventIngestor.DefaultBatchRows:N0}, alone {insert.TotalSeconds:N2} s");
             return loaded == (ulong)rows && loadedBaseline == (ulong)rows && exitCode == 0 ? ReformCommand.Ok : ReformCommand.Failure;
         }
         finally
@@ -81,33 +81,35 @@ internal static class IngestBenchmark
         return stopwatch.Elapsed;
     }
 
-    /// <summary>Where the time goes: the C# side (read, validate) and the ClickHouse side (store the same rows), each alone.
-    /// The second is measured with RowBinary, one row after another, for comparison with the Native blocks the loader sends.</summary>
+    /// <summary>Where the time goes: the C# side (read, validate) and the ClickHouse side (store the same events as the
+    /// loader's Native blocks of 100,000), each alone.</summary>
     private static async Task<(TimeSpan Parse, TimeSpan Insert)> BreakdownAsync(ClickHouseStore store, string file, CancellationToken cancellationToken)
     {
         var reference = await ReformMetrics.Ingest.Validation.IngestReference.LoadAsync(store, cancellationToken);
         var validator = new ReformMetrics.Ingest.Validation.EventValidator(reference, TimeProvider.System);
-        var binary = Path.Combine(Path.GetDirectoryName(file)!, "bench-events.rowbinary");
-        var writer = new ReformMetrics.Ingest.Loading.RowBinaryWriter();
+        var blocks = Path.Combine(Path.GetDirectoryName(file)!, "bench-events.native");
+        var writer = new ReformMetrics.Ingest.Loading.NativeBlockWriter();
+        var batch = new List<ReformMetrics.Ingest.Contract.ValidEvent>();
         var stopwatch = Stopwatch.StartNew();
-        await using (var output = File.Create(binary))
+        await using (var output = File.Create(blocks))
         await using (var input = File.OpenRead(file))
         {
-            var rows = 0;
             foreach (var row in ReformMetrics.Ingest.Reading.EventSource.Read(input, ReformMetrics.Ingest.Reading.SourceFormat.Csv, validator, cancellationToken))
             {
                 if (row.Event is { } e)
                 {
-                    writer.Write(e, "bench", "bench");
+                    batch.Add(e);
                 }
 
-                if (++rows % 100_000 == 0)
+                if (batch.Count == ReformMetrics.Ingest.EventIngestor.DefaultBatchRows)
                 {
+                    writer.Write(batch, "bench", "bench");
                     await output.WriteAsync(writer.Written, cancellationToken);
-                    writer.Clear();
+                    batch.Clear();
                 }
             }
 
+            writer.Write(batch, "bench", "bench");
             await output.WriteAsync(writer.Written, cancellationToken);
         }
 
@@ -118,11 +120,11 @@ internal static class IngestBenchmark
         }
 
         stopwatch.Restart();
-        await using (var stream = File.OpenRead(binary))
+        await using (var stream = File.OpenRead(blocks))
         {
             var options = new QueryOptions { CustomSettings = new Dictionary<string, object> { ["async_insert"] = 0 } };
             using var response = await store.Client.InsertRawStreamAsync(
-                "insert_only", stream, "RowBinary", ReformMetrics.Ingest.Loading.RowBinaryWriter.Columns, useCompression: false, options, cancellationToken);
+                "insert_only", stream, "Native", ReformMetrics.Ingest.Loading.NativeBlockWriter.Columns, useCompression: false, options, cancellationToken);
         }
 
         return (parse, stopwatch.Elapsed);

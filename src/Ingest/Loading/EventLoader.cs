@@ -24,14 +24,7 @@ namespace ReformMetrics.Ingest.Loading;
 public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logger)
 {
     private readonly NativeBlockWriter _native = new();
-    private readonly RowBinaryWriter _lookupWriter = new();
-
-    /// <summary>Stores one batch (prepare, then commit).</summary>
-    public async Task<BatchOutcome> StoreAsync(IngestBatch batch, CancellationToken cancellationToken)
-    {
-        var prepared = await PrepareAsync(batch, null, cancellationToken).ConfigureAwait(false);
-        return await CommitAsync(prepared, cancellationToken).ConfigureAwait(false);
-    }
+    private readonly NativeBlockWriter _lookup = new();
 
     /// <summary>
     /// Works out what of the batch to insert: drops events repeated within it, those already stored, and those in
@@ -125,17 +118,13 @@ public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logg
 
         // A repeated event carries the same occurred_at, so only the batch's months (partitions) need looking at.
         var months = events.Select(e => MonthOf(e.OccurredAtMs)).Distinct().ToArray();
-        _lookupWriter.Clear();
-        foreach (var dossier in events.Select(e => e.DossierId).Distinct(StringComparer.Ordinal))
-        {
-            _lookupWriter.WriteString(dossier);
-        }
+        _lookup.WriteStrings("dossier_id", events.Select(e => e.DossierId).Distinct(StringComparer.Ordinal).ToList());
 
         var rows = await Retry.RunAsync("look up stored events", async token =>
         {
             await ExecuteAsync("TRUNCATE TABLE ingest_lookup", token).ConfigureAwait(false);
             using (await store.Client.InsertRawStreamAsync(
-                "ingest_lookup", Stream(_lookupWriter.Written), "RowBinary", ["dossier_id"], useCompression: false, NoAsyncInsert, token).ConfigureAwait(false))
+                "ingest_lookup", Stream(_lookup.Written), "Native", ["dossier_id"], useCompression: false, NoAsyncInsert, token).ConfigureAwait(false))
             {
             }
 
@@ -216,7 +205,7 @@ public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logg
     private static MemoryStream Stream(ReadOnlyMemory<byte> written) =>
         MemoryMarshal.TryGetArray(written, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : throw new InvalidOperationException("RowBinary buffer is not array-backed");
+            : throw new InvalidOperationException("Native block buffer is not array-backed");
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {

@@ -23,6 +23,21 @@ public sealed class NativeBlockWriter
 
     public ReadOnlyMemory<byte> Written => _buffer.WrittenMemory;
 
+    /// <summary>One block of a single String column (the dossiers of the look-up).</summary>
+    public void WriteStrings(string column, IReadOnlyCollection<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        _buffer.ResetWrittenCount();
+        VarUInt(1);
+        VarUInt((ulong)values.Count);
+        Header(column, "String");
+        foreach (var value in values)
+        {
+            String(value);
+        }
+    }
+
+    /// <summary>One block of the events, replacing what the buffer held.</summary>
     public void Write(IReadOnlyList<ValidEvent> events, string source, string loadId)
     {
         ArgumentNullException.ThrowIfNull(events);
