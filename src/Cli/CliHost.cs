@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using ReformMetrics.Ingest;
+using ReformMetrics.Metrics;
 using ReformMetrics.Store;
 
 namespace ReformMetrics.Cli;
@@ -70,6 +71,7 @@ internal sealed class CliHost : IAsyncDisposable
         builder.Logging.AddFilter("ClickHouse.Driver", verbose ? LogLevel.Debug : LogLevel.None);
         builder.Services.AddClickHouseStore(builder.Configuration);
         builder.Services.AddIngest();
+        builder.Services.AddKpi();
     }
 
     public async ValueTask DisposeAsync()

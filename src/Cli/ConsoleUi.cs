@@ -5,7 +5,7 @@ namespace ReformMetrics.Cli;
 /// <summary>Terminal output: results on stdout, progress and messages on stderr.</summary>
 internal static class ConsoleUi
 {
-    public static IAnsiConsole Out { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+    public static IAnsiConsole Out { get; } = CreateOut();
 
     public static IAnsiConsole Error { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
@@ -22,6 +22,18 @@ internal static class ConsoleUi
         {
             await work(new SynchronousProgress<string>(message => context.Status(Markup.Escape(message)))).ConfigureAwait(false);
         }).ConfigureAwait(false);
+    }
+
+    // Redirected output has no terminal width; Spectre would assume 80 columns and wrap every table cell.
+    private static IAnsiConsole CreateOut()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 200;
+        }
+
+        return console;
     }
 
     public static void Success(string message) => Error.MarkupLineInterpolated($"[green]{message}[/]");

@@ -26,6 +26,8 @@ internal static class ReformCommand
         root.Add(MigrateVerb.Create());
         root.Add(RefreshVerb.Create());
         root.Add(IngestVerb.Create());
+        root.Add(GenerateVerb.Create());
+        root.Add(KpiVerb.Create());
         root.Add(BenchVerb.Create());
         root.Add(ServeVerb.Create());
         root.Add(SourcesVerb.Create());

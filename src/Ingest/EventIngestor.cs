@@ -5,6 +5,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using nietras.SeparatedValues;
 using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Ledger;
 using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Reading;
 using ReformMetrics.Ingest.Validation;
@@ -19,7 +20,7 @@ namespace ReformMetrics.Ingest;
 /// when a run was interrupted, and streams it through validation and the <see cref="EventLoader"/> in batches
 /// (reading the next batch while the previous one is stored, never more than one ahead).
 /// </summary>
-public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, TimeProvider clock, ILogger<EventIngestor> logger)
+public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, SourceLedger ledger, TimeProvider clock, ILogger<EventIngestor> logger)
 {
     public const int DefaultBatchRows = 100_000;
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
@@ -34,11 +35,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Tim
     {
         ArgumentNullException.ThrowIfNull(path);
         var name = Path.GetFileName(path);
-        string fileKey;
-        await using (var hashing = File.OpenRead(path))
-        {
-            fileKey = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashing, cancellationToken).ConfigureAwait(false));
-        }
+        var fileKey = await SourceLedger.FileKeyAsync(path, cancellationToken).ConfigureAwait(false);
 
         var rejectsPath = Path.Combine(rejectsDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path))!, name + ".rejects.csv");
         return await IngestAsync(name, fileKey, () => File.OpenRead(path), rejectsPath, progress, cancellationToken).ConfigureAwait(false);
@@ -53,14 +50,8 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Tim
     }
 
     /// <summary>Rows quarantined for a source, in line order.</summary>
-    public async Task<IReadOnlyList<Rejection>> RejectionsAsync(string fileKey, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = store.CreateConnection();
-        var rows = await connection.QueryAsync<(ulong Line, string Raw, string Field, string Reason)>(new CommandDefinition(
-            "SELECT row_number, raw, toString(field), reason FROM quarantine WHERE file_key = @fileKey ORDER BY row_number LIMIT 1 BY row_number LIMIT @limit",
-            new { fileKey, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(r => new Rejection((long)r.Line, r.Raw, r.Field, r.Reason)).ToList();
-    }
+    public Task<IReadOnlyList<Rejection>> RejectionsAsync(string fileKey, int limit, CancellationToken cancellationToken) =>
+        ledger.RejectionsAsync(fileKey, limit, cancellationToken);
 
     private async Task<IngestResult> IngestAsync(
         string source, string fileKey, Func<Stream> open, string? rejectsPath, IProgress<IngestProgress>? progress,
@@ -73,7 +64,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Tim
                 ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "ingest.lock"), TimeSpan.FromHours(6), cancellationToken).ConfigureAwait(false)
                 : null;
             var stopwatch = Stopwatch.StartNew();
-            var previous = await FileStatusAsync(fileKey, cancellationToken).ConfigureAwait(false);
+            var previous = await ledger.StatusAsync(fileKey, cancellationToken).ConfigureAwait(false);
             if (previous is { Status: "done" })
             {
                 logger.LogInformation("{Source} was loaded before (file {FileKey}); nothing to do", source, fileKey[..12]);
@@ -81,8 +72,11 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Tim
                     stopwatch.Elapsed, AlreadyLoaded: true, FileKey: fileKey);
             }
 
-            var done = await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
-            await SetStatusAsync(fileKey, source, 0, "loading", default, 0, string.Empty, cancellationToken).ConfigureAwait(false);
+            // Batches are recorded only after the file's first status row, so a file without one has none to resume.
+            var done = previous is null
+                ? new Dictionary<uint, BatchOutcome>()
+                : await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
+            await ledger.SetStatusAsync(fileKey, source, 0, "loading", default, 0, string.Empty, cancellationToken).ConfigureAwait(false);
             _reference ??= await IngestReference.LoadAsync(store, cancellationToken).ConfigureAwait(false);
             var validator = new EventValidator(_reference, clock);
 
@@ -98,16 +92,16 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Tim
                 string? rejects = null;
                 if (rejectsPath is not null && outcome.Totals.Rejected > 0)
                 {
-                    rejects = await WriteRejectsAsync(fileKey, rejectsPath, cancellationToken).ConfigureAwait(false);
+                    rejects = await ledger.WriteRejectsAsync(fileKey, rejectsPath, cancellationToken).ConfigureAwait(false);
                 }
 
-                await SetStatusAsync(fileKey, source, (ulong)size, "done", outcome.Totals, (ulong)outcome.Rows, string.Empty, cancellationToken).ConfigureAwait(false);
+                await ledger.SetStatusAsync(fileKey, source, (ulong)size, "done", outcome.Totals, (ulong)outcome.Rows, string.Empty, cancellationToken).ConfigureAwait(false);
                 result = new IngestResult(source, outcome.Rows, outcome.Totals.Accepted, outcome.Totals.Duplicates, outcome.Totals.Rejected,
                     stopwatch.Elapsed, RejectsFile: rejects, FileKey: fileKey);
             }
             catch (SourceFormatException ex)
             {
-                await SetStatusAsync(fileKey, source, (ulong)size, "failed", default, 0, ex.Message, cancellationToken).ConfigureAwait(false);
+                await ledger.SetStatusAsync(fileKey, source, (ulong)size, "failed", default, 0, ex.Message, cancellationToken).ConfigureAwait(false);
                 result = new IngestResult(source, 0, 0, 0, 0, stopwatch.Elapsed, Failure: ex.Message, FileKey: fileKey);
             }
 
@@ -251,40 +245,6 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Tim
         }
     }
 
-    private async Task<string> WriteRejectsAsync(string fileKey, string path, CancellationToken cancellationToken)
-    {
-        var rejections = await RejectionsAsync(fileKey, int.MaxValue, cancellationToken).ConfigureAwait(false);
-        var temp = path + ".tmp";
-        await using (var writer = Sep.Writer(o => o with { Sep = new Sep(','), Escape = true }).ToFile(temp))
-        {
-            foreach (var r in rejections)
-            {
-                await using var row = writer.NewRow(cancellationToken);
-                row["row_number"].Format(r.Line);
-                row["field"].Set(r.Field);
-                row["reason"].Set(r.Reason);
-                row["raw"].Set(r.Raw);
-            }
-        }
-
-        File.Move(temp, path, overwrite: true);
-        return path;
-    }
-
-    private sealed record FileRecord(string Status, ulong Rows, ulong Accepted, ulong Duplicates, ulong Rejected);
-
-    private async Task<FileRecord?> FileStatusAsync(string fileKey, CancellationToken cancellationToken)
-    {
-        await using var connection = store.CreateConnection();
-        return await connection.QuerySingleOrDefaultAsync<FileRecord>(new CommandDefinition(
-            """
-            SELECT toString(argMax(status, updated_at)) AS Status, argMax(rows, updated_at) AS Rows, argMax(accepted, updated_at) AS Accepted,
-                   argMax(duplicates, updated_at) AS Duplicates, argMax(rejected, updated_at) AS Rejected
-            FROM ingest_files WHERE file_key = @fileKey GROUP BY file_key
-            """,
-            new { fileKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
-
     private async Task<Dictionary<uint, BatchOutcome>> CommittedBatchesAsync(string fileKey, CancellationToken cancellationToken)
     {
         await using var connection = store.CreateConnection();
@@ -292,25 +252,5 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Tim
             "SELECT batch, argMax(accepted, committed_at), argMax(duplicates, committed_at), argMax(rejected, committed_at) FROM ingest_batches WHERE file_key = @fileKey GROUP BY batch",
             new { fileKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.Batch, r => new BatchOutcome(r.Accepted, r.Duplicates, r.Rejected));
-    }
-
-    private async Task SetStatusAsync(
-        string fileKey, string source, ulong size, string status, BatchOutcome totals, ulong rows, string message, CancellationToken cancellationToken)
-    {
-        await Retry.RunAsync("record file status", async token =>
-        {
-            await using var connection = store.CreateConnection();
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO ingest_files (file_key, file_name, size, status, rows, accepted, duplicates, rejected, message)
-                SELECT @fileKey, @source, @size, @status, @rows, @accepted, @duplicates, @rejected, @message
-                """,
-                new
-                {
-                    fileKey, source, size, status, rows, accepted = (ulong)totals.Accepted, duplicates = (ulong)totals.Duplicates,
-                    rejected = (ulong)totals.Rejected, message,
-                },
-                cancellationToken: token)).ConfigureAwait(false);
-        }, logger, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Configuration;
 using ReformMetrics.Ingest.Inbox;
 using ReformMetrics.Ingest.Intake;
 using ReformMetrics.Ingest.Loading;
+using ReformMetrics.Ingest.Ledger;
+using ReformMetrics.Ingest.Records;
 
 namespace ReformMetrics.Ingest;
 
@@ -13,7 +15,10 @@ public static class IngestExtensions
     public static IServiceCollection AddIngest(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddTransient<SourceLedger>();
         services.AddTransient<EventLoader>();
+        services.AddTransient<RecordFileLoader>();
+        services.AddTransient<InputIngestor>();
         services.AddTransient<EventIngestor>();
         services.AddSingleton<ApiSources>();
         return services;

@@ -150,12 +150,33 @@ public sealed class ReformCommandTests(TestEngine engine)
     }
 
     [Fact]
-    public async Task Demo_prepares_the_store_and_says_plainly_that_no_data_exists_yet()
+    public async Task Demo_generates_loads_and_prints_the_figures_and_a_second_run_stores_nothing_twice()
     {
-        var result = await ReformAsync("--clickhouse", engine.ConnectionString, "demo");
+        var store = Directory.CreateTempSubdirectory("reform-cli-demo-").FullName;
+        var environment = new Dictionary<string, string?> { ["REFORM_ClickHouse__Database"] = $"demo_{Guid.NewGuid():N}"[..16] };
+        try
+        {
+            string[] demo = ["--clickhouse", engine.ConnectionString, "--store", store, "demo", "--dossiers", "2000"];
+            string[] count = ["--clickhouse", engine.ConnectionString, "sql", "--format", "TSV", "SELECT count(), uniqExact(dossier_id) FROM events"];
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Chưa có dữ liệu", result.StandardError, StringComparison.Ordinal);
+            var first = await ReformProcess.RunAsync(demo, environment);
+            var afterFirst = await ReformProcess.RunAsync(count, environment);
+            var second = await ReformProcess.RunAsync(demo, environment);
+            var afterSecond = await ReformProcess.RunAsync(count, environment);
+
+            Assert.Equal(0, first.ExitCode);
+            Assert.Contains("Dữ liệu mẫu: 2.000 hồ sơ", first.StandardError, StringComparison.Ordinal);
+            Assert.Contains("on_time_rate", first.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("Tây Ninh", first.StandardOutput, StringComparison.Ordinal);
+            Assert.Equal(0, second.ExitCode);
+            Assert.EndsWith("\t2000", afterFirst.StandardOutput.Trim(), StringComparison.Ordinal);
+            Assert.Equal(afterFirst.StandardOutput, afterSecond.StandardOutput);
+            Assert.Contains("đã nạp trước đây", second.StandardOutput + second.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
     }
 
     [Fact]

@@ -93,11 +93,7 @@ public sealed class EventIngestorTests(TestDatabase database) : IClassFixture<Te
         Assert.Contains("event_id", result.Failure, StringComparison.Ordinal);
     }
 
-    private EventIngestor Ingestor(int batchRows = EventIngestor.DefaultBatchRows) =>
-        new(database.Store, new EventLoader(database.Store, NullLogger<EventLoader>.Instance), TimeProvider.System, NullLogger<EventIngestor>.Instance)
-        {
-            BatchRows = batchRows,
-        };
+    private EventIngestor Ingestor(int batchRows = EventIngestor.DefaultBatchRows) => Ingestors.Events(database.Store, batchRows);
 
     private async Task<(ulong Rows, ulong Unique)> CountAsync(string pattern)
     {

@@ -70,9 +70,7 @@ public sealed class FuzzAndCrashTests(TestDatabase database) : IClassFixture<Tes
             }
         }
 
-        var result = await new EventIngestor(
-            database.Store, new EventLoader(database.Store, NullLogger<EventLoader>.Instance), TimeProvider.System, NullLogger<EventIngestor>.Instance)
-            .IngestFileAsync(path, null, TestContext.Current.CancellationToken);
+        var result = await Ingestors.Events(database.Store).IngestFileAsync(path, null, TestContext.Current.CancellationToken);
 
         Assert.All(kinds, kind => Assert.True(kind.Value >= 20, $"only {kind.Value} rows of kind {kind.Key}"));
         await using (var check = database.Store.CreateConnection())

@@ -113,7 +113,7 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
         var watcher = new InboxWatcher(
             Options.Create(new InboxOptions { Directory = inbox }),
             Options.Create(new ClickHouseOptions()),
-            new EventIngestor(database.Store, new Loading.EventLoader(database.Store, NullLogger<Loading.EventLoader>.Instance), TimeProvider.System, NullLogger<EventIngestor>.Instance),
+            Ingestors.Inputs(database.Store),
             new DossierRefresher(database.Store, NullLogger<DossierRefresher>.Instance),
             NullLogger<InboxWatcher>.Instance);
 

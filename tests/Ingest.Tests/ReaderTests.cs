@@ -25,6 +25,22 @@ public sealed class ReaderTests
         Assert.Equal([2L, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13], read.Where(r => r.Event is not null).Select(r => r.Event!.Line));
     }
 
+    [Theory]
+    [InlineData("\"no closing quote")]
+    [InlineData("\"ends with a doubled quote\"\"")]
+    [InlineData("\"")]
+    public void A_last_field_that_opens_a_quote_and_never_closes_it_rejects_only_its_row(string reason)
+    {
+        var rows = TestFiles.CsvRows("L", 0, 2).ToList();
+        rows[^1] = rows[^1][..rows[^1].LastIndexOf(',')] + "," + reason;
+
+        var read = Read(TestFiles.Header + "\n" + string.Join("\n", rows) + "\n");
+
+        var rejected = Assert.Single(read, r => r.Rejection is not null).Rejection!;
+        Assert.Equal(rows.Count + 1, rejected.Line);
+        Assert.Equal(rows.Count - 1, read.Count(r => r.Event is not null));
+    }
+
     [Fact]
     public void A_quoted_value_may_span_lines()
     {

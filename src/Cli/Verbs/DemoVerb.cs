@@ -1,27 +1,84 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ReformMetrics.Store;
+using ReformMetrics.Synthetic;
 
 namespace ReformMetrics.Cli.Verbs;
 
 /// <summary>
-/// `reform demo`: for now starts the engine and creates the schema. Generating and ingesting the demo year,
-/// the sample reports and the dashboard come with the issues that build them.
+/// `reform demo`: the whole system on synthetic data. Starts the engine, creates the schema, generates dossiers for
+/// every province from 1 January of last year to today (so the 2025-07-01 merger and both geographies are in it),
+/// loads them through the ingestion path every source system uses, refreshes the aggregates and prints the national
+/// indicators. The demo's parameters are kept in the store, so running it again regenerates byte-identical files,
+/// which ingestion recognises and skips: nothing is loaded twice.
 /// </summary>
 internal static class DemoVerb
 {
+    public const long DefaultDossiers = 300_000;
+
     public static Command Create()
     {
-        var command = new Command("demo", "Chạy thử toàn hệ thống trên dữ liệu mẫu.");
+        var dossiers = new Option<long?>("--dossiers") { Description = $"Số hồ sơ mẫu (mặc định {DefaultDossiers:N0}; lần chạy sau dùng lại số của lần đầu)" };
+        var command = new Command("demo", "Chạy thử toàn hệ thống trên dữ liệu mẫu của mọi tỉnh, thành phố.") { dossiers };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var clock = Stopwatch.StartNew();
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
-            var result = await MigrateVerb.MigrateAsync(cli, cancellationToken);
-            var where = cli.Store.Engine is { } engine
-                ? $"ClickHouse nhúng, dữ liệu tại {engine.Layout.Root}"
-                : "máy chủ ClickHouse đã cấu hình";
-            ConsoleUi.Success($"Kho dữ liệu sẵn sàng ({where}); cơ sở dữ liệu {cli.Store.Database} có {result.Applied.Count + result.AlreadyApplied} migration.");
-            ConsoleUi.Info("Chưa có dữ liệu: bộ sinh dữ liệu mẫu, nạp dữ liệu, báo cáo và bảng điều khiển chưa được xây dựng ở phiên bản này.");
-            return ReformCommand.Ok;
+            await MigrateVerb.MigrateAsync(cli, cancellationToken);
+            var storeDirectory = Path.GetFullPath(cli.Services.GetRequiredService<IOptions<ClickHouseOptions>>().Value.StoreDirectory);
+            var demo = DemoParameters.LoadOrCreate(Path.Combine(storeDirectory, "demo"), parse.GetValue(dossiers));
+            var data = Path.Combine(storeDirectory, "demo", "data");
+            var options = new GeneratorOptions(demo.Dossiers, demo.From, demo.To, demo.Seed, data);
+            ConsoleUi.Info($"Dữ liệu mẫu: {demo.Dossiers:N0} hồ sơ từ {demo.From:dd/MM/yyyy} đến {demo.To:dd/MM/yyyy}, hạt giống {demo.Seed}.");
+            var (generated, generateSeconds) = GenerateVerb.Run(options, cancellationToken);
+            ConsoleUi.Info($"Đã sinh {generated.Events:N0} sự kiện trong {generated.Files.Count:N0} tệp ({generateSeconds:N1} giây).");
+
+            var ingestClock = Stopwatch.StartNew();
+            var results = await IngestVerb.RunAsync(cli, IngestVerb.Expand([data]), cancellationToken);
+            IngestVerb.PrintSummary(results);
+            ConsoleUi.Info($"Nạp xong trong {ingestClock.Elapsed.TotalSeconds:N1} giây.");
+            await IngestVerb.RefreshAsync(cli, cancellationToken);
+
+            await KpiVerb.PrintDemoAsync(cli, demo.From, demo.To, cancellationToken);
+            ConsoleUi.Success($"Chạy thử xong trong {clock.Elapsed.TotalSeconds:N0} giây.");
+            ConsoleUi.Info("Xem thêm: ./reform kpi --from 2025-01-01 --to 2025-06-30 --geo 2008 --by province; ./reform sql \"SELECT * FROM v_kpi_month LIMIT 10\"");
+            return results.Any(r => r.Failed) ? ReformCommand.Failure : ReformCommand.Ok;
         });
         return command;
+    }
+
+    /// <summary>What the demo generated the first time, so that every later run generates the same files.</summary>
+    private sealed record DemoParameters(long Dossiers, DateOnly From, DateOnly To, ulong Seed)
+    {
+        private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+        public static DemoParameters LoadOrCreate(string directory, long? dossiers)
+        {
+            var path = Path.Combine(directory, "demo.json");
+            if (File.Exists(path) && JsonSerializer.Deserialize<DemoParameters>(File.ReadAllText(path), Json) is { } saved)
+            {
+                if (dossiers is { } asked && asked != saved.Dossiers)
+                {
+                    ConsoleUi.Info($"Kho này đã có dữ liệu mẫu {saved.Dossiers:N0} hồ sơ; dùng lại (muốn cỡ khác, dùng --store khác).");
+                }
+
+                return saved;
+            }
+
+            if (dossiers is < 1000 or > 50_000_000)
+            {
+                throw new UsageException("--dossiers của demo phải từ 1.000 đến 50.000.000.");
+            }
+
+            var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7)).DateTime);
+            var created = new DemoParameters(dossiers ?? DefaultDossiers, new DateOnly(today.Year - 1, 1, 1), today, 2025);
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(path, JsonSerializer.Serialize(created, Json));
+            return created;
+        }
     }
 }

@@ -24,33 +24,11 @@ internal static class IngestVerb
         {
             var files = Expand(parse.GetRequiredValue(paths));
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
-            var ingestor = cli.Services.GetRequiredService<EventIngestor>();
-            var results = new List<IngestResult>();
-            await ConsoleUi.Error.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .StartAsync(async context =>
-                {
-                    foreach (var file in files)
-                    {
-                        var task = context.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: Math.Max(new FileInfo(file).Length, 1));
-                        var progress = new SynchronousProgress<IngestProgress>(p =>
-                        {
-                            task.Value = p.BytesRead;
-                            task.Description = Markup.Escape($"{Path.GetFileName(file)}: {p.Rows:N0} dòng, {p.Rows / Math.Max(p.Elapsed.TotalSeconds, 0.001):N0} dòng/giây");
-                        });
-                        var result = await ingestor.IngestFileAsync(file, progress, cancellationToken);
-                        task.Value = task.MaxValue;
-                        task.Description = Markup.Escape($"{Path.GetFileName(file)}: {result.Rows:N0} dòng");
-                        results.Add(result);
-                    }
-                });
-
+            var results = await RunAsync(cli, files, cancellationToken);
             PrintSummary(results);
             if (!parse.GetValue(noRefresh) && results.Any(r => r.Accepted > 0))
             {
-                var refresh = await cli.Services.GetRequiredService<DossierRefresher>().RefreshAsync(cancellationToken);
-                ConsoleUi.Info($"Đã cập nhật trạng thái {refresh.Dossiers:N0} hồ sơ của {refresh.Cohorts.Count} tháng tiếp nhận.");
+                await RefreshAsync(cli, cancellationToken);
             }
 
             return results.Any(r => r.Failed) ? ReformCommand.Failure : ReformCommand.Ok;
@@ -58,7 +36,52 @@ internal static class IngestVerb
         return command;
     }
 
-    private static List<string> Expand(string[] paths)
+    /// <summary>Loads the files in order with one progress line for the whole run.</summary>
+    public static async Task<List<IngestResult>> RunAsync(CliHost cli, IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        var ingestor = cli.Services.GetRequiredService<InputIngestor>();
+        var results = new List<IngestResult>();
+        var totalBytes = Math.Max(files.Sum(f => new FileInfo(f).Length), 1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await ConsoleUi.Error.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                // One line for the whole run: a line per file would redraw hundreds of lines on every refresh.
+                var task = context.AddTask("Nạp dữ liệu", maxValue: totalBytes);
+                long doneBytes = 0, doneRows = 0;
+                foreach (var (file, index) in files.Select((f, i) => (f, i + 1)))
+                {
+                    var label = $"Tệp {index:N0}/{files.Count:N0} {Path.GetFileName(file)}";
+                    var progress = new SynchronousProgress<IngestProgress>(p =>
+                    {
+                        task.Value = doneBytes + p.BytesRead;
+                        task.Description = Markup.Escape($"{label}: {doneRows + p.Rows:N0} dòng, {(doneRows + p.Rows) / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} dòng/giây");
+                    });
+                    task.Description = Markup.Escape(label);
+                    var result = await ingestor.IngestFileAsync(file, progress, cancellationToken);
+                    doneBytes += new FileInfo(file).Length;
+                    doneRows += result.Rows;
+                    task.Value = doneBytes;
+                    results.Add(result);
+                }
+
+                task.Description = Markup.Escape($"{files.Count:N0} tệp, {doneRows:N0} dòng, {doneRows / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} dòng/giây");
+            });
+
+        return results;
+    }
+
+    public static async Task RefreshAsync(CliHost cli, CancellationToken cancellationToken)
+    {
+        RefreshResult? refresh = null;
+        await ConsoleUi.WithStatusAsync("Đang tính trạng thái hồ sơ và số liệu tổng hợp", async _ =>
+            refresh = await cli.Services.GetRequiredService<DossierRefresher>().RefreshAsync(cancellationToken));
+        ConsoleUi.Info($"Đã cập nhật trạng thái {refresh!.Dossiers:N0} hồ sơ của {refresh.Cohorts.Count} tháng tiếp nhận.");
+    }
+
+    public static List<string> Expand(string[] paths)
     {
         var files = new List<string>();
         foreach (var path in paths)
@@ -69,7 +92,9 @@ internal static class IngestVerb
             }
             else if (Directory.Exists(path))
             {
-                files.AddRange(Patterns.SelectMany(p => Directory.EnumerateFiles(path, p)).Distinct().Order(StringComparer.Ordinal));
+                // The rejects files written beside loaded files are reports, not inputs.
+                files.AddRange(Patterns.SelectMany(p => Directory.EnumerateFiles(path, p)).Distinct()
+                    .Where(f => !f.EndsWith(".rejects.csv", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
             }
             else
             {
@@ -80,24 +105,36 @@ internal static class IngestVerb
         return files.Count > 0 ? files : throw new UsageException("Không có tệp sự kiện nào (.csv, .ndjson, .jsonl, .gz) trong các đường dẫn đã cho.");
     }
 
-    private static void PrintSummary(List<IngestResult> results)
+    public static void PrintSummary(List<IngestResult> results)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Tệp").AddColumn(new TableColumn("Dòng").RightAligned()).AddColumn(new TableColumn("Nhận").RightAligned())
             .AddColumn(new TableColumn("Trùng").RightAligned()).AddColumn(new TableColumn("Loại").RightAligned()).AddColumn("Ghi chú");
-        foreach (var r in results)
+        // With many files only those worth a look get a line of their own; the total still counts them all.
+        var shown = results.Count <= 20 ? results : results.Where(r => !r.AlreadyLoaded && (r.Failed || r.Rejected > 0 || r.Duplicates > 0)).Take(30).ToList();
+        foreach (var r in shown)
         {
             var note = r.Failure ?? (r.AlreadyLoaded ? "đã nạp trước đây, bỏ qua" : r.RejectsFile is { } rejects ? $"dòng bị loại: {rejects}" : string.Empty);
             table.AddRow(new Text(r.Source), new Text($"{r.Rows:N0}"), new Text($"{r.Accepted:N0}"), new Text($"{r.Duplicates:N0}"),
                 new Text($"{r.Rejected:N0}"), new Text(note));
         }
 
+        if (shown.Count < results.Count)
+        {
+            table.AddRow(new Text($"… {results.Count - shown.Count:N0} tệp khác"), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty),
+                new Text(string.Empty), new Text(string.Empty));
+        }
+
         if (results.Count > 1)
         {
-            table.AddRow(new Text("Tổng"), new Text($"{results.Sum(r => r.Rows):N0}"), new Text($"{results.Sum(r => r.Accepted):N0}"),
+            table.AddRow(new Text($"Tổng ({results.Count:N0} tệp)"), new Text($"{results.Sum(r => r.Rows):N0}"), new Text($"{results.Sum(r => r.Accepted):N0}"),
                 new Text($"{results.Sum(r => r.Duplicates):N0}"), new Text($"{results.Sum(r => r.Rejected):N0}"), new Text(string.Empty));
         }
 
         ConsoleUi.Out.Write(table);
+        if (results.Count(r => r.AlreadyLoaded) is > 0 and var skipped)
+        {
+            ConsoleUi.Info($"{skipped:N0} tệp đã nạp trước đây, bỏ qua (nhận ra theo mã SHA-256 của nội dung).");
+        }
     }
 }

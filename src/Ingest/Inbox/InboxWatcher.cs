@@ -19,7 +19,7 @@ namespace ReformMetrics.Ingest.Inbox;
 /// inbox and are tried again on the next pass; loading is exactly once, so a file interrupted midway resumes.
 /// </remarks>
 public sealed class InboxWatcher(
-    IOptions<InboxOptions> options, IOptions<ClickHouseOptions> store, EventIngestor ingestor, DossierRefresher refresher, ILogger<InboxWatcher> logger)
+    IOptions<InboxOptions> options, IOptions<ClickHouseOptions> store, InputIngestor ingestor, DossierRefresher refresher, ILogger<InboxWatcher> logger)
     : BackgroundService
 {
     private static readonly string[] Extensions = [".csv", ".ndjson", ".jsonl", ".csv.gz", ".ndjson.gz", ".jsonl.gz"];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -5,6 +6,7 @@ using ClickHouse.Driver;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Ledger;
 using ReformMetrics.Store;
 
 namespace ReformMetrics.Ingest.Loading;
@@ -21,7 +23,7 @@ namespace ReformMetrics.Ingest.Loading;
 /// accepted without inserting them again; an event stored by any other load is a duplicate. Two loaders must not store the same events at the same moment (one ingestion
 /// service per store; the embedded store takes a file lock).
 /// </remarks>
-public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logger)
+public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILogger<EventLoader> logger)
 {
     private readonly NativeBlockWriter _native = new();
     private readonly NativeBlockWriter _lookup = new();
@@ -84,7 +86,7 @@ public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logg
 
         if (batch.Rejections.Count > 0)
         {
-            await QuarantineAsync(batch, cancellationToken).ConfigureAwait(false);
+            await ledger.QuarantineAsync(batch.FileKey, batch.Source, batch.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), batch.Rejections, cancellationToken).ConfigureAwait(false);
         }
 
         var accepted = prepared.AlreadyStored + prepared.ToInsert.Count;
@@ -118,9 +120,39 @@ public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logg
 
         // A repeated event carries the same occurred_at, so only the batch's months (partitions) need looking at.
         var months = events.Select(e => MonthOf(e.OccurredAtMs)).Distinct().ToArray();
-        _lookup.WriteStrings("dossier_id", events.Select(e => e.DossierId).Distinct(StringComparer.Ordinal).ToList());
+        var dossiers = events.Select(e => e.DossierId).Distinct(StringComparer.Ordinal).ToList();
+        var rows = dossiers.Sum(d => d.Length + 4) <= MaxParameterBytes
+            ? await StoredByParameterAsync(dossiers, months, cancellationToken).ConfigureAwait(false)
+            : await StoredByLookupTableAsync(dossiers, months, cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            result.TryAdd((row.Dossier, row.EventId), row.LoadId);
+        }
 
-        var rows = await Retry.RunAsync("look up stored events", async token =>
+        return result;
+    }
+
+    // ClickHouse caps a form field at 128 KiB; a small batch's dossiers travel as a parameter, saving two round trips.
+    private const int MaxParameterBytes = 64 * 1024;
+
+    private const string StoredQuery = """
+        SELECT dossier_id, event_id, toString(load_id) FROM events
+        WHERE dossier_id IN (DOSSIERS) AND toYYYYMM(occurred_at) IN (SELECT arrayJoin(@months))
+        """;
+
+    private Task<List<(string Dossier, string EventId, string LoadId)>> StoredByParameterAsync(List<string> dossiers, uint[] months, CancellationToken cancellationToken) =>
+        Retry.RunAsync("look up stored events", async token =>
+        {
+            await using var connection = store.CreateConnection();
+            return (await connection.QueryAsync<(string Dossier, string EventId, string LoadId)>(new CommandDefinition(
+                StoredQuery.Replace("DOSSIERS", "SELECT arrayJoin(@dossiers)", StringComparison.Ordinal), new { dossiers, months },
+                cancellationToken: token)).ConfigureAwait(false)).ToList();
+        }, logger, cancellationToken);
+
+    private Task<List<(string Dossier, string EventId, string LoadId)>> StoredByLookupTableAsync(List<string> dossiers, uint[] months, CancellationToken cancellationToken)
+    {
+        _lookup.WriteStrings("dossier_id", dossiers);
+        return Retry.RunAsync("look up stored events", async token =>
         {
             await ExecuteAsync("TRUNCATE TABLE ingest_lookup", token).ConfigureAwait(false);
             using (await store.Client.InsertRawStreamAsync(
@@ -130,19 +162,9 @@ public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logg
 
             await using var connection = store.CreateConnection();
             return (await connection.QueryAsync<(string Dossier, string EventId, string LoadId)>(new CommandDefinition(
-                """
-                SELECT dossier_id, event_id, toString(load_id) FROM events
-                WHERE dossier_id IN (SELECT dossier_id FROM ingest_lookup) AND toYYYYMM(occurred_at) IN (SELECT arrayJoin(@months))
-                """,
-                new { months },
+                StoredQuery.Replace("DOSSIERS", "SELECT dossier_id FROM ingest_lookup", StringComparison.Ordinal), new { months },
                 cancellationToken: token)).ConfigureAwait(false)).ToList();
-        }, logger, cancellationToken).ConfigureAwait(false);
-        foreach (var row in rows)
-        {
-            result.TryAdd((row.Dossier, row.EventId), row.LoadId);
-        }
-
-        return result;
+        }, logger, cancellationToken);
     }
 
     private async Task InsertEventsAsync(IngestBatch batch, List<ValidEvent> events, CancellationToken cancellationToken)
@@ -174,30 +196,6 @@ public sealed class EventLoader(ClickHouseStore store, ILogger<EventLoader> logg
                 useCompression: store.Engine is null, options, cancel).ConfigureAwait(false);
         }, logger, cancellationToken).ConfigureAwait(false);
         logger.LogDebug("Batch {Batch} of {Source}: {Rows} events inserted", batch.Number, batch.Source, events.Count);
-    }
-
-    private async Task QuarantineAsync(IngestBatch batch, CancellationToken cancellationToken)
-    {
-        var rows = batch.Rejections.Select(r => new object[]
-        {
-            batch.FileKey, batch.Source, (ulong)r.Line, r.Raw.Length > 65536 ? r.Raw[..65536] : r.Raw, r.Field, r.Reason,
-        }).ToList();
-        var options = new InsertOptions
-        {
-            BatchSize = Math.Max(rows.Count, 1),
-            MaxDegreeOfParallelism = 1,
-            CustomSettings = new Dictionary<string, object>
-            {
-                ["async_insert"] = 0,
-                ["insert_deduplicate"] = 1,
-                ["insert_deduplication_token"] = $"{batch.FileKey}/{batch.Number}/quarantine",
-            },
-        };
-        await Retry.RunAsync("quarantine rejected rows", async token =>
-        {
-            await store.Client.InsertBinaryAsync(
-                "quarantine", ["file_key", "source", "row_number", "raw", "field", "reason"], rows, options, token).ConfigureAwait(false);
-        }, logger, cancellationToken).ConfigureAwait(false);
     }
 
     private static readonly QueryOptions NoAsyncInsert = new() { CustomSettings = new Dictionary<string, object> { ["async_insert"] = 0 } };

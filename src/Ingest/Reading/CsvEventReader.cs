@@ -78,6 +78,11 @@ public static class CsvEventReader
             if (columns[i] >= 0)
             {
                 var span = row[i].Span;
+                if (span.Length > 0 && span[0] == '"' && !ClosedQuote(span))
+                {
+                    return Reject(row.LineNumberFrom, row.Span.ToString(), EventFields.Names[columns[i]], "dấu ngoặc kép không đóng");
+                }
+
                 // Codes repeat and are pooled by Sep; identifiers and reasons are unique, and pooling them would only
                 // grow the pool: they are copied directly.
                 values[columns[i]] = span.IsEmpty ? null
@@ -150,10 +155,22 @@ public static class CsvEventReader
         Outcome = e.Outcome, Rating = e.Rating, Reason = e.Reason, Line = line,
     };
 
+    /// <summary>Whether a field that opens with a quote also closes with one: an odd number of quotes at its end.</summary>
+    private static bool ClosedQuote(ReadOnlySpan<char> field)
+    {
+        var trailing = 0;
+        for (var i = field.Length - 1; i >= 1 && field[i] == '"'; i--)
+        {
+            trailing++;
+        }
+
+        return trailing % 2 == 1;
+    }
+
     /// <summary>The value of a quoted field: without its quotes, doubled quotes made single.</summary>
     private static string? Unquote(ReadOnlySpan<char> field)
     {
-        var inner = field.Length >= 2 && field[^1] == '"' ? field[1..^1] : field[1..];
+        var inner = field[1..^1];
         var text = inner.ToString().Replace("\"\"", "\"", StringComparison.Ordinal);
         return text.Length == 0 ? null : text;
     }

@@ -12,6 +12,9 @@ public sealed class IngestReference(IReadOnlySet<string> provinces2008, IReadOnl
     public bool ProvinceExists(string code, long atMs) =>
         atMs < MergerAtMs ? provinces2008.Contains(code) : provinces2025.Contains(code);
 
+    /// <summary>Whether a code is a province of the 2008 (the 63) or the 2025 (the 34) geography.</summary>
+    public bool InGeography(string code, int geo) => geo == 2008 ? provinces2008.Contains(code) : provinces2025.Contains(code);
+
     public static async Task<IngestReference> LoadAsync(ClickHouseStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);

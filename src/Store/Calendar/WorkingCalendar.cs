@@ -1,4 +1,6 @@
+using System.Globalization;
 using Dapper;
+using ReformMetrics.Store.Reference;
 
 namespace ReformMetrics.Store.Calendar;
 
@@ -49,10 +51,17 @@ public sealed class WorkingCalendar
         return new WorkingCalendar(rows.Select(r => new Holiday(DateOnly.FromDateTime(r.Day), Holiday.ParseKind(r.Kind))));
     }
 
+    /// <summary>The calendar of the embedded holidays seed (sql/seed/holidays.csv): what a fresh store loads.</summary>
+    public static WorkingCalendar FromSeed() =>
+        new(SeedFile.ReadRows("holidays.csv").Select(r => new Holiday(DateOnly.ParseExact(r["day"], "yyyy-MM-dd", CultureInfo.InvariantCulture), Holiday.ParseKind(r["kind"]))));
+
     public bool IsWorkingDay(DateOnly day) => _working[Position(day)];
 
     /// <summary>Working days before <paramref name="day"/>, counted from 2015-01-01.</summary>
     public int WorkingDayIndex(DateOnly day) => _index[Position(day)];
+
+    /// <summary>The working day whose <see cref="WorkingDayIndex"/> is <paramref name="index"/>.</summary>
+    public DateOnly WorkdayAt(int index) => _workdays[index];
 
     /// <summary>The working days in [date of a, date of b); negative when b is before a. Times of day do not count.</summary>
     public int WorkingDaysBetween(DateTime a, DateTime b) =>

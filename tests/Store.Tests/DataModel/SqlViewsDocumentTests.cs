@@ -31,7 +31,7 @@ public sealed partial class SqlViewsDocumentTests(TestDatabase database) : IClas
             "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'v\\\\_%' AND name != 'v_calendar' AND name NOT LIKE 'v_dossier_state_live'")).ToList();
         var document = File.ReadAllText(DocumentPath());
 
-        Assert.Equal(6, views.Count);
+        Assert.Equal(9, views.Count);
         foreach (var view in views)
         {
             var section = document.Split($"## {view}\n", 2);

@@ -1,6 +1,8 @@
 using Dapper;
 
-namespace ReformMetrics.Store.Tests.DataModel;
+using ReformMetrics.Store;
+
+namespace ReformMetrics.TestSupport;
 
 /// <summary>One event of a test scenario; times are Vietnam wall-clock "yyyy-MM-dd HH:mm".</summary>
 public sealed record Ev(
@@ -12,7 +14,8 @@ public sealed record Ev(
     string? Due = null,
     string? Rating = null,
     string? Level = null,
-    string? Id = null);
+    string? Id = null,
+    string? Sector = null);
 
 /// <summary>Writes scenario events into a test database, as ingestion would.</summary>
 public static class EventWriter
@@ -42,7 +45,7 @@ public static class EventWriter
                     province = received ? e.Province ?? "01" : string.Empty,
                     level = received ? e.Level ?? "commune" : null,
                     agency = received ? "AG-TEST" : string.Empty,
-                    sector = received ? "HOTICH" : string.Empty,
+                    sector = received ? e.Sector ?? "HOTICH" : string.Empty,
                     procedure = received ? e.Procedure ?? "DEMO.HT.004" : string.Empty,
                     channel = received || e.Type == "returned" ? e.Channel ?? "online" : null,
                     online = received ? (bool?)true : null,

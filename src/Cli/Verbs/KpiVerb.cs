@@ -1,0 +1,258 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ReformMetrics.Metrics.Catalogue;
+using ReformMetrics.Metrics.Periods;
+using ReformMetrics.Metrics.Query;
+using Spectre.Console;
+
+namespace ReformMetrics.Cli.Verbs;
+
+/// <summary>`reform kpi`: the metric catalogue for a selection, as a table or (--json) an array of objects with the
+/// group keys and every metric key (design.md).</summary>
+internal static class KpiVerb
+{
+    private static readonly string[] Headline =
+        ["received_total", "resolved_total", "on_time_rate", "in_progress_overdue", "on_time_rate_766", "online_share", "online_payment_share", "satisfaction_index"];
+
+    private static readonly JsonSerializerOptions JsonOutput = new()
+    {
+        WriteIndented = true,
+        // Vietnamese names stay readable in the output instead of \u escapes.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static Command Create()
+    {
+        var from = new Option<string?>("--from") { Description = "Ngày đầu (yyyy-MM-dd)" };
+        var to = new Option<string?>("--to") { Description = "Ngày cuối (yyyy-MM-dd)" };
+        var period = new Option<string?>("--period") { Description = "Kỳ thay cho --from/--to: 2024-09, 2024-Q3, 2024-H1, 2024-9M, 2024, 2024-YTD" };
+        var province = List("--province", "Mã tỉnh (đọc theo địa giới --geo); nhiều mã cách nhau bằng dấu phẩy");
+        var sector = List("--sector", "Mã lĩnh vực");
+        var level = List("--level", "Cấp: province, district, commune");
+        var agency = List("--agency", "Mã cơ quan");
+        var procedure = List("--procedure", "Mã thủ tục");
+        var channel = List("--channel", "Kênh nộp: direct, online, postal");
+        var by = List("--by", "Nhóm theo: province, sector, agency, level, procedure, channel, month, quarter");
+        var geo = new Option<string>("--geo") { Description = "Địa giới: 2025 (34 tỉnh, mặc định) hoặc 2008 (63 tỉnh)", DefaultValueFactory = _ => "2025" };
+        var json = new Option<bool>("--json") { Description = "In JSON (mảng đối tượng: khoá nhóm và mọi chỉ số)" };
+        var compare = new Option<bool>("--compare") { Description = "So sánh với kỳ trước và cùng kỳ năm trước" };
+        var source = new Option<string>("--source") { Description = "auto, monthly, daily, state, live", DefaultValueFactory = _ => "auto", Hidden = true };
+        var command = new Command("kpi", "Các chỉ số của một lựa chọn (kỳ, địa bàn, lĩnh vực...).")
+        {
+            from, to, period, province, sector, level, agency, procedure, channel, by, geo, json, compare, source,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var selection = Parse(parse.GetValue(from), parse.GetValue(to), parse.GetValue(period), parse.GetValue(geo)!, parse.GetValue(by) ?? [], parse.GetValue(source)!) with
+            {
+                Provinces = Values(parse.GetValue(province)),
+                Sectors = Values(parse.GetValue(sector)),
+                Levels = Values(parse.GetValue(level)),
+                Agencies = Values(parse.GetValue(agency)),
+                Procedures = Values(parse.GetValue(procedure)),
+                Channels = Values(parse.GetValue(channel)),
+            };
+            await using var cli = await CliHost.StartAsync(parse, cancellationToken);
+            KpiResult result;
+            try
+            {
+                result = await cli.Services.GetRequiredService<KpiService>().GetAsync(selection, parse.GetValue(compare), cancellationToken);
+            }
+            catch (SelectionException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(ToJson(result));
+            }
+            else
+            {
+                Print(result);
+            }
+
+            return ReformCommand.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>The demo's closing summary: the national figures of the last full year and the provinces of the last quarter.</summary>
+    public static async Task PrintDemoAsync(CliHost cli, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var kpi = cli.Services.GetRequiredService<KpiService>();
+        var year = to.Month == 12 && to.Day == 31 ? to.Year : to.Year - 1;
+        var national = await kpi.GetAsync(new Selection { Period = Period.Year(Math.Max(year, from.Year)) }, compare: true, cancellationToken);
+        Print(national);
+        var quarter = Period.Quarter(to.Year, (to.Month + 2) / 3);
+        var lastQuarter = quarter.End > to ? quarter.Previous() : quarter;
+        Print(await kpi.GetAsync(new Selection { Period = lastQuarter, GroupBy = [Dimension.Province] }, compare: false, cancellationToken));
+    }
+
+    public static Selection Parse(string? from, string? to, string? period, string geo, string[] by, string source)
+    {
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7)).DateTime);
+        Period chosen;
+        try
+        {
+            chosen = (period, from, to) switch
+            {
+                ({ } p, null, null) => Period.Parse(p, today),
+                (null, { } f, { } t) => Period.Parse($"{f}..{t}", today),
+                (null, null, null) => throw new UsageException("Cần --from và --to, hoặc --period."),
+                (null, _, _) => throw new UsageException("Cần cả --from và --to."),
+                _ => throw new UsageException("Dùng --period hoặc --from/--to, không dùng cả hai."),
+            };
+        }
+        catch (PeriodException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
+        var groups = Values(by);
+        var dimensions = new List<Dimension>();
+        var grain = TimeGrain.None;
+        foreach (var g in groups)
+        {
+            if (g is "month" or "quarter")
+            {
+                grain = g == "month" ? TimeGrain.Month : TimeGrain.Quarter;
+            }
+            else if (Enum.TryParse<Dimension>(g, ignoreCase: true, out var d) && !int.TryParse(g, out _))
+            {
+                dimensions.Add(d);
+            }
+            else
+            {
+                throw new UsageException($"--by \"{g}\" không hợp lệ; dùng province, sector, agency, level, procedure, channel, month hoặc quarter.");
+            }
+        }
+
+        return new Selection
+        {
+            Period = chosen,
+            Geo = geo switch { "2025" => 2025, "2008" => 2008, _ => throw new UsageException($"--geo \"{geo}\" không hợp lệ; dùng 2025 hoặc 2008.") },
+            GroupBy = dimensions.Distinct().ToList(),
+            Grain = grain,
+            Source = source switch
+            {
+                "auto" => KpiSource.Auto, "monthly" => KpiSource.Monthly, "daily" => KpiSource.Daily, "state" => KpiSource.DossierState, "live" => KpiSource.LiveEvents,
+                _ => throw new UsageException($"--source \"{source}\" không hợp lệ."),
+            },
+        };
+    }
+
+    public static string ToJson(KpiResult result)
+    {
+        var rows = result.Groups.Select(g =>
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (key, value) in g.Keys)
+            {
+                row[key] = value;
+            }
+
+            row["period"] = g.Period.Key;
+            row["from"] = g.Period.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            row["to"] = g.Period.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            foreach (var metric in MetricCatalogue.All)
+            {
+                row[metric.Key] = Json(metric, g.Values[metric.Key]);
+            }
+
+            if (g.Previous is not null)
+            {
+                row["previous"] = MetricCatalogue.All.ToDictionary(m => m.Key, m => Json(m, g.Previous[m.Key]));
+                row["year_ago"] = MetricCatalogue.All.ToDictionary(m => m.Key, m => Json(m, g.YearAgo![m.Key]));
+            }
+
+            return row;
+        });
+        return JsonSerializer.Serialize(rows, JsonOutput);
+    }
+
+    /// <summary>Counts as integers, rates as fractions rounded to 4 decimals (0.9412), null where undefined.</summary>
+    private static object? Json(MetricDefinition metric, double? value) => value switch
+    {
+        null => null,
+        { } v when metric.Unit == MetricUnit.Rate => Math.Round(v, 4),
+        { } v => (long)Math.Round(v),
+    };
+
+    public static string Format(MetricDefinition metric, double? value) => value switch
+    {
+        null => "—",
+        { } v when metric.Unit == MetricUnit.Rate => (v * 100).ToString("N2", CultureInfo.GetCultureInfo("vi-VN")) + "%",
+        { } v => v.ToString("N0", CultureInfo.GetCultureInfo("vi-VN")),
+    };
+
+    private static void Print(KpiResult result)
+    {
+        var selection = result.Selection;
+        ConsoleUi.Out.MarkupLineInterpolated($"[bold]{selection.Period.Label}[/] · địa giới {selection.Geo} · nguồn {result.Source}");
+        if (selection.GroupBy.Count == 0 && selection.Grain == TimeGrain.None)
+        {
+            var group = result.Groups.Single();
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("Chỉ số").AddColumn("Khoá").AddColumn(new TableColumn("Giá trị").RightAligned());
+            if (group.Previous is not null)
+            {
+                table.AddColumn(new TableColumn("Kỳ trước").RightAligned()).AddColumn(new TableColumn("Cùng kỳ năm trước").RightAligned());
+            }
+
+            foreach (var metric in MetricCatalogue.All)
+            {
+                var cells = new List<string> { metric.Label, metric.Key, Format(metric, group.Values[metric.Key]) };
+                if (group.Previous is not null)
+                {
+                    cells.Add(Format(metric, group.Previous[metric.Key]));
+                    cells.Add(Format(metric, group.YearAgo![metric.Key]));
+                }
+
+                table.AddRow(cells.Select(c => new Text(c)).ToArray());
+            }
+
+            ConsoleUi.Out.Write(table);
+            return;
+        }
+
+        var grouped = new Table().Border(TableBorder.Rounded);
+        var keyColumns = selection.GroupBy.Select(Selection.KeyName).ToList();
+        foreach (var key in keyColumns)
+        {
+            grouped.AddColumn(key);
+        }
+
+        if (selection.Grain != TimeGrain.None)
+        {
+            grouped.AddColumn("Kỳ");
+        }
+
+        var headline = Headline.Select(MetricCatalogue.Get).ToList();
+        foreach (var metric in headline)
+        {
+            grouped.AddColumn(new TableColumn(metric.Label).RightAligned());
+        }
+
+        foreach (var group in result.Groups)
+        {
+            var cells = keyColumns.Select(k => group.Keys.TryGetValue(k + "_name", out var name) ? $"{group.Keys[k]} {name}" : group.Keys[k]).ToList();
+            if (selection.Grain != TimeGrain.None)
+            {
+                cells.Add(group.Period.Key);
+            }
+
+            cells.AddRange(headline.Select(m => Format(m, group.Values[m.Key])));
+            grouped.AddRow(cells.Select(c => new Text(c)).ToArray());
+        }
+
+        ConsoleUi.Out.Write(grouped);
+    }
+
+    private static Option<string[]> List(string name, string description) =>
+        new(name) { Description = description, AllowMultipleArgumentsPerToken = true };
+
+    private static List<string> Values(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToList();
+}

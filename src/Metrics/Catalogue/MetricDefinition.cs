@@ -1,0 +1,45 @@
+namespace ReformMetrics.Metrics.Catalogue;
+
+public enum MetricUnit
+{
+    /// <summary>A number of dossiers (or items).</summary>
+    Count,
+
+    /// <summary>A fraction; null when its denominator is 0.</summary>
+    Rate,
+
+    /// <summary>Working days.</summary>
+    WorkingDays,
+}
+
+/// <summary>Which way is good, for rankings and targets.</summary>
+public enum Better
+{
+    Higher,
+    Lower,
+    Neutral,
+}
+
+/// <summary>Where a metric's inputs come from: the dossier measures, feedback items or the task register.</summary>
+public enum MetricFamily
+{
+    Dossiers,
+    Feedback,
+    Tasks,
+}
+
+/// <summary>
+/// One metric of the catalogue (docs/metrics.md is generated from these): its contract key, the label users read,
+/// its unit and good direction, what it counts and over what, where it comes from, and the ClickHouse expression that
+/// computes it from the base measures of <c>Query/Measures</c> (b_*) or from other metrics of the same row.
+/// </summary>
+public sealed record MetricDefinition(
+    string Key,
+    string Label,
+    MetricUnit Unit,
+    Better Better,
+    string Definition,
+    string? Denominator,
+    string Source,
+    string Sql,
+    MetricFamily Family = MetricFamily.Dossiers);

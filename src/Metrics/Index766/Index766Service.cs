@@ -1,0 +1,60 @@
+using ReformMetrics.Metrics.Query;
+using ReformMetrics.Metrics.Rankings;
+
+namespace ReformMetrics.Metrics.Index766;
+
+public sealed record IndicatorScore(Index766Indicator Indicator, double? Rate, double? Points);
+
+public sealed record GroupScore(Index766Group Group, double Points, double ComputedMax, int Indicators, int Computed);
+
+/// <summary>One unit's index: every indicator (those the events cannot measure have no rate and no points), the
+/// groups, the points obtained out of the points the events can measure, and the rank on that share.</summary>
+public sealed record Index766Unit(
+    IReadOnlyDictionary<string, string> Keys, IReadOnlyList<IndicatorScore> Indicators, IReadOnlyList<GroupScore> Groups, double Points, double ComputedMax, int? Rank)
+{
+    /// <summary>Points over the computable maximum: the only fair basis while a part of the index cannot be computed.</summary>
+    public double? Share => ComputedMax > 0 ? Points / ComputedMax : null;
+}
+
+public sealed record Index766Result(Selection Selection, Index766Scoring Scoring, IReadOnlyList<Index766Unit> Units);
+
+/// <summary>Decision 766 indicators computed from the events, scored with the portal's rule (parameters in index766.json).</summary>
+public sealed class Index766Service(KpiService kpi)
+{
+    public const string Satisfaction766 = "satisfaction_766";
+
+    public async Task<Index766Result> ComputeAsync(Selection selection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var scoring = Index766Scoring.Load();
+        var result = await kpi.GetAsync(selection with { Grain = TimeGrain.None }, compare: false, cancellationToken).ConfigureAwait(false);
+        var units = result.Groups.Select(g => Score(g, scoring)).ToList();
+        var ranks = Ranking.Rank(units.Select((u, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), u.Share)), Catalogue.Better.Higher);
+        units = units.Select((u, i) => u with { Rank = ranks.TryGetValue(i.ToString(System.Globalization.CultureInfo.InvariantCulture), out var r) ? r : null })
+            .OrderBy(u => u.Rank ?? int.MaxValue).ToList();
+        return new Index766Result(selection, scoring, units);
+    }
+
+    public static Index766Unit Score(KpiGroup group, Index766Scoring scoring)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(scoring);
+        var indicators = scoring.Indicators.Select(indicator =>
+        {
+            var rate = indicator.Metric switch
+            {
+                null => null,
+                Satisfaction766 => group["satisfaction_index"] is { } s && group["overdue_rate"] is { } o ? Math.Max(s - o, 0) : (double?)null,
+                var key => group[key],
+            };
+            return new IndicatorScore(indicator, rate, indicator.Computable ? indicator.Points(rate) : null);
+        }).ToList();
+        var groups = scoring.Groups.Select(g =>
+        {
+            var members = indicators.Where(i => i.Indicator.Group == g.Id).ToList();
+            var computed = members.Where(i => i.Points is not null).ToList();
+            return new GroupScore(g, computed.Sum(i => i.Points!.Value), computed.Sum(i => i.Indicator.Max), members.Count, computed.Count);
+        }).ToList();
+        return new Index766Unit(group.Keys, indicators, groups, groups.Sum(g => g.Points), groups.Sum(g => g.ComputedMax), null);
+    }
+}

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using ReformMetrics.Metrics.Catalogue;
+using ReformMetrics.Metrics.Periods;
+using ReformMetrics.Store;
+
+namespace ReformMetrics.Metrics.Query;
+
+/// <summary>
+/// The one query path of the metrics layer: validates a selection, picks the source (monthly or daily aggregates,
+/// or the dossier state when forced), runs the dossier, feedback and task queries, and returns one group per key
+/// combination and period, with the comparison periods attached when asked for.
+/// </summary>
+public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger)
+{
+    public const string Current = "current";
+    public const string PreviousTag = "previous";
+    public const string YearAgoTag = "year_ago";
+
+    private static readonly string[] LevelCodes = ["province", "district", "commune"];
+    private static readonly string[] ChannelCodes = ["direct", "online", "postal"];
+
+    public async Task<KpiResult> GetAsync(Selection selection, bool compare, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var names = await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        Validate(selection, names);
+        var buckets = selection.Buckets().Select(p => new Bucket(Current, p)).ToList();
+        var comparing = compare && selection.Grain == TimeGrain.None;
+        if (comparing)
+        {
+            buckets.Add(new Bucket(PreviousTag, selection.Period.Previous()));
+            buckets.Add(new Bucket(YearAgoTag, selection.Period.YearEarlier()));
+        }
+
+        var source = Resolve(selection, buckets);
+        var stopwatch = Stopwatch.StartNew();
+        var rows = new Dictionary<(string Keys, string Tag, DateOnly Start), Row>();
+        await RunAsync(KpiSql.Dossiers(selection, source, buckets), rows, cancellationToken).ConfigureAwait(false);
+        if (FeedbackApplies(selection))
+        {
+            await RunAsync(KpiSql.Feedback(selection, buckets), rows, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (TasksApply(selection))
+        {
+            await RunAsync(KpiSql.Tasks(selection, buckets), rows, cancellationToken).ConfigureAwait(false);
+        }
+
+        logger.LogDebug("KPI {Period} from {Source}: {Rows} rows in {Elapsed} ms", selection.Period.Key, source, rows.Count, stopwatch.ElapsedMilliseconds);
+        return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing));
+    }
+
+    /// <summary>The source Auto stands for: the monthly rollup when every bucket is whole months and no agency or
+    /// procedure is involved, else the daily aggregate.</summary>
+    public static KpiSource Resolve(Selection selection, IReadOnlyList<Bucket> buckets)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(buckets);
+        return selection.Source != KpiSource.Auto ? selection.Source
+            : !selection.NeedsDailyDetail && buckets.All(b => b.Period.IsWholeMonths) ? KpiSource.Monthly
+            : KpiSource.Daily;
+    }
+
+    public static bool FeedbackApplies(Selection selection) =>
+        Uses(selection, d => d is Dimension.Province or Dimension.Sector);
+
+    public static bool TasksApply(Selection selection) => Uses(selection, d => d is Dimension.Province);
+
+    private static bool Uses(Selection selection, Func<Dimension, bool> allowed) =>
+        selection.GroupBy.All(allowed) && Enum.GetValues<Dimension>().Where(d => !allowed(d)).All(d => selection.Filter(d).Count == 0);
+
+    private async Task RunAsync((string Sql, DynamicParameters Parameters) query, Dictionary<(string, string, DateOnly), Row> rows, CancellationToken cancellationToken)
+    {
+        await using var connection = store.CreateConnection();
+        var result = await connection.QueryAsync(new CommandDefinition(query.Sql, query.Parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        foreach (IDictionary<string, object?> record in result)
+        {
+            var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+            var values = new Dictionary<string, double?>(StringComparer.Ordinal);
+            foreach (var (column, value) in record)
+            {
+                if (column is "bucket_tag" or "bucket_start" or "bucket_end" || column.StartsWith("b_", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (Enum.TryParse<Dimension>(column, ignoreCase: true, out _))
+                {
+                    keys[column] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+                }
+                else
+                {
+                    values[column] = value is null or DBNull ? null : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+
+            var id = (KeyId(keys), (string)record["bucket_tag"]!, DateOnly.FromDateTime(Convert.ToDateTime(record["bucket_start"], System.Globalization.CultureInfo.InvariantCulture)));
+            if (!rows.TryGetValue(id, out var row))
+            {
+                rows[id] = row = new Row(keys, new Dictionary<string, double?>(StringComparer.Ordinal));
+            }
+
+            foreach (var (key, value) in values)
+            {
+                row.Values[key] = value;
+            }
+        }
+    }
+
+    private static List<KpiGroup> Assemble(
+        Selection selection, List<Bucket> buckets, Dictionary<(string Keys, string Tag, DateOnly Start), Row> rows, ReferenceNames names, bool comparing)
+    {
+        var groups = new List<KpiGroup>();
+        var keySets = rows.Values.Select(r => r.Keys).DistinctBy(KeyId).OrderBy(KeyId, StringComparer.Ordinal).ToList();
+        if (keySets.Count == 0 && selection.GroupBy.Count == 0)
+        {
+            keySets.Add(new Dictionary<string, string>(StringComparer.Ordinal));
+        }
+
+        foreach (var keys in keySets)
+        {
+            var id = KeyId(keys);
+            foreach (var bucket in buckets.Where(b => b.Tag == Current))
+            {
+                var values = Complete(rows.GetValueOrDefault((id, Current, bucket.Period.Start))?.Values, selection);
+                groups.Add(new KpiGroup(
+                    Named(keys, selection, names),
+                    bucket.Period,
+                    values,
+                    comparing ? Complete(rows.GetValueOrDefault((id, PreviousTag, selection.Period.Previous().Start))?.Values, selection) : null,
+                    comparing ? Complete(rows.GetValueOrDefault((id, YearAgoTag, selection.Period.YearEarlier().Start))?.Values, selection) : null));
+            }
+        }
+
+        return groups;
+    }
+
+    /// <summary>Every metric key, with 0 for the counts of a group that had no rows and null where a rate is undefined
+    /// or the metric's family does not apply to the selection.</summary>
+    private static Dictionary<string, double?> Complete(Dictionary<string, double?>? values, Selection selection)
+    {
+        var complete = new Dictionary<string, double?>(StringComparer.Ordinal);
+        foreach (var metric in MetricCatalogue.All)
+        {
+            var applies = metric.Family switch
+            {
+                MetricFamily.Feedback => FeedbackApplies(selection),
+                MetricFamily.Tasks => TasksApply(selection),
+                _ => true,
+            };
+            complete[metric.Key] = !applies ? null
+                : values is not null && values.TryGetValue(metric.Key, out var v) ? v
+                : metric.Unit == MetricUnit.Count ? 0 : null;
+        }
+
+        return complete;
+    }
+
+    private static Dictionary<string, string> Named(Dictionary<string, string> keys, Selection selection, ReferenceNames names)
+    {
+        var named = new Dictionary<string, string>(keys, StringComparer.Ordinal);
+        foreach (var dimension in selection.GroupBy)
+        {
+            var key = Selection.KeyName(dimension);
+            if (keys.TryGetValue(key, out var code) && names.Name(dimension, code, selection.Geo) is { } name)
+            {
+                named[key + "_name"] = name;
+            }
+        }
+
+        return named;
+    }
+
+    private static void Validate(Selection selection, ReferenceNames names)
+    {
+        if (selection.Geo is not (2008 or 2025))
+        {
+            throw new SelectionException($"Địa giới \"{selection.Geo}\" không hợp lệ; dùng 2025 (34 tỉnh, thành phố) hoặc 2008 (63 tỉnh, thành phố).");
+        }
+
+        if (selection.Period.Start < new DateOnly(2015, 1, 1) || selection.Period.End > new DateOnly(2030, 12, 31))
+        {
+            throw new SelectionException("Kỳ báo cáo phải nằm trong khoảng 01/01/2015 đến 31/12/2030.");
+        }
+
+        foreach (var code in selection.Provinces.Where(c => !names.ProvinceExists(selection.Geo, c)))
+        {
+            throw new SelectionException(selection.Geo == 2025
+                ? $"Mã tỉnh \"{code}\" không có trong 34 tỉnh, thành phố (địa giới 2025)."
+                : $"Mã tỉnh \"{code}\" không có trong 63 tỉnh, thành phố (địa giới 2008).");
+        }
+
+        foreach (var code in selection.Sectors.Where(c => !names.SectorExists(c)))
+        {
+            throw new SelectionException($"Mã lĩnh vực \"{code}\" không có trong danh mục lĩnh vực.");
+        }
+
+        foreach (var level in selection.Levels.Where(l => !LevelCodes.Contains(l)))
+        {
+            throw new SelectionException($"Cấp \"{level}\" không hợp lệ; dùng province, district hoặc commune.");
+        }
+
+        foreach (var channel in selection.Channels.Where(c => !ChannelCodes.Contains(c)))
+        {
+            throw new SelectionException($"Kênh \"{channel}\" không hợp lệ; dùng direct, online hoặc postal.");
+        }
+    }
+
+    private static string KeyId(IReadOnlyDictionary<string, string> keys) =>
+        string.Join('\u001F', keys.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => k.Key + "=" + k.Value));
+
+    private sealed record Row(Dictionary<string, string> Keys, Dictionary<string, double?> Values);
+}
+
+public sealed class SelectionException(string message) : Exception(message);

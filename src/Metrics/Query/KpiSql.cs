@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using ReformMetrics.Metrics.Catalogue;
+using ReformMetrics.Metrics.Periods;
+
+namespace ReformMetrics.Metrics.Query;
+
+/// <summary>A period the query computes, tagged current, previous or year_ago.</summary>
+public sealed record Bucket(string Tag, Period Period);
+
+/// <summary>
+/// Turns a selection into parameterised ClickHouse SQL. Every bucket (the period, its months or quarters, and the
+/// comparison periods) is computed in one pass: the source rows are ARRAY JOINed with the buckets' bounds and the
+/// measures are conditional sums relative to each bucket (see <see cref="Measures"/>); the metrics are expressions over
+/// those sums, read from the catalogue. Nothing is computed row by row outside ClickHouse.
+/// </summary>
+internal static class KpiSql
+{
+    public static (string Sql, DynamicParameters Parameters) Dossiers(Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets)
+    {
+        var state = source is KpiSource.DossierState or KpiSource.LiveEvents;
+        var table = source switch
+        {
+            KpiSource.Monthly => "(SELECT *, month AS t FROM kpi_monthly)",
+            KpiSource.Daily => "(SELECT *, day AS t FROM kpi_daily)",
+            KpiSource.DossierState => Measures.StateSource("dossier_state"),
+            _ => Measures.StateSource("v_dossier_state_live"),
+        };
+        var parameters = BucketParameters(buckets);
+        var keys = KeyExpressions(selection, state);
+        var sums = Measures.Dossier.Select(m => $"toInt64({(state ? m.State : m.Aggregate)}) AS {m.Name}")
+            .Append($"{(state ? Measures.HistogramState : Measures.HistogramAggregate)} AS b_processing_hist");
+        var where = Filters(selection, parameters, state, d => true);
+        // Rows after a bucket's end never count in it; the stock measures need every row before it. A dossier's return
+        // and rating come after its receipt, so rd <= be keeps every dossier a bucket needs.
+        where.Add(state ? "rd <= be" : "t <= be");
+        var metrics = MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers)
+            .Select(m => $"{(m.Unit == MetricUnit.Count ? $"toInt64({m.Sql})" : m.Sql)} AS {m.Key}");
+        var sql = Assemble(keys, sums, table, where,
+            ["arraySort(x -> x.1, arrayZip(mapKeys(b_processing_hist), mapValues(b_processing_hist))) AS b_processing_sorted",
+             "arraySum(mapValues(b_processing_hist)) AS b_processing_n"],
+            metrics);
+        return (sql, parameters);
+    }
+
+    /// <summary>Feedback items: only the province and sector filters and groupings apply to them.</summary>
+    public static (string Sql, DynamicParameters Parameters) Feedback(Selection selection, IReadOnlyList<Bucket> buckets)
+    {
+        var parameters = BucketParameters(buckets);
+        var keys = KeyExpressions(selection, state: true);
+        string[] sums =
+        [
+            "toInt64(countIf(rd >= bs AND rd <= be)) AS b_feedback_received",
+            "toInt64(countIf(rd >= bs AND rd <= be AND ifNull(toDate(resolved_at) <= be, 0))) AS b_feedback_resolved",
+            """
+            toInt64(countIf(rd >= bs AND rd <= be AND if(ifNull(toDate(resolved_at) <= be, 0),
+                reform_working_days_between(received_at, resolved_at, cal) <= 15,
+                reform_working_days_between(received_at, be + 1, cal) <= 15))) AS b_feedback_on_time
+            """,
+        ];
+        var table = "(SELECT *, toDate(received_at) AS rd FROM v_feedback)";
+        var where = Filters(selection, parameters, state: true, d => d is Dimension.Province or Dimension.Sector);
+        var metrics = MetricCatalogue.All.Where(m => m.Family == MetricFamily.Feedback)
+            .Select(m => $"{(m.Unit == MetricUnit.Count ? $"toInt64({m.Sql})" : m.Sql)} AS {m.Key}");
+        return ("WITH (SELECT cal FROM v_calendar) AS cal\n" + Assemble(keys, sums, table, where, [], metrics), parameters);
+    }
+
+    /// <summary>The task register, as it stood at each bucket's end, for the plan years the bucket touches.</summary>
+    public static (string Sql, DynamicParameters Parameters) Tasks(Selection selection, IReadOnlyList<Bucket> buckets)
+    {
+        var parameters = BucketParameters(buckets);
+        var keys = KeyExpressions(selection, state: true);
+        const string Plan = "year >= toYear(bs) AND year <= toYear(be)";
+        const string Done = "status != 'in_progress' AND ifNull(completed_at <= be, 0)";
+        string[] sums =
+        [
+            $"toInt64(countIf({Plan})) AS b_tasks_total",
+            $"toInt64(countIf({Plan} AND {Done} AND status = 'done' AND completed_at <= due_date)) AS b_tasks_done_on_time",
+            $"toInt64(countIf({Plan} AND {Done} AND status = 'done' AND completed_at > due_date)) AS b_tasks_done_late",
+            $"toInt64(countIf({Plan} AND {Done} AND status = 'awaiting_confirmation')) AS b_tasks_done_awaiting_confirmation",
+            $"toInt64(countIf({Plan} AND NOT ({Done}) AND due_date >= be)) AS b_tasks_in_progress_on_time",
+            $"toInt64(countIf({Plan} AND NOT ({Done}) AND due_date < be)) AS b_tasks_in_progress_overdue",
+        ];
+        var where = Filters(selection, parameters, state: true, d => d is Dimension.Province);
+        var metrics = MetricCatalogue.All.Where(m => m.Family == MetricFamily.Tasks).Select(m => $"toInt64({m.Sql}) AS {m.Key}");
+        return (Assemble(keys, sums, "v_tasks", where, [], metrics), parameters);
+    }
+
+    private static string Assemble(
+        List<(string Name, string Expression)> keys, IEnumerable<string> sums, string table, List<string> where, IEnumerable<string> derived, IEnumerable<string> metrics)
+    {
+        var keyNames = keys.Select(k => k.Name).Concat(["bucket_tag", "bucket_start", "bucket_end"]).ToList();
+        var inner = new StringBuilder()
+            .Append("SELECT ").AppendJoin(", ", keys.Select(k => $"{k.Expression} AS {k.Name}"))
+            .Append(keys.Count > 0 ? ", " : string.Empty)
+            .Append("bt AS bucket_tag, bs AS bucket_start, be AS bucket_end,\n    ").AppendJoin(",\n    ", sums)
+            .Append("\nFROM ").Append(table)
+            .Append("\nARRAY JOIN @bucket_tags AS bt, arrayMap(x -> toDate(x), @bucket_starts) AS bs, arrayMap(x -> toDate(x), @bucket_ends) AS be")
+            .Append("\nWHERE ").AppendJoin(" AND ", where.Count > 0 ? where : ["1"])
+            .Append("\nGROUP BY ").AppendJoin(", ", keyNames);
+        return new StringBuilder()
+            .Append("SELECT ").AppendJoin(", ", keyNames).Append(",\n    ")
+            .AppendJoin(",\n    ", derived.Concat(metrics))
+            .Append("\nFROM (\n").Append(inner).Append("\n)\nORDER BY ").AppendJoin(", ", keyNames)
+            .ToString();
+    }
+
+    private static List<(string Name, string Expression)> KeyExpressions(Selection selection, bool state) =>
+        selection.GroupBy.Select(d => (Selection.KeyName(d), Column(d, selection.Geo, state))).ToList();
+
+    private static List<string> Filters(Selection selection, DynamicParameters parameters, bool state, Func<Dimension, bool> applies)
+    {
+        var where = new List<string>();
+        foreach (var dimension in Enum.GetValues<Dimension>().Where(applies))
+        {
+            var values = selection.Filter(dimension);
+            if (values.Count == 0)
+            {
+                continue;
+            }
+
+            var name = "f_" + Selection.KeyName(dimension);
+            parameters.Add(name, values.ToArray());
+            where.Add($"has(@{name}, {Column(dimension, selection.Geo, state)})");
+        }
+
+        return where;
+    }
+
+    /// <summary>The column of a dimension; over the dossier state the nullable enumerations read as strings.</summary>
+    public static string Column(Dimension dimension, int geo, bool state) => dimension switch
+    {
+        Dimension.Province => geo == 2008 ? "toString(province_2008)" : "toString(province_2025)",
+        Dimension.Sector => "toString(sector_code)",
+        Dimension.Agency => "toString(agency_code)",
+        Dimension.Procedure => "toString(procedure_code)",
+        Dimension.Level => state ? "ifNull(toString(level), '')" : "toString(level)",
+        _ => state ? "ch" : "toString(channel)",
+    };
+
+    private static DynamicParameters BucketParameters(IReadOnlyList<Bucket> buckets)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("bucket_tags", buckets.Select(b => b.Tag).ToArray());
+        parameters.Add("bucket_starts", buckets.Select(b => b.Period.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToArray());
+        parameters.Add("bucket_ends", buckets.Select(b => b.Period.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToArray());
+        return parameters;
+    }
+}

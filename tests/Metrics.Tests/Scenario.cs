@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ReformMetrics.Store.Refresh;
+using ReformMetrics.TestSupport;
+
+namespace ReformMetrics.Metrics.Tests;
+
+/// <summary>
+/// A small hand-made province (Tây Ninh, 72, before the merger) whose April 2025 is worked out by hand in
+/// <see cref="KpiTests"/>. Procedure DEMO.HT.004 (3 working days, with a fee, offered online). April 2025: 7 April is
+/// a holiday, Saturday 26 April is worked, 30 April to 4 May are off.
+/// </summary>
+public sealed class Scenario(TestEngine engine) : IAsyncLifetime
+{
+    public TestDatabase Database { get; } = new(engine);
+
+    public static readonly Dictionary<string, Ev[]> Dossiers = new(StringComparer.Ordinal)
+    {
+        // Carried over, resolved early on 1 April (due 2 April).
+        ["A"] = [new("received", "2025-03-28 09:00", "72", Channel: "direct", Due: "2025-04-02 17:00"), new("resolved", "2025-04-01 10:00")],
+        // Resolved on the due day; paid online; result by post; rated satisfied. Its resolution arrives twice.
+        ["B"] =
+        [
+            new("received", "2025-04-02 09:00", "72", Channel: "online", Due: "2025-04-04 17:00"), new("paid_online", "2025-04-02 09:10"),
+            new("resolved", "2025-04-04 16:00", Id: "B-res"), new("resolved", "2025-04-04 16:00", Id: "B-res"),
+            new("returned", "2025-04-04 17:00", Channel: "postal"), new("rated", "2025-04-05 10:00", Rating: "satisfied"),
+        ],
+        // Late with an apology; rated dissatisfied.
+        ["C"] =
+        [
+            new("received", "2025-04-08 08:00", "72", Channel: "direct", Due: "2025-04-10 17:00"), new("apologized", "2025-04-11 08:00"),
+            new("resolved", "2025-04-14 09:00"), new("returned", "2025-04-14 10:00", Channel: "direct"), new("rated", "2025-04-15 10:00", Rating: "dissatisfied"),
+        ],
+        // Overdue at the end of April, no apology.
+        ["D"] = [new("received", "2025-04-21 09:00", "72", Channel: "postal", Due: "2025-04-23 17:00")],
+        // Within its deadline at the end of April (due computed: 3 working days after 29 April is 7 May).
+        ["E"] = [new("received", "2025-04-29 09:00", "72", Channel: "online")],
+        // Waits for the applicant from 25 April to 5 May, across the holidays: 4 working days (25, 26, 28, 29 April)
+        // move the deadline from 28 April to 7 May, so it is within its deadline at the end of April; resolved on 7 May.
+        ["F"] =
+        [
+            new("received", "2025-04-24 09:00", "72", Channel: "direct", Due: "2025-04-28 17:00"), new("supplement_requested", "2025-04-25 10:00"),
+            new("supplement_received", "2025-05-05 09:00"), new("resolved", "2025-05-07 15:00"),
+        ],
+        // Two supplement requests: on time by the deadline (4 April + 2 working days = 9 April), overdue by the 766 rule.
+        ["G"] =
+        [
+            new("received", "2025-04-01 09:00", "72", Channel: "direct", Due: "2025-04-04 17:00"),
+            new("supplement_requested", "2025-04-02 09:00"), new("supplement_received", "2025-04-03 09:00"),
+            new("supplement_requested", "2025-04-08 09:00"), new("supplement_received", "2025-04-09 09:00"), new("resolved", "2025-04-09 15:00"),
+        ],
+        // Withdrawn in April.
+        ["H"] = [new("received", "2025-04-10 09:00", "72", Channel: "direct", Due: "2025-04-15 17:00"), new("withdrawn", "2025-04-11 10:00")],
+        // Withdrawn in March: not carried over.
+        ["I"] = [new("received", "2025-03-10 09:00", "72", Channel: "direct"), new("withdrawn", "2025-03-12 10:00")],
+        // Received and resolved in March.
+        ["J"] = [new("received", "2025-03-05 09:00", "72", Channel: "direct"), new("resolved", "2025-03-06 10:00")],
+        // Another province (Long An) in April.
+        ["K"] = [new("received", "2025-04-10 09:00", "80", Channel: "online"), new("resolved", "2025-04-11 09:00")],
+        // A resolution without a receipt: incomplete, counted nowhere.
+        ["M"] = [new("resolved", "2025-04-15 09:00")],
+        // Carried over, resolved late in April with an apology; rated very satisfied.
+        ["N"] =
+        [
+            new("received", "2025-03-25 09:00", "72", Channel: "online", Due: "2025-03-27 17:00"), new("apologized", "2025-03-28 09:00"),
+            new("resolved", "2025-04-02 10:00"), new("rated", "2025-04-03 10:00", Rating: "very_satisfied"),
+        ],
+        // Carried over and still overdue at the end of April, apologised.
+        ["O"] = [new("received", "2025-03-17 09:00", "72", Channel: "direct", Due: "2025-03-20 17:00"), new("apologized", "2025-03-21 09:00")],
+        // Waiting for the applicant since before its deadline: paused, so not overdue.
+        ["P"] = [new("received", "2025-04-14 09:00", "72", Channel: "direct", Due: "2025-04-17 17:00"), new("supplement_requested", "2025-04-16 10:00")],
+        // Around the merger: Tây Ninh (72) and Long An (80) in June, the new Tây Ninh (80) in July.
+        ["R"] = [new("received", "2025-06-25 09:00", "72", Channel: "direct")],
+        ["S"] = [new("received", "2025-06-20 09:00", "80", Channel: "direct")],
+        ["Q"] = [new("received", "2025-07-03 09:00", "80", Channel: "online")],
+        // A land dossier (another sector) in old Tây Ninh, April, rated dissatisfied.
+        ["T"] =
+        [
+            new("received", "2025-04-03 09:00", "72", Procedure: "DEMO.DD.002", Channel: "direct", Due: "2025-04-17 17:00", Sector: "DATDAI"),
+            new("resolved", "2025-04-10 09:00"), new("rated", "2025-04-11 09:00", Rating: "dissatisfied"),
+        ],
+    };
+
+    public async ValueTask InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        foreach (var (id, events) in Dossiers)
+        {
+            await EventWriter.WriteAsync(Database.Store, id, events);
+        }
+
+        await new DossierRefresher(Database.Store, NullLogger<DossierRefresher>.Instance).RefreshAsync(TestContext.Current.CancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+}
