@@ -21,6 +21,28 @@ internal static class BenchVerb
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
             return await IngestBenchmark.RunAsync(cli, count, cancellationToken);
         });
-        return new Command("bench", "Chạy một phép đo hiệu năng.") { ingest };
+        var year = new Option<int?>("--year") { Description = "Năm của truy vấn tổng quan (mặc định năm trước năm mới nhất có dữ liệu)" };
+        var queries = new Option<int>("--queries") { Description = "Số truy vấn tổng quan mỗi phép đo (mặc định 200)", DefaultValueFactory = _ => 200 };
+        var rawRuns = new Option<int>("--raw-runs") { Description = "Số lần tính từ sự kiện gốc (mặc định 3)", DefaultValueFactory = _ => 3 };
+        var clients = new Option<string>("--clients") { Description = "Số luồng đồng thời, cách nhau bằng dấu phẩy (mặc định 1,16)", DefaultValueFactory = _ => "1,16" };
+        var rawClients = new Option<int>("--raw-clients") { Description = "Số luồng khi tính từ sự kiện gốc (mặc định 1)", DefaultValueFactory = _ => 1 };
+        var kpi = new Command("kpi", "Truy vấn tổng quan từ bảng tổng hợp so với tính từ sự kiện gốc: p50, p95 với 1 và 16 luồng.")
+        {
+            year, queries, rawRuns, clients, rawClients,
+        };
+        kpi.SetAction(async (parse, cancellationToken) =>
+        {
+            var counts = (parse.GetValue(clients) ?? "1,16").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(c => int.TryParse(c, out var n) && n is >= 1 and <= 256 ? n : throw new UsageException($"--clients \"{c}\" không hợp lệ (1 đến 256)."))
+                .ToArray();
+            if (counts.Length == 0 || parse.GetValue(queries) < 1 || parse.GetValue(rawRuns) < 1 || parse.GetValue(rawClients) is < 1 or > 256)
+            {
+                throw new UsageException("--clients, --queries, --raw-runs và --raw-clients phải lớn hơn 0.");
+            }
+
+            await using var cli = await CliHost.StartAsync(parse, cancellationToken);
+            return await KpiBenchmark.RunAsync(cli, parse.GetValue(year), parse.GetValue(queries), parse.GetValue(rawRuns), counts, parse.GetValue(rawClients), cancellationToken);
+        });
+        return new Command("bench", "Chạy một phép đo hiệu năng.") { ingest, kpi };
     }
 }

@@ -35,25 +35,33 @@ internal static class KpiVerb
         var procedure = List("--procedure", "Mã thủ tục");
         var channel = List("--channel", "Kênh nộp: direct, online, postal");
         var by = List("--by", "Nhóm theo: province, sector, agency, level, procedure, channel, month, quarter");
-        var geo = new Option<string>("--geo") { Description = "Địa giới: 2025 (34 tỉnh, mặc định) hoặc 2008 (63 tỉnh)", DefaultValueFactory = _ => "2025" };
+        var geo = new Option<string?>("--geo") { Description = "Địa giới: 2025 (34 tỉnh, mặc định) hoặc 2008 (63 tỉnh)" };
         var json = new Option<bool>("--json") { Description = "In JSON (mảng đối tượng: khoá nhóm và mọi chỉ số)" };
         var compare = new Option<bool>("--compare") { Description = "So sánh với kỳ trước và cùng kỳ năm trước" };
-        var source = new Option<string>("--source") { Description = "auto, monthly, daily, state, live", DefaultValueFactory = _ => "auto", Hidden = true };
+        var showSql = new Option<bool>("--show-sql") { Description = "In câu SQL tính các chỉ số hồ sơ (với tham số) thay vì chạy" };
+        var source = new Option<string?>("--source") { Description = "auto, monthly, daily, state, live", Hidden = true };
         var command = new Command("kpi", "Các chỉ số của một lựa chọn (kỳ, địa bàn, lĩnh vực...).")
         {
-            from, to, period, province, sector, level, agency, procedure, channel, by, geo, json, compare, source,
+            from, to, period, province, sector, level, agency, procedure, channel, by, geo, json, compare, source, showSql,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var selection = Parse(parse.GetValue(from), parse.GetValue(to), parse.GetValue(period), parse.GetValue(geo)!, parse.GetValue(by) ?? [], parse.GetValue(source)!) with
+            var selection = Parse(new SelectionParser.Input(
+                parse.GetValue(from), parse.GetValue(to), parse.GetValue(period), parse.GetValue(geo), parse.GetValue(by),
+                parse.GetValue(province), parse.GetValue(sector), parse.GetValue(level), parse.GetValue(agency), parse.GetValue(procedure),
+                parse.GetValue(channel), parse.GetValue(source)));
+            if (parse.GetValue(showSql))
             {
-                Provinces = Values(parse.GetValue(province)),
-                Sectors = Values(parse.GetValue(sector)),
-                Levels = Values(parse.GetValue(level)),
-                Agencies = Values(parse.GetValue(agency)),
-                Procedures = Values(parse.GetValue(procedure)),
-                Channels = Values(parse.GetValue(channel)),
-            };
+                var (sql, parameters) = KpiService.DossierSql(selection);
+                foreach (var (name, value) in parameters)
+                {
+                    Console.Out.WriteLine($"-- @{name} = [{string.Join(", ", ((System.Collections.IEnumerable)value).Cast<object>())}]");
+                }
+
+                Console.Out.WriteLine(sql);
+                return ReformCommand.Ok;
+            }
+
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
             KpiResult result;
             try
@@ -91,57 +99,16 @@ internal static class KpiVerb
         Print(await kpi.GetAsync(new Selection { Period = lastQuarter, GroupBy = [Dimension.Province] }, compare: false, cancellationToken));
     }
 
-    public static Selection Parse(string? from, string? to, string? period, string geo, string[] by, string source)
+    public static Selection Parse(SelectionParser.Input input)
     {
-        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7)).DateTime);
-        Period chosen;
         try
         {
-            chosen = (period, from, to) switch
-            {
-                ({ } p, null, null) => Period.Parse(p, today),
-                (null, { } f, { } t) => Period.Parse($"{f}..{t}", today),
-                (null, null, null) => throw new UsageException("Cần --from và --to, hoặc --period."),
-                (null, _, _) => throw new UsageException("Cần cả --from và --to."),
-                _ => throw new UsageException("Dùng --period hoặc --from/--to, không dùng cả hai."),
-            };
+            return SelectionParser.Parse(input, SelectionParser.TodayInVietnam(TimeProvider.System));
         }
-        catch (PeriodException ex)
+        catch (SelectionException ex)
         {
             throw new UsageException(ex.Message);
         }
-
-        var groups = Values(by);
-        var dimensions = new List<Dimension>();
-        var grain = TimeGrain.None;
-        foreach (var g in groups)
-        {
-            if (g is "month" or "quarter")
-            {
-                grain = g == "month" ? TimeGrain.Month : TimeGrain.Quarter;
-            }
-            else if (Enum.TryParse<Dimension>(g, ignoreCase: true, out var d) && !int.TryParse(g, out _))
-            {
-                dimensions.Add(d);
-            }
-            else
-            {
-                throw new UsageException($"--by \"{g}\" không hợp lệ; dùng province, sector, agency, level, procedure, channel, month hoặc quarter.");
-            }
-        }
-
-        return new Selection
-        {
-            Period = chosen,
-            Geo = geo switch { "2025" => 2025, "2008" => 2008, _ => throw new UsageException($"--geo \"{geo}\" không hợp lệ; dùng 2025 hoặc 2008.") },
-            GroupBy = dimensions.Distinct().ToList(),
-            Grain = grain,
-            Source = source switch
-            {
-                "auto" => KpiSource.Auto, "monthly" => KpiSource.Monthly, "daily" => KpiSource.Daily, "state" => KpiSource.DossierState, "live" => KpiSource.LiveEvents,
-                _ => throw new UsageException($"--source \"{source}\" không hợp lệ."),
-            },
-        };
     }
 
     public static string ToJson(KpiResult result)
@@ -252,7 +219,4 @@ internal static class KpiVerb
 
     private static Option<string[]> List(string name, string description) =>
         new(name) { Description = description, AllowMultipleArgumentsPerToken = true };
-
-    private static List<string> Values(string[]? values) =>
-        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToList();
 }

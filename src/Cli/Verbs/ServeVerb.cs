@@ -7,13 +7,14 @@ using Microsoft.Extensions.Logging;
 using ReformMetrics.Ingest;
 using ReformMetrics.Ingest.Inbox;
 using ReformMetrics.Ingest.Intake;
+using ReformMetrics.Metrics.Api;
 using ReformMetrics.Store;
 
 namespace ReformMetrics.Cli.Verbs;
 
 /// <summary>
-/// `reform serve [--port P]`: the long-running service. Today: <c>GET /healthz</c>, <c>POST /api/events</c> and the
-/// inbox watcher; the dashboard and the report scheduler join it with their issues.
+/// `reform serve [--port P]`: the long-running service. Today: <c>GET /healthz</c>, the metrics API (<c>/api/kpi</c>, <c>/api/rankings</c>,
+/// <c>/api/index766</c>), <c>POST /api/events</c> and the inbox watcher; the dashboard and the report scheduler join it with their issues.
 /// </summary>
 internal static class ServeVerb
 {
@@ -42,9 +43,10 @@ internal static class ServeVerb
                     await store.PingAsync(token) ? Results.Text("ok") : Results.Text("ClickHouse không trả lời", statusCode: StatusCodes.Status503ServiceUnavailable))
                 .WithName("Health");
             app.MapEventIntake();
+            app.MapKpiApi();
             await app.StartAsync(cancellationToken);
             var inbox = app.Services.GetRequiredService<InboxWatcher>().Directory;
-            ConsoleUi.Success($"ReformMetrics đang chạy: http://localhost:{listen}/healthz, POST http://localhost:{listen}/api/events, thư mục inbox {inbox}");
+            ConsoleUi.Success($"ReformMetrics đang chạy: http://localhost:{listen}/healthz, GET http://localhost:{listen}/api/kpi, /api/rankings, /api/index766, POST /api/events, thư mục inbox {inbox}");
             ConsoleUi.Info("Nhấn Ctrl+C để dừng.");
             try
             {

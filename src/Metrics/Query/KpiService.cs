@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using ReformMetrics.Metrics.Catalogue;
@@ -12,7 +13,7 @@ namespace ReformMetrics.Metrics.Query;
 /// or the dossier state when forced), runs the dossier, feedback and task queries, and returns one group per key
 /// combination and period, with the comparison periods attached when asked for.
 /// </summary>
-public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger)
+public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger, KpiCache? cache = null)
 {
     public const string Current = "current";
     public const string PreviousTag = "previous";
@@ -21,10 +22,28 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     private static readonly string[] LevelCodes = ["province", "district", "commune"];
     private static readonly string[] ChannelCodes = ["direct", "online", "postal"];
 
-    public async Task<KpiResult> GetAsync(Selection selection, bool compare, CancellationToken cancellationToken)
+    /// <summary>The answer to a selection; from the answer cache when one is registered and <paramref name="useCache"/>
+    /// (answers computed from the live events are never cached: that path exists to be exact at every instant).</summary>
+    public async Task<KpiResult> GetAsync(Selection selection, bool compare, CancellationToken cancellationToken, bool useCache = true)
     {
         ArgumentNullException.ThrowIfNull(selection);
-        var names = await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        if (cache is null || !useCache || selection.Source == KpiSource.LiveEvents)
+        {
+            var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
+                : await cache.NamesAsync(await cache.VersionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return await ComputeAsync(selection, compare, names, cancellationToken).ConfigureAwait(false);
+        }
+
+        var version = await cache.VersionAsync(cancellationToken).ConfigureAwait(false);
+        var reference = await cache.NamesAsync(version, cancellationToken).ConfigureAwait(false);
+        Validate(selection, reference);
+        // The shared computation must not die with the request that happened to start it.
+        return await cache.GetOrComputeAsync(Question(selection, compare), version,
+            () => ComputeAsync(selection, compare, reference, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<KpiResult> ComputeAsync(Selection selection, bool compare, ReferenceNames names, CancellationToken cancellationToken)
+    {
         Validate(selection, names);
         var buckets = selection.Buckets().Select(p => new Bucket(Current, p)).ToList();
         var comparing = compare && selection.Grain == TimeGrain.None;
@@ -36,20 +55,53 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
 
         var source = Resolve(selection, buckets);
         var stopwatch = Stopwatch.StartNew();
-        var rows = new Dictionary<(string Keys, string Tag, DateOnly Start), Row>();
-        await RunAsync(KpiSql.Dossiers(selection, source, buckets), rows, cancellationToken).ConfigureAwait(false);
+        // The three queries are independent: run together, the answer takes as long as the slowest.
+        var queries = new List<Task<List<(Dictionary<string, string> Keys, string Tag, DateOnly Start, Dictionary<string, double?> Values)>>>
+        {
+            RunAsync(KpiSql.Dossiers(selection, source, buckets), cancellationToken),
+        };
         if (FeedbackApplies(selection))
         {
-            await RunAsync(KpiSql.Feedback(selection, buckets), rows, cancellationToken).ConfigureAwait(false);
+            queries.Add(RunAsync(KpiSql.Feedback(selection, buckets), cancellationToken));
         }
 
         if (TasksApply(selection))
         {
-            await RunAsync(KpiSql.Tasks(selection, buckets), rows, cancellationToken).ConfigureAwait(false);
+            queries.Add(RunAsync(KpiSql.Tasks(selection, buckets), cancellationToken));
+        }
+
+        var rows = new Dictionary<(string Keys, string Tag, DateOnly Start), Row>();
+        foreach (var (keys, tag, start, values) in (await Task.WhenAll(queries).ConfigureAwait(false)).SelectMany(r => r))
+        {
+            var id = (KeyId(keys), tag, start);
+            if (!rows.TryGetValue(id, out var row))
+            {
+                rows[id] = row = new Row(keys, new Dictionary<string, double?>(StringComparer.Ordinal));
+            }
+
+            foreach (var (key, value) in values)
+            {
+                row.Values[key] = value;
+            }
         }
 
         logger.LogDebug("KPI {Period} from {Source}: {Rows} rows in {Elapsed} ms", selection.Period.Key, source, rows.Count, stopwatch.ElapsedMilliseconds);
         return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing));
+    }
+
+    private static string Question(Selection s, bool compare) => string.Join('|',
+        s.Period.Kind, s.Period.Start, s.Period.End, s.Geo, s.Grain, s.Source, compare,
+        string.Join(',', s.GroupBy), string.Join(',', s.Provinces), string.Join(',', s.Sectors), string.Join(',', s.Levels),
+        string.Join(',', s.Agencies), string.Join(',', s.Procedures), string.Join(',', s.Channels));
+
+    /// <summary>The SQL the dossier measures of a selection run as (for `reform kpi --show-sql` and for analysts who
+    /// want to start from it), with its parameters.</summary>
+    public static (string Sql, IReadOnlyDictionary<string, object> Parameters) DossierSql(Selection selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var buckets = selection.Buckets().Select(p => new Bucket(Current, p)).ToList();
+        var (sql, parameters) = KpiSql.Dossiers(selection, Resolve(selection, buckets), buckets);
+        return (sql, parameters.ParameterNames.ToDictionary(n => n, n => (object)parameters.Get<object>(n), StringComparer.Ordinal));
     }
 
     /// <summary>The source Auto stands for: the monthly rollup when every bucket is whole months and no agency or
@@ -71,10 +123,12 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     private static bool Uses(Selection selection, Func<Dimension, bool> allowed) =>
         selection.GroupBy.All(allowed) && Enum.GetValues<Dimension>().Where(d => !allowed(d)).All(d => selection.Filter(d).Count == 0);
 
-    private async Task RunAsync((string Sql, DynamicParameters Parameters) query, Dictionary<(string, string, DateOnly), Row> rows, CancellationToken cancellationToken)
+    private async Task<List<(Dictionary<string, string> Keys, string Tag, DateOnly Start, Dictionary<string, double?> Values)>> RunAsync(
+        (string Sql, DynamicParameters Parameters) query, CancellationToken cancellationToken)
     {
         await using var connection = store.CreateConnection();
         var result = await connection.QueryAsync(new CommandDefinition(query.Sql, query.Parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var rows = new List<(Dictionary<string, string>, string, DateOnly, Dictionary<string, double?>)>();
         foreach (IDictionary<string, object?> record in result)
         {
             var keys = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -88,25 +142,18 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
 
                 if (Enum.TryParse<Dimension>(column, ignoreCase: true, out _))
                 {
-                    keys[column] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+                    keys[column] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
                 }
                 else
                 {
-                    values[column] = value is null or DBNull ? null : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+                    values[column] = value is null or DBNull ? null : Convert.ToDouble(value, CultureInfo.InvariantCulture);
                 }
             }
 
-            var id = (KeyId(keys), (string)record["bucket_tag"]!, DateOnly.FromDateTime(Convert.ToDateTime(record["bucket_start"], System.Globalization.CultureInfo.InvariantCulture)));
-            if (!rows.TryGetValue(id, out var row))
-            {
-                rows[id] = row = new Row(keys, new Dictionary<string, double?>(StringComparer.Ordinal));
-            }
-
-            foreach (var (key, value) in values)
-            {
-                row.Values[key] = value;
-            }
+            rows.Add((keys, (string)record["bucket_tag"]!, DateOnly.FromDateTime(Convert.ToDateTime(record["bucket_start"], CultureInfo.InvariantCulture)), values));
         }
+
+        return rows;
     }
 
     private static List<KpiGroup> Assemble(

@@ -1,0 +1,148 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ReformMetrics.Metrics.Catalogue;
+using ReformMetrics.Metrics.Index766;
+using ReformMetrics.Metrics.Query;
+using ReformMetrics.Metrics.Rankings;
+using ReformMetrics.Metrics.Targets;
+
+namespace ReformMetrics.Metrics.Api;
+
+/// <summary>
+/// The metrics as JSON for the dashboard and scripts: GET /api/metrics (the catalogue), /api/kpi, /api/rankings and
+/// /api/index766. Query parameters use the words of `reform kpi`: period or from and to, geo, province, sector, level,
+/// agency, procedure, channel (comma-separated lists), by, compare. Rates are fractions, null where undefined; a bad
+/// parameter gives 400 with a Vietnamese problem detail naming it.
+/// </summary>
+public static class KpiApi
+{
+    public static IEndpointRouteBuilder MapKpiApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/metrics", () => Results.Ok(MetricCatalogue.All.Select(m => new
+        {
+            m.Key, m.Label, Unit = m.Unit.ToString().ToLowerInvariant(), Better = m.Better.ToString().ToLowerInvariant(),
+            m.Definition, m.Denominator, m.Source, Family = m.Family.ToString().ToLowerInvariant(),
+        })));
+
+        endpoints.MapGet("/api/kpi", (HttpRequest request, KpiService kpi, TargetService targets, TimeProvider clock, CancellationToken cancellationToken) =>
+            Answer(async () =>
+            {
+                var selection = SelectionFrom(request, clock);
+                var compare = request.Query["compare"] is { Count: > 0 } c && c[0] is "true" or "1";
+                var result = await kpi.GetAsync(selection, compare, cancellationToken).ConfigureAwait(false);
+                var book = await targets.LoadAsync(selection.Period.End.Year, cancellationToken).ConfigureAwait(false);
+                return new
+                {
+                    period = Describe(selection.Period),
+                    geo = selection.Geo,
+                    source = result.Source.ToString().ToLowerInvariant(),
+                    groups = result.Groups.Select(g => new
+                    {
+                        keys = g.Keys,
+                        period = Describe(g.Period),
+                        values = g.Values,
+                        previous = g.Previous,
+                        year_ago = g.YearAgo,
+                        targets = Targets(book, selection, g),
+                    }),
+                };
+            }));
+
+        endpoints.MapGet("/api/rankings", (HttpRequest request, RankingService rankings, TimeProvider clock, CancellationToken cancellationToken) =>
+            Answer(async () =>
+            {
+                var selection = SelectionFrom(request, clock);
+                var metric = request.Query["metric"].FirstOrDefault() ?? "on_time_rate";
+                var by = selection.GroupBy.Count == 1 ? selection.GroupBy[0] : Dimension.Province;
+                var result = await rankings.RankAsync(selection, metric, by, cancellationToken).ConfigureAwait(false);
+                return new
+                {
+                    metric = result.Metric.Key,
+                    label = result.Metric.Label,
+                    by = Selection.KeyName(by),
+                    period = Describe(selection.Period),
+                    previous_period = Describe(selection.Period.Previous()),
+                    units = result.Units.Select(u => new { code = u.Code, name = u.Name, value = u.Value, rank = u.Rank, previous_rank = u.PreviousRank, movement = u.Movement }),
+                };
+            }));
+
+        endpoints.MapGet("/api/index766", (HttpRequest request, Index766Service index, TimeProvider clock, CancellationToken cancellationToken) =>
+            Answer(async () =>
+            {
+                var selection = SelectionFrom(request, clock);
+                selection = selection.GroupBy.Count == 0 && selection.Provinces.Count != 1 ? selection with { GroupBy = [Dimension.Province] } : selection;
+                var result = await index.ComputeAsync(selection, cancellationToken).ConfigureAwait(false);
+                return new
+                {
+                    period = Describe(selection.Period),
+                    geo = selection.Geo,
+                    source = result.Scoring.Source,
+                    rule = result.Scoring.Rule,
+                    units = result.Units.Select(u => new
+                    {
+                        keys = u.Keys,
+                        points = Math.Round(u.Points, 2),
+                        computed_max = u.ComputedMax,
+                        share = u.Share,
+                        rank = u.Rank,
+                        groups = u.Groups.Select(g => new { id = g.Group.Id, name = g.Group.Name, max = g.Group.Max, points = Math.Round(g.Points, 2), computed_max = g.ComputedMax }),
+                        indicators = u.Indicators.Select(i => new
+                        {
+                            id = i.Indicator.Id, name = i.Indicator.Name, group = i.Indicator.Group, max = i.Indicator.Max, threshold = i.Indicator.Threshold,
+                            computed = i.Indicator.Computable, rate = i.Rate, points = i.Points is { } p ? Math.Round(p, 2) : (double?)null,
+                            missing = i.Indicator.Missing,
+                        }),
+                    }),
+                };
+            }));
+        return endpoints;
+    }
+
+    private static Selection SelectionFrom(HttpRequest request, TimeProvider clock)
+    {
+        var q = request.Query;
+        string? One(string name) => q[name].FirstOrDefault();
+        IReadOnlyList<string> Many(string name) => q[name].Where(v => v is not null).Select(v => v!).ToList();
+        return SelectionParser.Parse(
+            new SelectionParser.Input(One("from"), One("to"), One("period"), One("geo"), Many("by"), Many("province"), Many("sector"), Many("level"),
+                Many("agency"), Many("procedure"), Many("channel"), One("source")),
+            SelectionParser.TodayInVietnam(clock));
+    }
+
+    private static async Task<IResult> Answer<T>(Func<Task<T>> answer)
+    {
+        try
+        {
+            return Results.Ok(await answer().ConfigureAwait(false));
+        }
+        catch (SelectionException ex)
+        {
+            return Results.Problem(title: "Tham số không hợp lệ", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static object Describe(Periods.Period period) => new
+    {
+        key = period.Key,
+        label = period.Label,
+        from = period.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        to = period.End.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static Dictionary<string, TargetCheck> Targets(TargetService.TargetBook book, Selection selection, KpiGroup group)
+    {
+        var province = group.Keys.TryGetValue("province", out var p) ? p : selection.Provinces.Count == 1 ? selection.Provinces[0] : null;
+        var sectors = group.Keys.TryGetValue("sector", out var s) ? [s] : selection.Sectors;
+        var checks = new Dictionary<string, TargetCheck>(StringComparer.Ordinal);
+        foreach (var metric in MetricCatalogue.All)
+        {
+            if (book.For(metric.Key, selection.Geo, province, sectors, group[metric.Key]) is { } check)
+            {
+                checks[metric.Key] = check;
+            }
+        }
+
+        return checks;
+    }
+}

@@ -1,0 +1,91 @@
+using ReformMetrics.Metrics.Periods;
+
+namespace ReformMetrics.Metrics.Query;
+
+/// <summary>Builds a selection from the strings of a command line or a query string (the same words in both), with
+/// Vietnamese messages that name the option at fault.</summary>
+public static class SelectionParser
+{
+    public sealed record Input(
+        string? From = null, string? To = null, string? Period = null, string? Geo = null, IReadOnlyList<string>? By = null,
+        IReadOnlyList<string>? Provinces = null, IReadOnlyList<string>? Sectors = null, IReadOnlyList<string>? Levels = null,
+        IReadOnlyList<string>? Agencies = null, IReadOnlyList<string>? Procedures = null, IReadOnlyList<string>? Channels = null,
+        string? Source = null);
+
+    public static Selection Parse(Input input, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Period period;
+        try
+        {
+            period = (input.Period, input.From, input.To) switch
+            {
+                ({ Length: > 0 } p, null, null) => Periods.Period.Parse(p, today),
+                (null, { } f, { } t) => Periods.Period.Parse($"{f}..{t}", today),
+                (null, null, null) => throw new SelectionException("Cần from và to, hoặc period."),
+                (null, _, _) => throw new SelectionException("Cần cả from và to."),
+                _ => throw new SelectionException("Dùng period hoặc from/to, không dùng cả hai."),
+            };
+        }
+        catch (PeriodException ex)
+        {
+            throw new SelectionException(ex.Message);
+        }
+
+        var dimensions = new List<Dimension>();
+        var grain = TimeGrain.None;
+        foreach (var g in Values(input.By))
+        {
+            if (g is "month" or "quarter")
+            {
+                grain = g == "month" ? TimeGrain.Month : TimeGrain.Quarter;
+            }
+            else if (Enum.GetValues<Dimension>().FirstOrDefault(d => Selection.KeyName(d) == g) is var d && Selection.KeyName(d) == g)
+            {
+                dimensions.Add(d);
+            }
+            else
+            {
+                throw new SelectionException($"by \"{g}\" không hợp lệ; dùng province, sector, agency, level, procedure, channel, month hoặc quarter.");
+            }
+        }
+
+        return new Selection
+        {
+            Period = period,
+            Geo = (input.Geo ?? "2025") switch
+            {
+                "2025" => 2025,
+                "2008" => 2008,
+                var other => throw new SelectionException($"geo \"{other}\" không hợp lệ; dùng 2025 (34 tỉnh, thành phố) hoặc 2008 (63 tỉnh, thành phố)."),
+            },
+            GroupBy = dimensions.Distinct().ToList(),
+            Grain = grain,
+            Provinces = Values(input.Provinces),
+            Sectors = Values(input.Sectors),
+            Levels = Values(input.Levels),
+            Agencies = Values(input.Agencies),
+            Procedures = Values(input.Procedures),
+            Channels = Values(input.Channels),
+            Source = (input.Source ?? "auto") switch
+            {
+                "auto" => KpiSource.Auto,
+                "monthly" => KpiSource.Monthly,
+                "daily" => KpiSource.Daily,
+                "state" => KpiSource.DossierState,
+                "live" => KpiSource.LiveEvents,
+                var other => throw new SelectionException($"source \"{other}\" không hợp lệ; dùng auto, monthly, daily, state hoặc live."),
+            },
+        };
+    }
+
+    /// <summary>Values given as repeated options or comma-separated lists, trimmed, without repeats.</summary>
+    public static List<string> Values(IEnumerable<string>? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToList();
+
+    public static DateOnly TodayInVietnam(TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(7)).DateTime);
+    }
+}
