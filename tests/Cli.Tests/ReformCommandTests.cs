@@ -159,9 +159,9 @@ public sealed class ReformCommandTests(TestEngine engine)
             string[] demo = ["--clickhouse", engine.ConnectionString, "--store", store, "demo", "--dossiers", "2000"];
             string[] count = ["--clickhouse", engine.ConnectionString, "sql", "--format", "TSV", "SELECT count(), uniqExact(dossier_id) FROM events"];
 
-            var first = await ReformProcess.RunAsync(demo, environment);
+            var first = await ReformProcess.RunAsync(demo, environment, TimeSpan.FromMinutes(6));
             var afterFirst = await ReformProcess.RunAsync(count, environment);
-            var second = await ReformProcess.RunAsync(demo, environment);
+            var second = await ReformProcess.RunAsync(demo, environment, TimeSpan.FromMinutes(6));
             var afterSecond = await ReformProcess.RunAsync(count, environment);
 
             Assert.Equal(0, first.ExitCode);

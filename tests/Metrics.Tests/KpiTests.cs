@@ -31,6 +31,8 @@ public sealed class KpiTests(Scenario scenario) : IClassFixture<Scenario>
                 ["apology_rate"] = 3.0 / 4,
                 // Working days to resolution: A 2 (28, 31 March), B 2, C 4, G 5 − 2 waiting = 3, N 6 → median 3, p90 6.
                 ["processing_days_median"] = 3, ["processing_days_p90"] = 6,
+                // Civil-status feedback: FB1 (on time), FB2 (late, pending), FB6 (late); resolved by the end: FB1, FB6.
+                ["feedback_received"] = 3, ["feedback_resolved"] = 2, ["feedback_resolution_rate"] = 2.0 / 3, ["feedback_on_time_rate"] = 1.0 / 3,
             }),
         // T (land) joins: received, resolved early, rated dissatisfied.
         ["every sector, Tây Ninh (72), April 2025"] = (
@@ -46,8 +48,12 @@ public sealed class KpiTests(Scenario scenario) : IClassFixture<Scenario>
                 ["postal_return_share"] = 1.0 / 2, ["online_payment_share"] = 1.0 / 9, ["satisfaction_index"] = 2.0 / 4, ["apology_rate"] = 3.0 / 4,
                 // T: 3 April to 10 April, with the 7 April holiday: 3, 4, 8, 9 → 4. Values 2, 2, 3, 4, 4, 6.
                 ["processing_days_median"] = 3, ["processing_days_p90"] = 6,
-                ["tasks_total"] = 0, ["tasks_done_on_time"] = 0, ["tasks_done_late"] = 0, ["tasks_done_awaiting_confirmation"] = 0,
-                ["tasks_in_progress_on_time"] = 0, ["tasks_in_progress_overdue"] = 0, ["feedback_received"] = 0, ["feedback_resolved"] = 0,
+                // Tasks of 2025 as they stood on 30 April: T1 on time, T2 late, T3 awaiting confirmation, T4 and T6 (done in May)
+                // in progress within their deadline, T5 overdue.
+                ["tasks_total"] = 6, ["tasks_done_on_time"] = 1, ["tasks_done_late"] = 1, ["tasks_done_awaiting_confirmation"] = 1,
+                ["tasks_in_progress_on_time"] = 2, ["tasks_in_progress_overdue"] = 1,
+                // Feedback: FB1 and FB3 on time, FB2 and FB6 late.
+                ["feedback_received"] = 4, ["feedback_resolved"] = 2, ["feedback_resolution_rate"] = 2.0 / 4, ["feedback_on_time_rate"] = 2.0 / 4,
             }),
         // May: the five pending carried over; F resolved on its extended deadline (7 May, 15:00 before 17:00); E passes
         // its computed deadline (7 May) and is overdue at the end of May with D and O; P is still paused.
@@ -92,6 +98,9 @@ public sealed class KpiTests(Scenario scenario) : IClassFixture<Scenario>
                 ["on_time_rate_of_received"] = 0, ["overdue_rate_of_received"] = 0, ["late_rate_766"] = 6.0 / 7, ["on_time_rate_766"] = 1.0 / 7,
                 ["resolution_rate"] = 0, ["online_share"] = 1.0 / 3, ["postal_share"] = 0, ["direct_share"] = 2.0 / 3, ["online_share_enabled"] = 1.0 / 3,
                 ["online_payment_share"] = 0, ["apology_rate"] = 1.0 / 6,
+                // Tasks of 2025 on 31 July, Tây Ninh's and Long An's together: T1, T6 on time; T2 late; T3 awaiting; T8 within; T4, T5 overdue.
+                ["tasks_total"] = 7, ["tasks_done_on_time"] = 2, ["tasks_done_late"] = 1, ["tasks_done_awaiting_confirmation"] = 1,
+                ["tasks_in_progress_on_time"] = 1, ["tasks_in_progress_overdue"] = 2,
             }),
         // The same months in the 2008 geography: code 80 is Long An as recorded, so S alone (K ended in April).
         ["Long An (80) in the 2008 geography, June–July 2025"] = (
@@ -101,7 +110,7 @@ public sealed class KpiTests(Scenario scenario) : IClassFixture<Scenario>
                 ["received_new"] = 1, ["received_direct"] = 1, ["received_total"] = 1, ["in_progress"] = 1, ["in_progress_overdue"] = 1,
                 ["on_time_rate_of_received"] = 0, ["overdue_rate_of_received"] = 0, ["late_rate_766"] = 1, ["on_time_rate_766"] = 0, ["resolution_rate"] = 0,
                 ["online_share"] = 0, ["postal_share"] = 0, ["direct_share"] = 1, ["online_share_enabled"] = 0, ["online_payment_share"] = 0,
-                ["apology_rate"] = 0,
+                ["apology_rate"] = 0, ["tasks_total"] = 1, ["tasks_in_progress_on_time"] = 1,
             }),
     };
 

@@ -80,12 +80,60 @@ public sealed class Scenario(TestEngine engine) : IAsyncLifetime
         ],
     };
 
+    /// <summary>Feedback items. In April 2025 in Tây Ninh (72): FB1 resolved after 6 working days (on time), FB2 still
+    /// pending at the end after 20 working days (late), FB3 (land) pending after 8 (within 15), FB6 resolved after 18 (late).</summary>
+    public const string Feedback = """
+        feedback_id,province_code,sector_code,received_at,resolved_at
+        FB1,72,HOTICH,2025-04-01T09:00:00+07:00,2025-04-10T09:00:00+07:00
+        FB2,72,HOTICH,2025-04-02T09:00:00+07:00,2025-05-20T09:00:00+07:00
+        FB3,72,DATDAI,2025-04-20T10:00:00+07:00,
+        FB4,72,HOTICH,2025-03-28T09:00:00+07:00,2025-04-02T09:00:00+07:00
+        FB5,80,HOTICH,2025-04-10T09:00:00+07:00,
+        FB6,72,HOTICH,2025-04-03T09:00:00+07:00,2025-04-29T09:00:00+07:00
+
+        """;
+
+    /// <summary>The task register of Tây Ninh (72) and Long An (80) for 2025 (and one 2024 task).</summary>
+    public const string Tasks = """
+        task_id,geo,province_code,year,title,due_date,completed_at,status
+        T1,2008,72,2025,Rà soát thủ tục,2025-03-31,2025-03-20,done
+        T2,2008,72,2025,Số hóa hồ sơ,2025-03-31,2025-04-15,done
+        T3,2008,72,2025,Khảo sát hài lòng,2025-06-30,2025-04-20,awaiting_confirmation
+        T4,2008,72,2025,Tuyên truyền,2025-06-30,,in_progress
+        T5,2008,72,2025,Kiểm tra,2025-04-15,,in_progress
+        T6,2008,72,2025,Dịch vụ công trực tuyến,2025-05-31,2025-05-10,done
+        T7,2008,72,2024,Kế hoạch năm trước,2024-12-31,2024-12-20,done
+        T8,2008,80,2025,Rà soát thủ tục,2025-12-31,,in_progress
+
+        """;
+
     public async ValueTask InitializeAsync()
     {
         await Database.InitializeAsync();
         foreach (var (id, events) in Dossiers)
         {
             await EventWriter.WriteAsync(Database.Store, id, events);
+        }
+
+        var directory = Directory.CreateTempSubdirectory("reform-scenario-").FullName;
+        try
+        {
+            var ledger = new Ingest.Ledger.SourceLedger(Database.Store, NullLogger<Ingest.Ledger.SourceLedger>.Instance);
+            var records = new Ingest.Records.RecordFileLoader(Database.Store, ledger, TimeProvider.System, NullLogger<Ingest.Records.RecordFileLoader>.Instance);
+            foreach (var (name, content, kind) in new[] { ("feedback.csv", Feedback, Ingest.Records.RecordKind.Feedback), ("tasks.csv", Tasks, Ingest.Records.RecordKind.Tasks) })
+            {
+                var path = Path.Combine(directory, name);
+                await File.WriteAllTextAsync(path, content.Replace("\r\n", "\n", StringComparison.Ordinal));
+                var result = await records.LoadAsync(path, kind, TestContext.Current.CancellationToken);
+                if (result.Rejected > 0)
+                {
+                    throw new InvalidOperationException($"{name}: {result.Rejected} rows rejected");
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
         }
 
         await new DossierRefresher(Database.Store, NullLogger<DossierRefresher>.Instance).RefreshAsync(TestContext.Current.CancellationToken);

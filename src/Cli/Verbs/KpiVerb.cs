@@ -133,6 +133,8 @@ internal static class KpiVerb
             {
                 row["previous"] = MetricCatalogue.All.ToDictionary(m => m.Key, m => Json(m, g.Previous[m.Key]));
                 row["year_ago"] = MetricCatalogue.All.ToDictionary(m => m.Key, m => Json(m, g.YearAgo![m.Key]));
+                row["change_from_previous"] = g.ChangeFromPrevious;
+                row["change_from_year_ago"] = g.ChangeFromYearAgo;
             }
 
             return row;
@@ -155,6 +157,15 @@ internal static class KpiVerb
         { } v => v.ToString("N0", CultureInfo.GetCultureInfo("vi-VN")),
     };
 
+    /// <summary>A rate's change in points (+1,25 điểm), a count's in percent (+12,0%).</summary>
+    public static string FormatChange(MetricDefinition metric, Change change)
+    {
+        var vi = CultureInfo.GetCultureInfo("vi-VN");
+        return metric.Unit == MetricUnit.Rate
+            ? change.Difference is { } d ? (d * 100).ToString("+0.00;-0.00;0", vi) + " điểm" : "—"
+            : change.Percent is { } p ? (p * 100).ToString("+0.0;-0.0;0", vi) + "%" : "—";
+    }
+
     private static void Print(KpiResult result)
     {
         var selection = result.Selection;
@@ -165,7 +176,8 @@ internal static class KpiVerb
             var table = new Table().Border(TableBorder.Rounded).AddColumn("Chỉ số").AddColumn("Khoá").AddColumn(new TableColumn("Giá trị").RightAligned());
             if (group.Previous is not null)
             {
-                table.AddColumn(new TableColumn("Kỳ trước").RightAligned()).AddColumn(new TableColumn("Cùng kỳ năm trước").RightAligned());
+                table.AddColumn(new TableColumn("Kỳ trước").RightAligned()).AddColumn(new TableColumn("Thay đổi").RightAligned())
+                    .AddColumn(new TableColumn("Cùng kỳ năm trước").RightAligned()).AddColumn(new TableColumn("Thay đổi").RightAligned());
             }
 
             foreach (var metric in MetricCatalogue.All)
@@ -174,7 +186,9 @@ internal static class KpiVerb
                 if (group.Previous is not null)
                 {
                     cells.Add(Format(metric, group.Previous[metric.Key]));
+                    cells.Add(FormatChange(metric, group.ChangeFromPrevious![metric.Key]));
                     cells.Add(Format(metric, group.YearAgo![metric.Key]));
+                    cells.Add(FormatChange(metric, group.ChangeFromYearAgo![metric.Key]));
                 }
 
                 table.AddRow(cells.Select(c => new Text(c)).ToArray());

@@ -44,6 +44,8 @@ public static class KpiApi
                         values = g.Values,
                         previous = g.Previous,
                         year_ago = g.YearAgo,
+                        change_from_previous = g.ChangeFromPrevious,
+                        change_from_year_ago = g.ChangeFromYearAgo,
                         targets = Targets(book, selection, g),
                     }),
                 };
