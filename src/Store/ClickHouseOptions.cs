@@ -29,6 +29,11 @@ public sealed class ClickHouseOptions
     [RegularExpression(Identifier, ErrorMessage = "ClickHouse:Cluster must be a plain identifier (letters, digits, _).")]
     public string? Cluster { get; set; }
 
+    /// <summary>How long one query may run before the client gives up, in seconds (the driver's default is a few
+    /// minutes; computing indicators from the raw events of a large store takes longer).</summary>
+    [Range(1, 86_400)]
+    public int QueryTimeoutSeconds { get; set; } = 1800;
+
     /// <summary>Where the embedded engine library is cached; default $XDG_CACHE_HOME/reform-metrics/engine.</summary>
     public string? EngineCacheDirectory { get; set; }
 

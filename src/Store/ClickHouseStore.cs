@@ -59,7 +59,10 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
             }
 
             // Form-data parameters: ingestion passes tens of thousands of ids as one array parameter, too long for a URL.
-            var settings = new ClickHouseClientSettings(connectionString) { LoggerFactory = loggerFactory, UseFormDataParameters = true };
+            var settings = new ClickHouseClientSettings(connectionString)
+            {
+                LoggerFactory = loggerFactory, UseFormDataParameters = true, Timeout = TimeSpan.FromSeconds(_options.QueryTimeoutSeconds),
+            };
             settings.Database = string.Empty;
             _server = new ClickHouseDataSource(settings);
             _database = new ClickHouseDataSource(new ClickHouseClientSettings(settings) { Database = _options.Database });

@@ -1,12 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using ReformMetrics.Ingest;
-using ReformMetrics.Ingest.Ledger;
-using ReformMetrics.Ingest.Loading;
-using ReformMetrics.Ingest.Records;
 using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
-using ReformMetrics.Store.Refresh;
 using ReformMetrics.Synthetic;
 using ReformMetrics.TestSupport;
 
@@ -29,17 +24,7 @@ public sealed class GeneratedDataTests(GeneratedDataTests.Loaded loaded) : IClas
             await Database.InitializeAsync();
             var cancel = TestContext.Current.CancellationToken;
             new DossierGenerator().Generate(new GeneratorOptions(12_000, Months.Start, Months.End, 9, _directory, Noise: 0.02), null, cancel);
-            var store = Database.Store;
-            var ledger = new SourceLedger(store, NullLogger<SourceLedger>.Instance);
-            var ingestor = new InputIngestor(
-                new EventIngestor(store, new EventLoader(store, ledger, NullLogger<EventLoader>.Instance), ledger, TimeProvider.System, NullLogger<EventIngestor>.Instance),
-                new RecordFileLoader(store, ledger, TimeProvider.System, NullLogger<RecordFileLoader>.Instance));
-            foreach (var file in Directory.EnumerateFiles(_directory, "*.csv").Order(StringComparer.Ordinal))
-            {
-                await ingestor.IngestFileAsync(file, null, cancel);
-            }
-
-            await new DossierRefresher(store, NullLogger<DossierRefresher>.Instance).RefreshAsync(cancel);
+            await Ingestors.LoadFolderAsync(Database.Store, _directory, cancel);
         }
 
         public async ValueTask DisposeAsync()

@@ -1,10 +1,5 @@
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
 using ReformMetrics.Ingest;
-using ReformMetrics.Ingest.Ledger;
-using ReformMetrics.Ingest.Loading;
-using ReformMetrics.Ingest.Records;
-using ReformMetrics.Store.Refresh;
 using ReformMetrics.TestSupport;
 
 namespace ReformMetrics.Synthetic.Tests;
@@ -30,17 +25,7 @@ public sealed class GeneratedDataTests(GeneratedDataTests.Loaded loaded) : IClas
             var cancel = TestContext.Current.CancellationToken;
             Generated = new DossierGenerator().Generate(
                 new GeneratorOptions(Dossiers, new DateOnly(2025, 4, 1), new DateOnly(2025, 9, 30), 42, _directory, Noise: 0.03), null, cancel);
-            var store = Database.Store;
-            var ledger = new SourceLedger(store, NullLogger<SourceLedger>.Instance);
-            var ingestor = new InputIngestor(
-                new EventIngestor(store, new EventLoader(store, ledger, NullLogger<EventLoader>.Instance), ledger, TimeProvider.System, NullLogger<EventIngestor>.Instance),
-                new RecordFileLoader(store, ledger, TimeProvider.System, NullLogger<RecordFileLoader>.Instance));
-            foreach (var file in Directory.EnumerateFiles(_directory, "*.csv").Order(StringComparer.Ordinal))
-            {
-                Results.Add(await ingestor.IngestFileAsync(file, null, cancel));
-            }
-
-            await new DossierRefresher(store, NullLogger<DossierRefresher>.Instance).RefreshAsync(cancel);
+            Results.AddRange(await Ingestors.LoadFolderAsync(Database.Store, _directory, cancel));
         }
 
         public async ValueTask DisposeAsync()

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
+using ReformMetrics.Metrics.Targets;
 using Spectre.Console;
 
 namespace ReformMetrics.Cli.Verbs;
@@ -79,7 +80,7 @@ internal static class KpiVerb
             }
             else
             {
-                Print(result);
+                Print(result, await cli.Services.GetRequiredService<TargetService>().LoadAsync(selection.Period.End.Year, cancellationToken));
             }
 
             return ReformCommand.Ok;
@@ -93,7 +94,7 @@ internal static class KpiVerb
         var kpi = cli.Services.GetRequiredService<KpiService>();
         var year = to.Month == 12 && to.Day == 31 ? to.Year : to.Year - 1;
         var national = await kpi.GetAsync(new Selection { Period = Period.Year(Math.Max(year, from.Year)) }, compare: true, cancellationToken);
-        Print(national);
+        Print(national, await cli.Services.GetRequiredService<TargetService>().LoadAsync(national.Selection.Period.End.Year, cancellationToken));
         var quarter = Period.Quarter(to.Year, (to.Month + 2) / 3);
         var lastQuarter = quarter.End > to ? quarter.Previous() : quarter;
         Print(await kpi.GetAsync(new Selection { Period = lastQuarter, GroupBy = [Dimension.Province] }, compare: false, cancellationToken));
@@ -166,7 +167,7 @@ internal static class KpiVerb
             : change.Percent is { } p ? (p * 100).ToString("+0.0;-0.0;0", vi) + "%" : "—";
     }
 
-    private static void Print(KpiResult result)
+    private static void Print(KpiResult result, TargetService.TargetBook? targets = null)
     {
         var selection = result.Selection;
         ConsoleUi.Out.MarkupLineInterpolated($"[bold]{selection.Period.Label}[/] · địa giới {selection.Geo} · nguồn {result.Source}");
@@ -180,6 +181,11 @@ internal static class KpiVerb
                     .AddColumn(new TableColumn("Cùng kỳ năm trước").RightAligned()).AddColumn(new TableColumn("Thay đổi").RightAligned());
             }
 
+            if (targets is not null)
+            {
+                table.AddColumn("Chỉ tiêu");
+            }
+
             foreach (var metric in MetricCatalogue.All)
             {
                 var cells = new List<string> { metric.Label, metric.Key, Format(metric, group.Values[metric.Key]) };
@@ -189,6 +195,14 @@ internal static class KpiVerb
                     cells.Add(FormatChange(metric, group.ChangeFromPrevious![metric.Key]));
                     cells.Add(Format(metric, group.YearAgo![metric.Key]));
                     cells.Add(FormatChange(metric, group.ChangeFromYearAgo![metric.Key]));
+                }
+
+                if (targets is not null)
+                {
+                    var province = selection.Provinces.Count == 1 ? selection.Provinces[0] : null;
+                    cells.Add(targets.For(metric.Key, selection.Geo, province, selection.Sectors, group.Values[metric.Key]) is { } check
+                        ? $"{Format(metric, check.Target)}: {check.Met switch { true => "đạt", false => "chưa đạt", null => "—" }}"
+                        : string.Empty);
                 }
 
                 table.AddRow(cells.Select(c => new Text(c)).ToArray());

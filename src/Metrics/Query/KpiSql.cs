@@ -41,6 +41,13 @@ internal static class KpiSql
             ["arraySort(x -> x.1, arrayZip(mapKeys(b_processing_hist), mapValues(b_processing_hist))) AS b_processing_sorted",
              "arraySum(mapValues(b_processing_hist)) AS b_processing_n"],
             metrics);
+        // Computing every dossier from its events holds them all in one aggregation: at national scale it must spill
+        // to disk rather than fail at the server's memory limit.
+        if (source == KpiSource.LiveEvents)
+        {
+            sql += "\nSETTINGS max_bytes_before_external_group_by = 2000000000, max_bytes_before_external_sort = 2000000000";
+        }
+
         return (sql, parameters);
     }
 

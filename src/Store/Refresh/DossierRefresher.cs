@@ -92,10 +92,24 @@ public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefre
         await using var connection = store.CreateConnection();
         var cohorts = await connection.QueryAsync<string>(new CommandDefinition(
             """
-            WITH affected AS
+            WITH
+            window_dossiers AS
             (
-                SELECT DISTINCT dossier_id FROM events
+                SELECT dossier_id, max(ingested_at) AS latest FROM events
                 WHERE ingested_at > toDateTime64(@from, 6, 'UTC') AND ingested_at <= toDateTime64(@to, 6, 'UTC')
+                GROUP BY dossier_id
+            ),
+            -- The window overlaps the previous one; a dossier whose state already includes its newest event is not
+            -- stale, so a refresh right after another one rebuilds nothing. (A dossier without a state row joins with
+            -- the default 1970 time and counts as stale.)
+            affected AS
+            (
+                SELECT w.dossier_id FROM window_dossiers AS w
+                LEFT ANY JOIN
+                (
+                    SELECT dossier_id, last_ingested_at FROM dossier_state WHERE dossier_id IN (SELECT dossier_id FROM window_dossiers)
+                ) AS s ON s.dossier_id = w.dossier_id
+                WHERE @full OR w.latest > s.last_ingested_at
             )
             SELECT DISTINCT toString(cohort) FROM
             (
