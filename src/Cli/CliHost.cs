@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using ReformMetrics.Ingest;
 using ReformMetrics.Metrics;
+using ReformMetrics.Reports;
 using ReformMetrics.Store;
 
 namespace ReformMetrics.Cli;
@@ -72,6 +73,7 @@ internal sealed class CliHost : IAsyncDisposable
         builder.Services.AddClickHouseStore(builder.Configuration);
         builder.Services.AddIngest();
         builder.Services.AddKpi();
+        builder.Services.AddReports();
     }
 
     public async ValueTask DisposeAsync()

@@ -28,6 +28,7 @@ internal static class ReformCommand
         root.Add(IngestVerb.Create());
         root.Add(GenerateVerb.Create());
         root.Add(KpiVerb.Create());
+        root.Add(ReportVerb.Create());
         root.Add(DocsVerb.Create());
         root.Add(BenchVerb.Create());
         root.Add(ServeVerb.Create());

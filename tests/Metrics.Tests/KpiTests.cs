@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using ReformMetrics.TestSupport;
 using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;

@@ -4,6 +4,9 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ReformMetrics.Metrics.Periods;
+using ReformMetrics.Reports.Excel;
+using ReformMetrics.Reports.OfficialForm;
 using ReformMetrics.Store;
 using ReformMetrics.Synthetic;
 
@@ -44,11 +47,32 @@ internal static class DemoVerb
             await IngestVerb.RefreshAsync(cli, cancellationToken);
 
             await KpiVerb.PrintDemoAsync(cli, demo.From, demo.To, cancellationToken);
+            await WriteSampleReportsAsync(cli, Path.Combine(storeDirectory, "demo", "reports"), demo.To, cancellationToken);
             ConsoleUi.Success($"Chạy thử xong trong {clock.Elapsed.TotalSeconds:N0} giây.");
             ConsoleUi.Info("Xem thêm: ./reform kpi --from 2025-01-01 --to 2025-06-30 --geo 2008 --by province; ./reform sql \"SELECT * FROM v_kpi_month LIMIT 10\"");
             return results.Any(r => r.Failed) ? ReformCommand.Failure : ReformCommand.Ok;
         });
         return command;
+    }
+
+    /// <summary>The official form of the last full quarter, for the whole country and for Hà Nội, in Excel.</summary>
+    private static async Task WriteSampleReportsAsync(CliHost cli, string directory, DateOnly to, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var quarter = Period.Quarter(to.Year, (to.Month + 2) / 3);
+        quarter = quarter.End > to ? quarter.Previous() : quarter;
+        var builder = cli.Services.GetRequiredService<TthcResultsBuilder>();
+        foreach (var (province, name) in new[] { ((string?)null, "toan-quoc"), ("01", "ha-noi") })
+        {
+            var report = await builder.BuildAsync(quarter, 2025, province, FormLayout.LevelAndSector, cancellationToken);
+            var path = Path.Combine(directory, $"bieu-06-{name}-{quarter.Key}.xlsx");
+            await using (var stream = File.Create(path))
+            {
+                TthcResultsWorkbook.Write(report, stream);
+            }
+
+            ConsoleUi.Info($"Báo cáo mẫu: {path}");
+        }
     }
 
     /// <summary>What the demo generated the first time, so that every later run generates the same files.</summary>

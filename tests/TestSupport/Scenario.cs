@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ReformMetrics.Store.Refresh;
-using ReformMetrics.TestSupport;
 
-namespace ReformMetrics.Metrics.Tests;
+namespace ReformMetrics.TestSupport;
 
 /// <summary>
 /// A small hand-made province (Tây Ninh, 72, before the merger) whose April 2025 is worked out by hand in
-/// <see cref="KpiTests"/>. Procedure DEMO.HT.004 (3 working days, with a fee, offered online). April 2025: 7 April is
+/// the metrics and report tests. Procedure DEMO.HT.004 (3 working days, with a fee, offered online). April 2025: 7 April is
 /// a holiday, Saturday 26 April is worked, 30 April to 4 May are off.
 /// </summary>
 public sealed class Scenario(TestEngine engine) : IAsyncLifetime

@@ -1,0 +1,161 @@
+using System.Globalization;
+using ClosedXML.Excel;
+using ReformMetrics.Reports.OfficialForm;
+
+namespace ReformMetrics.Reports.Excel;
+
+/// <summary>
+/// Writes the official form "Tình hình, kết quả giải quyết TTHC" (Biểu số 06/VPCP/KSTT) as an Excel sheet: the title
+/// block, the three-row header with its merged groups and the column numbers (1)–(13), one row per level and sector (or
+/// agency) with subtotals and the total, thousands separators, frozen header, A4 landscape fitted to the page width.
+/// Values are written, not formulas: readers other than Excel show formula cells empty.
+/// </summary>
+public static class TthcResultsWorkbook
+{
+    public const int HeaderTop = 7;
+    public const int FirstDataRow = 11;
+    public const string NumberFormat = "#,##0";
+
+    private static readonly string[] Leaves =
+        ["Tổng số", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước", "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn", "Tổng số", "Trong hạn", "Quá hạn"];
+
+    public static void Write(TthcResultsReport report, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var workbook = new XLWorkbook();
+        var sheet = workbook.Worksheets.Add("Biểu 06");
+        TitleBlock(sheet, report);
+        Header(sheet, report.Layout);
+        var row = FirstDataRow;
+        foreach (var formRow in report.Rows)
+        {
+            sheet.Cell(row, 1).Value = formRow.Number;
+            sheet.Cell(row, 2).Value = formRow.Label;
+            var columns = formRow.Figures.Columns;
+            for (var c = 0; c < columns.Length; c++)
+            {
+                sheet.Cell(row, 3 + c).Value = columns[c];
+            }
+
+            var line = sheet.Range(row, 1, row, 13);
+            line.Style.Font.Bold = formRow.Depth < 2;
+            if (formRow.Depth == 0)
+            {
+                line.Style.Fill.BackgroundColor = XLColor.FromHtml("#F2F2F2");
+            }
+
+            sheet.Cell(row, 2).Style.Alignment.Indent = formRow.Depth == 2 ? 1 : 0;
+            row++;
+        }
+
+        var data = sheet.Range(FirstDataRow, 3, row - 1, 13);
+        data.Style.NumberFormat.Format = NumberFormat;
+        sheet.Range(FirstDataRow, 1, row - 1, 1).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        var table = sheet.Range(HeaderTop, 1, row - 1, 13);
+        table.Style.Border.OutsideBorder = XLBorderStyleValues.Thin;
+        table.Style.Border.InsideBorder = XLBorderStyleValues.Thin;
+        Notes(sheet, row + 1, report);
+        Layout(sheet);
+        workbook.SaveAs(output);
+    }
+
+    private static void TitleBlock(IXLWorksheet sheet, TthcResultsReport report)
+    {
+        sheet.Cell(1, 1).Value = report.UnitName == "Toàn quốc" ? "TOÀN QUỐC" : $"UBND {report.UnitName.ToUpper(CultureInfo.GetCultureInfo("vi-VN"))}";
+        sheet.Range(1, 1, 1, 5).Merge().Style.Font.Bold = true;
+        sheet.Cell(1, 10).Value = "Biểu số 06/VPCP/KSTT";
+        sheet.Range(1, 10, 1, 13).Merge().Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+        sheet.Cell(3, 1).Value = report.Layout == FormLayout.Agency
+            ? "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THEO CƠ QUAN, ĐƠN VỊ"
+            : "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH";
+        var title = sheet.Range(3, 1, 3, 13).Merge();
+        title.Style.Font.Bold = true;
+        title.Style.Font.FontSize = 13;
+        title.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        title.Style.Alignment.WrapText = true;
+        sheet.Row(3).Height = 33;
+        sheet.Cell(4, 1).Value = $"{report.Period.Label} (Từ ngày {report.Period.Start:dd/MM/yyyy} đến ngày {report.Period.End:dd/MM/yyyy})";
+        sheet.Range(4, 1, 4, 13).Merge().Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        sheet.Cell(5, 1).Value = "Đơn vị tính: Số hồ sơ TTHC";
+        sheet.Range(5, 1, 5, 13).Merge().Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+    }
+
+    private static void Header(IXLWorksheet sheet, FormLayout layout)
+    {
+        var top = HeaderTop;
+        Merge(sheet, top, 1, top + 2, 1, "STT");
+        Merge(sheet, top, 2, top + 2, 2, layout == FormLayout.Agency ? "Cơ quan, đơn vị" : "Lĩnh vực, công việc giải quyết theo cấp");
+        Merge(sheet, top, 3, top, 6, "Số hồ sơ nhận giải quyết");
+        Merge(sheet, top, 7, top, 10, "Số hồ sơ đã giải quyết");
+        Merge(sheet, top, 11, top, 13, "Số lượng hồ sơ đang giải quyết");
+        Merge(sheet, top + 1, 3, top + 2, 3, Leaves[0]);
+        Merge(sheet, top + 1, 4, top + 1, 5, "Trong đó (trong kỳ)");
+        sheet.Cell(top + 2, 4).Value = Leaves[1];
+        sheet.Cell(top + 2, 5).Value = Leaves[2];
+        for (var c = 6; c <= 13; c++)
+        {
+            Merge(sheet, top + 1, c, top + 2, c, Leaves[c - 3]);
+        }
+
+        for (var c = 1; c <= 13; c++)
+        {
+            sheet.Cell(top + 3, c).Value = $"({c})";
+        }
+
+        var header = sheet.Range(top, 1, top + 3, 13);
+        header.Style.Font.Bold = true;
+        header.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        header.Style.Alignment.Vertical = XLAlignmentVerticalValues.Center;
+        header.Style.Alignment.WrapText = true;
+        header.Style.Fill.BackgroundColor = XLColor.FromHtml("#DDEBF7");
+        sheet.Range(top + 3, 1, top + 3, 13).Style.Font.Italic = true;
+        sheet.Range(top + 3, 1, top + 3, 13).Style.Font.Bold = false;
+    }
+
+    private static void Notes(IXLWorksheet sheet, int row, TthcResultsReport report)
+    {
+        string[] notes =
+        [
+            "Ghi chú: (3) = (4) + (5) + (6); (7) = (8) + (9) + (10); (11) = (12) + (13); (3) = (7) + (11).",
+            "Cột (9) gồm cả hồ sơ công dân xin rút, như các hệ thống một cửa điện tử in biểu này; thời gian chờ bổ sung hồ sơ không tính vào thời hạn giải quyết.",
+            report.Geo == 2025
+                ? "Địa giới: 34 tỉnh, thành phố từ 01/07/2025; hồ sơ của các tỉnh cũ được tính vào tỉnh mới tương ứng."
+                : "Địa giới: 63 tỉnh, thành phố như khi tiếp nhận hồ sơ.",
+            $"Lập ngày {report.GeneratedAt.ToOffset(TimeSpan.FromHours(7)):dd/MM/yyyy} bởi ReformMetrics.",
+        ];
+        foreach (var note in notes)
+        {
+            sheet.Cell(row, 1).Value = note;
+            sheet.Range(row, 1, row, 13).Merge().Style.Font.Italic = true;
+            row++;
+        }
+    }
+
+    private static void Layout(IXLWorksheet sheet)
+    {
+        sheet.Column(1).Width = 6;
+        sheet.Column(2).Width = 46;
+        for (var c = 3; c <= 13; c++)
+        {
+            sheet.Column(c).Width = 12;
+        }
+
+        sheet.Row(HeaderTop + 2).Height = 45;
+        sheet.SheetView.Freeze(HeaderTop + 3, 2);
+        sheet.PageSetup.PageOrientation = XLPageOrientation.Landscape;
+        sheet.PageSetup.PaperSize = XLPaperSize.A4Paper;
+        sheet.PageSetup.FitToPages(1, 0);
+        sheet.PageSetup.SetRowsToRepeatAtTop(HeaderTop, HeaderTop + 3);
+        sheet.PageSetup.Margins.Left = 0.4;
+        sheet.PageSetup.Margins.Right = 0.4;
+    }
+
+    private static void Merge(IXLWorksheet sheet, int top, int left, int bottom, int right, string text)
+    {
+        sheet.Cell(top, left).Value = text;
+        if (bottom > top || right > left)
+        {
+            sheet.Range(top, left, bottom, right).Merge();
+        }
+    }
+}

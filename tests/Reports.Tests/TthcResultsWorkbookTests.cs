@@ -1,0 +1,90 @@
+using ClosedXML.Excel;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReformMetrics.Metrics.Periods;
+using ReformMetrics.Metrics.Query;
+using ReformMetrics.Reports.Excel;
+using ReformMetrics.Reports.OfficialForm;
+using ReformMetrics.TestSupport;
+
+namespace ReformMetrics.Reports.Tests;
+
+/// <summary>The official form written to Excel and read back, for the hand-made Tây Ninh of April 2025.</summary>
+public sealed class TthcResultsWorkbookTests(Scenario scenario) : IClassFixture<Scenario>
+{
+    [Fact]
+    public async Task Every_cell_of_the_form_holds_the_hand_computed_figure()
+    {
+        using var workbook = await WriteAsync(FormLayout.LevelAndSector);
+        var sheet = workbook.Worksheet(1);
+
+        // Civil status (HOTICH): 11 received (2 online, 6 at the counter or by post, 3 carried over); resolved 5 + 1
+        // withdrawn (early 1, on time 2 + the withdrawal, late 2); 5 in progress (3 within, 2 overdue).
+        // Land (DATDAI): T, received and resolved early. Every dossier of the scenario is at commune level.
+        string[][] expected =
+        [
+            ["I", "Cấp xã (xã, phường, thị trấn)", "12", "2", "7", "3", "7", "2", "3", "2", "5", "3", "2"],
+            ["1", "Đất đai", "1", "0", "1", "0", "1", "1", "0", "0", "0", "0", "0"],
+            ["2", "Hộ tịch", "11", "2", "6", "3", "6", "1", "3", "2", "5", "3", "2"],
+            ["", "TỔNG CỘNG", "12", "2", "7", "3", "7", "2", "3", "2", "5", "3", "2"],
+        ];
+        for (var r = 0; r < expected.Length; r++)
+        {
+            var row = TthcResultsWorkbook.FirstDataRow + r;
+            Assert.Equal(expected[r], Enumerable.Range(1, 13).Select(c => sheet.Cell(row, c).Value.ToString()!).ToArray());
+        }
+
+        Assert.True(sheet.Cell(TthcResultsWorkbook.FirstDataRow + expected.Length, 1).IsEmpty());
+    }
+
+    [Fact]
+    public async Task The_title_block_headers_merges_formats_freeze_and_print_setup_follow_the_form()
+    {
+        using var workbook = await WriteAsync(FormLayout.LevelAndSector);
+        var sheet = workbook.Worksheet(1);
+
+        Assert.Equal("UBND TÂY NINH", sheet.Cell(1, 1).GetString());
+        Assert.Equal("Biểu số 06/VPCP/KSTT", sheet.Cell(1, 10).GetString());
+        Assert.Equal("Tháng 4/2025 (Từ ngày 01/04/2025 đến ngày 30/04/2025)", sheet.Cell(4, 1).GetString());
+        Assert.Equal("Số hồ sơ nhận giải quyết", sheet.Cell(7, 3).GetString());
+        Assert.Equal("Trực tiếp, dịch vụ bưu chính", sheet.Cell(9, 5).GetString());
+        Assert.Equal("(13)", sheet.Cell(10, 13).GetString());
+        var merges = sheet.MergedRanges.Select(r => r.RangeAddress.ToString() ?? string.Empty).ToList();
+        Assert.All(new[] { "A7:A9", "B7:B9", "C7:F7", "G7:J7", "K7:M7", "C8:C9", "D8:E8", "F8:F9", "M8:M9", "A3:M3" }, m => Assert.Contains(m, merges));
+        Assert.Equal(TthcResultsWorkbook.NumberFormat, sheet.Cell(TthcResultsWorkbook.FirstDataRow, 3).Style.NumberFormat.Format);
+        Assert.Equal((10, 2), (sheet.SheetView.SplitRow, sheet.SheetView.SplitColumn));
+        Assert.Equal(XLPageOrientation.Landscape, sheet.PageSetup.PageOrientation);
+        Assert.Equal(XLPaperSize.A4Paper, sheet.PageSetup.PaperSize);
+    }
+
+    [Theory]
+    [InlineData(FormLayout.LevelAndSector)]
+    [InlineData(FormLayout.Agency)]
+    public async Task The_identities_of_the_form_hold_in_every_row(FormLayout layout)
+    {
+        using var workbook = await WriteAsync(layout);
+        var sheet = workbook.Worksheet(1);
+
+        var rows = 0;
+        for (var row = TthcResultsWorkbook.FirstDataRow; !sheet.Cell(row, 2).IsEmpty() && !sheet.Cell(row, 2).GetString().StartsWith("Ghi chú", StringComparison.Ordinal); row++)
+        {
+            var c = Enumerable.Range(0, 14).Select(i => i < 3 ? 0 : sheet.Cell(row, i).GetValue<long>()).ToArray();
+            Assert.Equal(c[3], c[4] + c[5] + c[6]);
+            Assert.Equal(c[7], c[8] + c[9] + c[10]);
+            Assert.Equal(c[11], c[12] + c[13]);
+            Assert.Equal(c[3], c[7] + c[11]);
+            rows++;
+        }
+
+        Assert.True(rows >= 2);
+    }
+
+    private async Task<XLWorkbook> WriteAsync(FormLayout layout)
+    {
+        var kpi = new KpiService(scenario.Database.Store, NullLogger<KpiService>.Instance);
+        var report = await new TthcResultsBuilder(kpi, TimeProvider.System).BuildAsync(Period.Month(2025, 4), 2008, "72", layout, TestContext.Current.CancellationToken);
+        var stream = new MemoryStream();
+        TthcResultsWorkbook.Write(report, stream);
+        stream.Position = 0;
+        return new XLWorkbook(stream);
+    }
+}
