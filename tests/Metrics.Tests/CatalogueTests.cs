@@ -56,6 +56,22 @@ public sealed class CatalogueTests
         Assert.Equal(label, period.Label);
     }
 
+    [Theory]
+    [InlineData("2024-09", "2024-08-15", "2024-09-14")]
+    [InlineData("2024-Q1", "2023-12-15", "2024-03-14")]
+    [InlineData("2024-H1", "2023-12-15", "2024-06-14")]
+    [InlineData("2024-9M", "2023-12-15", "2024-09-14")]
+    [InlineData("2024", "2023-12-15", "2024-12-14")]
+    public void The_official_cut_off_runs_from_the_15th_before_to_the_14th(string text, string start, string end)
+    {
+        var period = Period.Parse(text, default).WithCutoff(15);
+
+        Assert.Equal((D(start), D(end)), (period.Start, period.End));
+        Assert.Equal(Period.Parse(text, default).Label, period.Label);
+        Assert.Equal(Period.Parse(text, default).Previous().WithCutoff(15), period.Previous());
+        Assert.Throws<PeriodException>(() => Period.Parse("2024-01-01..2024-01-31", default).WithCutoff(15));
+    }
+
     [Fact]
     public void The_same_period_a_year_earlier_keeps_the_end_of_february()
     {

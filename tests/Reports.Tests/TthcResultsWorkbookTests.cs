@@ -78,10 +78,23 @@ public sealed class TthcResultsWorkbookTests(Scenario scenario) : IClassFixture<
         Assert.True(rows >= 2);
     }
 
-    private async Task<XLWorkbook> WriteAsync(FormLayout layout)
+    [Fact]
+    public async Task With_the_official_cut_off_the_form_covers_the_15th_to_the_14th_under_the_month_s_name()
+    {
+        using var workbook = await WriteAsync(FormLayout.LevelAndSector, Period.Month(2025, 4).WithCutoff(15));
+        var sheet = workbook.Worksheet(1);
+
+        Assert.Equal("Tháng 4/2025 (Từ ngày 15/03/2025 đến ngày 14/04/2025)", sheet.Cell(4, 1).GetString());
+        // 15 March to 14 April: nothing carried over (I and J ended before the 15th); A, B, C, G, H, N, O, P, T received
+        // (B and N online); A and T early, B and G on time, C and N late, H withdrawn; O (overdue) and P (within) pending.
+        var total = Enumerable.Range(0, 20).Select(r => TthcResultsWorkbook.FirstDataRow + r).First(r => sheet.Cell(r, 2).GetString() == "TỔNG CỘNG");
+        Assert.Equal([9L, 2, 7, 0, 7, 2, 3, 2, 2, 1, 1], Enumerable.Range(3, 11).Select(c => sheet.Cell(total, c).GetValue<long>()));
+    }
+
+    private async Task<XLWorkbook> WriteAsync(FormLayout layout, Period? period = null)
     {
         var kpi = new KpiService(scenario.Database.Store, NullLogger<KpiService>.Instance);
-        var report = await new TthcResultsBuilder(kpi, TimeProvider.System).BuildAsync(Period.Month(2025, 4), 2008, "72", layout, TestContext.Current.CancellationToken);
+        var report = await new TthcResultsBuilder(kpi, TimeProvider.System).BuildAsync(period ?? Period.Month(2025, 4), 2008, "72", layout, TestContext.Current.CancellationToken);
         var stream = new MemoryStream();
         TthcResultsWorkbook.Write(report, stream);
         stream.Position = 0;

@@ -18,8 +18,9 @@ internal static class ReportVerb
         var format = new Option<string>("--format") { Description = "xlsx", DefaultValueFactory = _ => "xlsx" };
         var output = new Option<string>("--out") { Description = "Tệp ghi ra", Required = true };
         var geo = new Option<string?>("--geo") { Description = "2025 (mặc định) hoặc 2008" };
+        var cutoff = new Option<int?>("--cutoff") { Description = "Ngày chốt số liệu (thường 15: từ ngày 15 tháng trước đến ngày 14)" };
         var by = new Option<string>("--by") { Description = "level (theo cấp và lĩnh vực, mặc định) hoặc agency (theo cơ quan)", DefaultValueFactory = _ => "level" };
-        var command = new Command("report", "Lập một báo cáo theo biểu mẫu.") { form, period, province, format, output, geo, by };
+        var command = new Command("report", "Lập một báo cáo theo biểu mẫu.") { form, period, province, format, output, geo, by, cutoff };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(form) is not "tthc-results")
@@ -39,13 +40,26 @@ internal static class ReportVerb
                 var other => throw new UsageException($"--by \"{other}\" không hợp lệ; dùng level hoặc agency."),
             };
             var selection = KpiVerb.Parse(new SelectionParser.Input(Period: parse.GetValue(period), Geo: parse.GetValue(geo)));
+            var reportPeriod = selection.Period;
+            if (parse.GetValue(cutoff) is { } day)
+            {
+                try
+                {
+                    reportPeriod = reportPeriod.WithCutoff(day);
+                }
+                catch (Metrics.Periods.PeriodException ex)
+                {
+                    throw new UsageException(ex.Message);
+                }
+            }
+
             var path = Path.GetFullPath(parse.GetRequiredValue(output));
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
             TthcResultsReport report;
             try
             {
                 report = await cli.Services.GetRequiredService<TthcResultsBuilder>()
-                    .BuildAsync(selection.Period, selection.Geo, parse.GetValue(province), layout, cancellationToken);
+                    .BuildAsync(reportPeriod, selection.Geo, parse.GetValue(province), layout, cancellationToken);
             }
             catch (SelectionException ex)
             {

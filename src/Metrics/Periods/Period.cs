@@ -21,6 +21,13 @@ public enum PeriodKind
 /// </summary>
 public sealed partial record Period(PeriodKind Kind, DateOnly Start, DateOnly End)
 {
+    /// <summary>The cut-off day of an official reporting window (see <see cref="WithCutoff"/>), or null.</summary>
+    public int? CutoffDay { get; init; }
+
+    /// <summary>The calendar period a cut-off window reports on (September 2024 for 15/08–14/09/2024).</summary>
+    public Period Nominal => CutoffDay is null ? this
+        : new Period(Kind, new DateOnly(Start.AddMonths(1).Year, Start.AddMonths(1).Month, 1), new DateOnly(End.Year, End.Month, 1).AddMonths(1).AddDays(-1));
+
     public static Period Month(int year, int month) => new(PeriodKind.Month, new DateOnly(year, month, 1), new DateOnly(year, month, 1).AddMonths(1).AddDays(-1));
 
     public static Period Quarter(int year, int quarter) =>
@@ -38,7 +45,7 @@ public sealed partial record Period(PeriodKind Kind, DateOnly Start, DateOnly En
 
     /// <summary>The period just before: the previous month, quarter, half-year, the same span of a year earlier for
     /// 9M, YTD and years, or the same number of days just before a custom range.</summary>
-    public Period Previous() => Kind switch
+    public Period Previous() => CutoffDay is { } day ? Nominal.Previous().WithCutoff(day) : Kind switch
     {
         PeriodKind.Month => Month(Start.AddMonths(-1).Year, Start.AddMonths(-1).Month),
         PeriodKind.Quarter => Quarter(Start.AddMonths(-3).Year, (Start.AddMonths(-3).Month + 2) / 3),
@@ -48,7 +55,29 @@ public sealed partial record Period(PeriodKind Kind, DateOnly Start, DateOnly En
     };
 
     /// <summary>The same period one year earlier (29 February becomes 28 February).</summary>
-    public Period YearEarlier() => this with { Start = Start.AddYears(-1), End = EndOfMonthKept(End, End.AddYears(-1)) };
+    public Period YearEarlier() => CutoffDay is { } day ? Nominal.YearEarlier().WithCutoff(day)
+        : this with { Start = Start.AddYears(-1), End = EndOfMonthKept(End, End.AddYears(-1)) };
+
+    /// <summary>
+    /// The official reporting window of the period with a cut-off day (report-form.md §4): with 15, a month runs from the
+    /// 15th of the month before to the 14th (September 2024: 15/08–14/09), a quarter from the 15th of the month before it
+    /// to the 14th of its last month, a year from 15/12 of the year before to 14/12. The label stays the period's.
+    /// </summary>
+    public Period WithCutoff(int day)
+    {
+        if (day is < 2 or > 28)
+        {
+            throw new PeriodException($"Ngày chốt số liệu {day} không hợp lệ; dùng từ 2 đến 28 (thường là 15).");
+        }
+
+        if (Kind is PeriodKind.Range or PeriodKind.YearToDate || CutoffDay is not null || !IsWholeMonths)
+        {
+            throw new PeriodException("Ngày chốt số liệu chỉ áp dụng cho kỳ tháng, quý, 6 tháng, 9 tháng hoặc năm.");
+        }
+
+        var before = Start.AddMonths(-1);
+        return this with { Start = new DateOnly(before.Year, before.Month, day), End = new DateOnly(End.Year, End.Month, day - 1), CutoffDay = day };
+    }
 
     /// <summary>The months of the period, each cut to the period.</summary>
     public IEnumerable<Period> Months() => Split(d => d.AddMonths(1), d => new DateOnly(d.Year, d.Month, 1), PeriodKind.Month);
@@ -58,7 +87,7 @@ public sealed partial record Period(PeriodKind Kind, DateOnly Start, DateOnly En
         Split(d => d.AddMonths(3), d => new DateOnly(d.Year, (d.Month - 1) / 3 * 3 + 1, 1), PeriodKind.Quarter);
 
     /// <summary>The label of a bucket of a grouping by month or quarter: 2025-03, 2025-Q1.</summary>
-    public string Key => Kind switch
+    public string Key => CutoffDay is not null ? Nominal.Key : Kind switch
     {
         PeriodKind.Month => Start.ToString("yyyy-MM", CultureInfo.InvariantCulture),
         PeriodKind.Quarter => string.Create(CultureInfo.InvariantCulture, $"{Start.Year}-Q{(Start.Month + 2) / 3}"),
@@ -69,7 +98,7 @@ public sealed partial record Period(PeriodKind Kind, DateOnly Start, DateOnly En
     };
 
     /// <summary>How a Vietnamese report names the period: Tháng 9/2024, Quý III/2024, 6 tháng đầu năm 2024, ...</summary>
-    public string Label => Kind switch
+    public string Label => CutoffDay is not null ? Nominal.Label : Kind switch
     {
         PeriodKind.Month => $"Tháng {Start.Month}/{Start.Year}",
         PeriodKind.Quarter => $"Quý {Roman((Start.Month + 2) / 3)}/{Start.Year}",
