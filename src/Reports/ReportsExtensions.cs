@@ -11,6 +11,7 @@ public static class ReportsExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddTransient<TthcResultsBuilder>();
+        services.AddTransient<Excel.ProvincesReportBuilder>();
         return services;
     }
 }

@@ -12,7 +12,7 @@ internal static class ReportVerb
 {
     public static Command Create()
     {
-        var form = new Option<string>("--form") { Description = "tthc-results (biểu 13 cột)", Required = true };
+        var form = new Option<string>("--form") { Description = "tthc-results (biểu 13 cột) hoặc provinces (bảng tính mọi tỉnh: xếp hạng, chỉ số, dữ liệu)", Required = true };
         var period = new Option<string>("--period") { Description = "2024-09, 2024-Q3, 2024-H1, 2024-9M, 2024 hoặc D..D", Required = true };
         var province = new Option<string?>("--province") { Description = "Mã tỉnh (theo địa giới --geo); bỏ trống: toàn quốc" };
         var format = new Option<string>("--format") { Description = "xlsx", DefaultValueFactory = _ => "xlsx" };
@@ -23,9 +23,9 @@ internal static class ReportVerb
         var command = new Command("report", "Lập một báo cáo theo biểu mẫu.") { form, period, province, format, output, geo, by, cutoff };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (parse.GetValue(form) is not "tthc-results")
+            if (parse.GetValue(form) is not ("tthc-results" or "provinces"))
             {
-                throw new UsageException($"--form \"{parse.GetValue(form)}\" không hợp lệ hoặc chưa có; hiện có: tthc-results.");
+                throw new UsageException($"--form \"{parse.GetValue(form)}\" không hợp lệ hoặc chưa có; hiện có: tthc-results, provinces.");
             }
 
             if (parse.GetValue(format) is not "xlsx")
@@ -55,6 +55,14 @@ internal static class ReportVerb
 
             var path = Path.GetFullPath(parse.GetRequiredValue(output));
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
+            if (parse.GetValue(form) == "provinces")
+            {
+                var provinces = await cli.Services.GetRequiredService<ProvincesReportBuilder>().BuildAsync(reportPeriod, selection.Geo, cancellationToken);
+                await WriteAtomicallyAsync(path, stream => ProvincesWorkbook.Write(provinces, stream));
+                ConsoleUi.Success($"Đã ghi {path}: {provinces.Provinces.Groups.Count} tỉnh, thành phố, {provinces.Period.Label}.");
+                return ReformCommand.Ok;
+            }
+
             TthcResultsReport report;
             try
             {
@@ -66,16 +74,22 @@ internal static class ReportVerb
                 throw new UsageException(ex.Message);
             }
 
-            var temp = path + ".tmp";
-            await using (var stream = File.Create(temp))
-            {
-                TthcResultsWorkbook.Write(report, stream);
-            }
-
-            File.Move(temp, path, overwrite: true);
+            await WriteAtomicallyAsync(path, stream => TthcResultsWorkbook.Write(report, stream));
             ConsoleUi.Success($"Đã ghi {path}: {report.UnitName}, {report.Period.Label}, {report.Rows.Count} dòng.");
             return ReformCommand.Ok;
         });
         return command;
+    }
+
+    // Written beside the target and renamed: a reader never sees half a workbook.
+    private static async Task WriteAtomicallyAsync(string path, Action<Stream> write)
+    {
+        var temp = path + ".tmp";
+        await using (var stream = File.Create(temp))
+        {
+            write(stream);
+        }
+
+        File.Move(temp, path, overwrite: true);
     }
 }

@@ -29,8 +29,8 @@ public static class TthcResultsWorkbook
         var row = FirstDataRow;
         foreach (var formRow in report.Rows)
         {
-            sheet.Cell(row, 1).Value = formRow.Number;
-            sheet.Cell(row, 2).Value = formRow.Label;
+            ProvincesWorkbook.SetText(sheet.Cell(row, 1), formRow.Number);
+            ProvincesWorkbook.SetText(sheet.Cell(row, 2), formRow.Label);
             var columns = formRow.Figures.Columns;
             for (var c = 0; c < columns.Length; c++)
             {
