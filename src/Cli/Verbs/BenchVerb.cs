@@ -1,5 +1,7 @@
 using System.CommandLine;
 using ReformMetrics.Cli.Bench;
+using ReformMetrics.Metrics.Periods;
+using ReformMetrics.Metrics.Query;
 
 namespace ReformMetrics.Cli.Verbs;
 
@@ -43,6 +45,24 @@ internal static class BenchVerb
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
             return await KpiBenchmark.RunAsync(cli, parse.GetValue(year), parse.GetValue(queries), parse.GetValue(rawRuns), counts, parse.GetValue(rawClients), cancellationToken);
         });
-        return new Command("bench", "Chạy một phép đo hiệu năng.") { ingest, kpi };
+        var month = new Option<string?>("--period") { Description = "Tháng của bộ báo cáo (mặc định tháng trọn vẹn gần nhất)" };
+        var reports = new Command("reports", "Bộ báo cáo tháng của 34 tỉnh, thành phố: tổng thời gian và thời gian mỗi tệp.") { month };
+        reports.SetAction(async (parse, cancellationToken) =>
+        {
+            var today = SelectionParser.TodayInVietnam(TimeProvider.System);
+            Period period;
+            try
+            {
+                period = parse.GetValue(month) is { } text ? Period.Parse(text, today) : Period.Month(today.AddMonths(-1).Year, today.AddMonths(-1).Month);
+            }
+            catch (PeriodException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+
+            await using var cli = await CliHost.StartAsync(parse, cancellationToken);
+            return await ReportsBenchmark.RunAsync(cli, period, cancellationToken);
+        });
+        return new Command("bench", "Chạy một phép đo hiệu năng.") { ingest, kpi, reports };
     }
 }
