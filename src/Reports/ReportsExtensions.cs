@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using ReformMetrics.Reports.OfficialForm;
+using ReformMetrics.Reports.Scheduling;
 
 namespace ReformMetrics.Reports;
 
@@ -12,6 +15,17 @@ public static class ReportsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddTransient<TthcResultsBuilder>();
         services.AddTransient<Excel.ProvincesReportBuilder>();
+        return services;
+    }
+
+    /// <summary>Adds the report scheduler (a hosted service) bound from the "Reports" section, validated on start.</summary>
+    public static IServiceCollection AddReportScheduler(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ReportScheduleOptions>().Bind(configuration.GetSection(ReportScheduleOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReportScheduleOptions>, ReportScheduleOptionsValidator>();
+        services.AddSingleton<ReportScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReportScheduler>());
         return services;
     }
 }

@@ -8,6 +8,7 @@ using ReformMetrics.Ingest;
 using ReformMetrics.Ingest.Inbox;
 using ReformMetrics.Ingest.Intake;
 using ReformMetrics.Metrics.Api;
+using ReformMetrics.Reports;
 using ReformMetrics.Store;
 
 namespace ReformMetrics.Cli.Verbs;
@@ -34,6 +35,7 @@ internal static class ServeVerb
             CliHost.Configure(builder, parse, LogLevel.Information);
             builder.Services.AddHostedService<StoreLifetime>(); // before the inbox watcher: hosted services start in order
             builder.Services.AddInboxWatcher(builder.Configuration);
+            builder.Services.AddReportScheduler(builder.Configuration);
             builder.Services.AddProblemDetails();
             builder.WebHost.UseUrls($"http://0.0.0.0:{listen}");
             builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = EventIntakeApi.DefaultMaxBodyBytes + 1);
