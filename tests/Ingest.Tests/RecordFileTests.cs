@@ -67,6 +67,18 @@ public sealed class RecordFileTests(TestDatabase database) : IClassFixture<TestD
     }
 
     [Fact]
+    public async Task A_text_that_looks_like_a_geography_stays_text()
+    {
+        var path = Write("tasks-titles.csv", "task_id,geo,province_code,year,title,due_date,completed_at,status\nT2025,2025,01,2025,2025,2025-06-30,,in_progress\n");
+
+        var result = await Ingestors.Inputs(database.Store).IngestFileAsync(path, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal((1L, 0L), (result.Accepted, result.Rejected));
+        await using var connection = database.Store.CreateConnection();
+        Assert.Equal(("2025", (ushort)2025), await connection.QuerySingleAsync<(string, ushort)>("SELECT title, geo FROM v_tasks WHERE task_id = 'T2025'"));
+    }
+
+    [Fact]
     public void The_kind_of_a_file_is_read_from_its_header_and_an_event_file_stays_an_event_file()
     {
         Assert.Equal("tasks", InputIngestor.KindOf(Write("x.csv", "task_id,geo,province_code,year,title,due_date,completed_at,status\n"))?.Name);

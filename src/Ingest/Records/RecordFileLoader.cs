@@ -129,13 +129,5 @@ public sealed class RecordFileLoader(ClickHouseStore store, SourceLedger ledger,
         }, logger, cancellationToken).ConfigureAwait(false);
     }
 
-    // The geography is an enumeration in the file and a number in the table.
-    private static object Convert(object? value) => value switch
-    {
-        "0" => (ushort)0,
-        "2008" => (ushort)2008,
-        "2025" => (ushort)2025,
-        null => DBNull.Value,
-        _ => value,
-    };
+    private static object Convert(object? value) => value ?? DBNull.Value;
 }

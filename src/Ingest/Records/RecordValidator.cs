@@ -52,6 +52,15 @@ internal sealed class RecordValidator(RecordKind kind, IngestReference reference
             return null;
         }
 
+        // The geography is an enumeration in the file and a number in the table.
+        for (var i = 0; i < kind.Columns.Length; i++)
+        {
+            if (kind.Columns[i].Name == "geo")
+            {
+                values[i] = ushort.Parse((string)values[i]!, CultureInfo.InvariantCulture);
+            }
+        }
+
         return values;
     }
 
