@@ -5,9 +5,11 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Metrics.Periods;
+using ReformMetrics.Reports;
 using ReformMetrics.Reports.Excel;
 using ReformMetrics.Reports.OfficialForm;
 using ReformMetrics.Store;
+using ReformMetrics.Metrics.Query;
 using ReformMetrics.Synthetic;
 
 namespace ReformMetrics.Cli.Verbs;
@@ -59,17 +61,13 @@ internal static class DemoVerb
     private static async Task WriteSampleReportsAsync(CliHost cli, string directory, DateOnly to, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
-        var quarter = Period.Quarter(to.Year, (to.Month + 2) / 3);
-        quarter = quarter.End > to ? quarter.Previous() : quarter;
+        var quarter = Period.LastFullQuarter(to);
         var builder = cli.Services.GetRequiredService<TthcResultsBuilder>();
         foreach (var (province, name) in new[] { ((string?)null, "toan-quoc"), ("01", "ha-noi") })
         {
             var report = await builder.BuildAsync(quarter, 2025, province, FormLayout.LevelAndSector, cancellationToken);
             var path = Path.Combine(directory, $"bieu-06-{name}-{quarter.Key}.xlsx");
-            await using (var stream = File.Create(path))
-            {
-                TthcResultsWorkbook.Write(report, stream);
-            }
+            await ReportFile.WriteAtomicallyAsync(path, stream => TthcResultsWorkbook.Write(report, stream));
 
             ConsoleUi.Info($"Báo cáo mẫu: {path}");
         }
@@ -98,7 +96,7 @@ internal static class DemoVerb
                 throw new UsageException("--dossiers của demo phải từ 1.000 đến 50.000.000.");
             }
 
-            var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7)).DateTime);
+            var today = SelectionParser.TodayInVietnam(TimeProvider.System);
             var created = new DemoParameters(dossiers ?? DefaultDossiers, new DateOnly(today.Year - 1, 1, 1), today, 2025);
             Directory.CreateDirectory(directory);
             File.WriteAllText(path, JsonSerializer.Serialize(created, Json));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using ReformMetrics.Metrics.Query;
 using ReformMetrics.Synthetic;
 using Spectre.Console;
 
@@ -35,7 +36,7 @@ internal static class GenerateVerb
     {
         var first = Date("--from", from);
         var last = Date("--to", to);
-        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7)).DateTime);
+        var today = SelectionParser.TodayInVietnam(TimeProvider.System);
         if (dossiers is < 1 or > 1_000_000_000)
         {
             throw new UsageException("--dossiers phải từ 1 đến 1.000.000.000.");

@@ -95,8 +95,7 @@ internal static class KpiVerb
         var year = to.Month == 12 && to.Day == 31 ? to.Year : to.Year - 1;
         var national = await kpi.GetAsync(new Selection { Period = Period.Year(Math.Max(year, from.Year)) }, compare: true, cancellationToken);
         Print(national, await cli.Services.GetRequiredService<TargetService>().LoadAsync(national.Selection.Period.End.Year, cancellationToken));
-        var quarter = Period.Quarter(to.Year, (to.Month + 2) / 3);
-        var lastQuarter = quarter.End > to ? quarter.Previous() : quarter;
+        var lastQuarter = Period.LastFullQuarter(to);
         Print(await kpi.GetAsync(new Selection { Period = lastQuarter, GroupBy = [Dimension.Province] }, compare: false, cancellationToken));
     }
 

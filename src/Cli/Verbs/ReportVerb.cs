@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ReformMetrics.Metrics.Query;
+using ReformMetrics.Reports;
 using ReformMetrics.Reports.Excel;
 using ReformMetrics.Reports.OfficialForm;
 
@@ -58,7 +59,7 @@ internal static class ReportVerb
             if (parse.GetValue(form) == "provinces")
             {
                 var provinces = await cli.Services.GetRequiredService<ProvincesReportBuilder>().BuildAsync(reportPeriod, selection.Geo, cancellationToken);
-                await WriteAtomicallyAsync(path, stream => ProvincesWorkbook.Write(provinces, stream));
+                await ReportFile.WriteAtomicallyAsync(path, stream => ProvincesWorkbook.Write(provinces, stream));
                 ConsoleUi.Success($"Đã ghi {path}: {provinces.Provinces.Groups.Count} tỉnh, thành phố, {provinces.Period.Label}.");
                 return ReformCommand.Ok;
             }
@@ -74,22 +75,10 @@ internal static class ReportVerb
                 throw new UsageException(ex.Message);
             }
 
-            await WriteAtomicallyAsync(path, stream => TthcResultsWorkbook.Write(report, stream));
+            await ReportFile.WriteAtomicallyAsync(path, stream => TthcResultsWorkbook.Write(report, stream));
             ConsoleUi.Success($"Đã ghi {path}: {report.UnitName}, {report.Period.Label}, {report.Rows.Count} dòng.");
             return ReformCommand.Ok;
         });
         return command;
-    }
-
-    // Written beside the target and renamed: a reader never sees half a workbook.
-    private static async Task WriteAtomicallyAsync(string path, Action<Stream> write)
-    {
-        var temp = path + ".tmp";
-        await using (var stream = File.Create(temp))
-        {
-            write(stream);
-        }
-
-        File.Move(temp, path, overwrite: true);
     }
 }

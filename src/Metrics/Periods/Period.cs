@@ -33,6 +33,13 @@ public sealed partial record Period(PeriodKind Kind, DateOnly Start, DateOnly En
     public static Period Quarter(int year, int quarter) =>
         new(PeriodKind.Quarter, new DateOnly(year, quarter * 3 - 2, 1), new DateOnly(year, quarter * 3 - 2, 1).AddMonths(3).AddDays(-1));
 
+    /// <summary>The last quarter that has ended by <paramref name="day"/> (the current one when it ends that day).</summary>
+    public static Period LastFullQuarter(DateOnly day)
+    {
+        var quarter = Quarter(day.Year, (day.Month + 2) / 3);
+        return quarter.End > day ? quarter.Previous() : quarter;
+    }
+
     public static Period Year(int year) => new(PeriodKind.Year, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
 
     public static Period Range(DateOnly start, DateOnly end) =>

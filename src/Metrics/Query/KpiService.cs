@@ -31,6 +31,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         {
             var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
                 : await cache.NamesAsync(await cache.VersionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            Validate(selection, names);
             return await ComputeAsync(selection, compare, names, cancellationToken).ConfigureAwait(false);
         }
 
@@ -42,9 +43,9 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
             () => ComputeAsync(selection, compare, reference, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Answers a selection already validated against <paramref name="names"/>.</summary>
     private async Task<KpiResult> ComputeAsync(Selection selection, bool compare, ReferenceNames names, CancellationToken cancellationToken)
     {
-        Validate(selection, names);
         var buckets = selection.Buckets().Select(p => new Bucket(Current, p)).ToList();
         var comparing = compare && selection.Grain == TimeGrain.None;
         if (comparing)

@@ -65,8 +65,8 @@ public static class ProvincesWorkbook
         foreach (var unit in report.Ranking.Units)
         {
             Put(sheet.Cell(row, 1), unit.Rank);
-            SetText(sheet.Cell(row, 2), unit.Code);
-            SetText(sheet.Cell(row, 3), unit.Name ?? unit.Code);
+            CellText.Set(sheet.Cell(row, 2), unit.Code);
+            CellText.Set(sheet.Cell(row, 3), unit.Name ?? unit.Code);
             Put(sheet.Cell(row, 4), unit.Value);
             Put(sheet.Cell(row, 5), unit.PreviousRank);
             Put(sheet.Cell(row, 6), unit.Movement);
@@ -87,8 +87,8 @@ public static class ProvincesWorkbook
         var row = 4;
         foreach (var group in report.Provinces.Groups)
         {
-            SetText(sheet.Cell(row, 1), group.Keys["province"]);
-            SetText(sheet.Cell(row, 2), group.Keys.GetValueOrDefault("province_name") ?? group.Keys["province"]);
+            CellText.Set(sheet.Cell(row, 1), group.Keys["province"]);
+            CellText.Set(sheet.Cell(row, 2), group.Keys.GetValueOrDefault("province_name") ?? group.Keys["province"]);
             for (var i = 0; i < metrics.Count; i++)
             {
                 Put(sheet.Cell(row, 3 + i), group[metrics[i].Key]);
@@ -118,12 +118,12 @@ public static class ProvincesWorkbook
         var row = 2;
         foreach (var group in report.Detail.Groups)
         {
-            SetText(sheet.Cell(row, 1), group.Period.Key);
-            SetText(sheet.Cell(row, 2), group.Keys["province"]);
-            SetText(sheet.Cell(row, 3), group.Keys.GetValueOrDefault("province_name") ?? string.Empty);
-            SetText(sheet.Cell(row, 4), group.Keys["level"]);
-            SetText(sheet.Cell(row, 5), group.Keys["sector"]);
-            SetText(sheet.Cell(row, 6), group.Keys.GetValueOrDefault("sector_name") ?? string.Empty);
+            CellText.Set(sheet.Cell(row, 1), group.Period.Key);
+            CellText.Set(sheet.Cell(row, 2), group.Keys["province"]);
+            CellText.Set(sheet.Cell(row, 3), group.Keys.GetValueOrDefault("province_name") ?? string.Empty);
+            CellText.Set(sheet.Cell(row, 4), group.Keys["level"]);
+            CellText.Set(sheet.Cell(row, 5), group.Keys["sector"]);
+            CellText.Set(sheet.Cell(row, 6), group.Keys.GetValueOrDefault("sector_name") ?? string.Empty);
             for (var c = 0; c < counts.Count; c++)
             {
                 sheet.Cell(row, keys.Length + c + 1).Value = (long)(group[counts[c].Key] ?? 0);
@@ -180,15 +180,6 @@ public static class ProvincesWorkbook
         sheet.PageSetup.PageOrientation = XLPageOrientation.Landscape;
         sheet.PageSetup.PaperSize = XLPaperSize.A4Paper;
         sheet.PageSetup.FitToPages(1, 0);
-    }
-
-    /// <summary>A code or label kept as text: ClosedXML would otherwise turn "01" into 1 and "2025-04" into a date.</summary>
-    public static void SetText(IXLCell cell, string text)
-    {
-        ArgumentNullException.ThrowIfNull(cell);
-        cell.Style.NumberFormat.Format = "@";
-        cell.Value = text;
-        cell.DataType = XLDataType.Text;
     }
 
     // An undefined value (a zero denominator, an unranked unit) is an empty cell, never 0.

@@ -29,8 +29,8 @@ public static class TthcResultsWorkbook
         var row = FirstDataRow;
         foreach (var formRow in report.Rows)
         {
-            ProvincesWorkbook.SetText(sheet.Cell(row, 1), formRow.Number);
-            ProvincesWorkbook.SetText(sheet.Cell(row, 2), formRow.Label);
+            CellText.Set(sheet.Cell(row, 1), formRow.Number);
+            CellText.Set(sheet.Cell(row, 2), formRow.Label);
             var columns = formRow.Figures.Columns;
             for (var c = 0; c < columns.Length; c++)
             {

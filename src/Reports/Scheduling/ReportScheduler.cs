@@ -116,21 +116,17 @@ public sealed class ReportScheduler(
         }
 
         var path = Path.Combine(Directory, name);
-        var temp = path + ".tmp";
-        await using (var stream = File.Create(temp))
+        if (schedule.Form == "provinces")
         {
-            if (schedule.Form == "provinces")
-            {
-                ProvincesWorkbook.Write(await provinces.BuildAsync(period, schedule.Geo, cancellationToken).ConfigureAwait(false), stream);
-            }
-            else
-            {
-                var report = await forms.BuildAsync(period, schedule.Geo, province.Length == 0 ? null : province, FormLayout.LevelAndSector, cancellationToken).ConfigureAwait(false);
-                TthcResultsWorkbook.Write(report, stream);
-            }
+            var all = await provinces.BuildAsync(period, schedule.Geo, cancellationToken).ConfigureAwait(false);
+            await ReportFile.WriteAtomicallyAsync(path, stream => ProvincesWorkbook.Write(all, stream)).ConfigureAwait(false);
+        }
+        else
+        {
+            var report = await forms.BuildAsync(period, schedule.Geo, province.Length == 0 ? null : province, FormLayout.LevelAndSector, cancellationToken).ConfigureAwait(false);
+            await ReportFile.WriteAtomicallyAsync(path, stream => TthcResultsWorkbook.Write(report, stream)).ConfigureAwait(false);
         }
 
-        File.Move(temp, path, overwrite: true);
         var file = new ScheduledFile(schedule.Name, occurrence, period.Key, schedule.Form, province, name, clock.GetUtcNow());
         await UpdateAsync(m => m.Files.Add(file), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Scheduled report {Schedule}: wrote {File}", schedule.Name, name);

@@ -24,6 +24,12 @@ internal abstract class EventFileWriter : IDisposable
         Writer = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16), Utf8, 1 << 16);
     }
 
+    /// <summary>A CSV field: quoted (quotes doubled) only when it holds a comma, a quote or a line break.</summary>
+    public static string CsvField(string? value) =>
+        string.IsNullOrEmpty(value) ? string.Empty
+        : value.AsSpan().IndexOfAny(",\"\n\r") < 0 ? value
+        : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
     public static EventFileWriter Create(string path, bool ndjson) => ndjson ? new NdjsonWriter(path) : new CsvWriter(path);
 
     public abstract string Extension { get; }
@@ -80,7 +86,7 @@ internal abstract class EventFileWriter : IDisposable
                     Writer.Write(',');
                 }
 
-                WriteField(fields[i]);
+                Writer.Write(CsvField(fields[i]));
             }
 
             Writer.Write('\n');
@@ -91,7 +97,7 @@ internal abstract class EventFileWriter : IDisposable
             var builder = new StringBuilder();
             for (var i = 0; i < fields.Length; i++)
             {
-                builder.Append(i > 0 ? "," : string.Empty).Append(Quote(fields[i]));
+                builder.Append(i > 0 ? "," : string.Empty).Append(CsvField(fields[i]));
             }
 
             return builder.Append('\n').ToString();
@@ -110,28 +116,6 @@ internal abstract class EventFileWriter : IDisposable
             Writer.Write(string.Concat(text.AsSpan(0, text.Length - 1), "\"không đóng ngoặc\n"));
             Rows++;
         }
-
-        private void WriteField(string? value)
-        {
-            if (string.IsNullOrEmpty(value))
-            {
-                return;
-            }
-
-            if (value.AsSpan().IndexOfAny(",\"\n\r") < 0)
-            {
-                Writer.Write(value);
-            }
-            else
-            {
-                Writer.Write(Quote(value));
-            }
-        }
-
-        private static string Quote(string? value) =>
-            string.IsNullOrEmpty(value) ? string.Empty
-            : value.AsSpan().IndexOfAny(",\"\n\r") < 0 ? value
-            : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
     private sealed class NdjsonWriter(string path) : EventFileWriter(path)

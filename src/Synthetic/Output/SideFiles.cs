@@ -41,7 +41,7 @@ internal sealed class SideFiles(GeneratorOptions options, Geography geography, W
         var agencyCount = 0L;
         foreach (var a in geography.Agencies())
         {
-            agencies.Append(CultureInfo.InvariantCulture, $"{a.Code},{Quote(a.Name)},{a.ProvinceCode},{a.Level},{a.ValidFrom},{a.ValidTo}\n");
+            agencies.Append(CultureInfo.InvariantCulture, $"{a.Code},{EventFileWriter.CsvField(a.Name)},{a.ProvinceCode},{a.Level},{a.ValidFrom},{a.ValidTo}\n");
             agencyCount++;
         }
 
@@ -72,7 +72,7 @@ internal sealed class SideFiles(GeneratorOptions options, Geography geography, W
                     var finished = done <= asOf && rng.Chance(0.95);
                     var status = !finished ? "in_progress" : rng.Chance(0.1) ? "awaiting_confirmation" : "done";
                     csv.Append(CultureInfo.InvariantCulture,
-                        $"NV-{geo}-{p.Code}-{year}-{n:D3},{geo},{p.Code},{year},{Quote(TaskTitle(rng.Next(TaskTitles.Length), n))},{due:yyyy-MM-dd},{(finished ? done.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : string.Empty)},{status}\n");
+                        $"NV-{geo}-{p.Code}-{year}-{n:D3},{geo},{p.Code},{year},{EventFileWriter.CsvField(TaskTitle(rng.Next(TaskTitles.Length), n))},{due:yyyy-MM-dd},{(finished ? done.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : string.Empty)},{status}\n");
                     count++;
                 }
             }
@@ -137,8 +137,6 @@ internal sealed class SideFiles(GeneratorOptions options, Geography geography, W
     ];
 
     private static string TaskTitle(int kind, int n) => $"{TaskTitles[kind]} (nhiệm vụ {n})";
-
-    private static string Quote(string value) => value.Contains(',', StringComparison.Ordinal) ? $"\"{value}\"" : value;
 
     private void Save(string name, StringBuilder content) =>
         File.WriteAllText(Path.Combine(options.OutputDirectory, name), content.ToString(), Utf8);
