@@ -15,6 +15,8 @@ public static class ReportsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddTransient<TthcResultsBuilder>();
         services.AddTransient<Excel.ProvincesReportBuilder>();
+        services.AddTransient<Bulletin.BulletinBuilder>();
+        services.AddTransient<ReportGenerator>();
         return services;
     }
 

@@ -31,6 +31,19 @@ public sealed class CatalogueTests
     }
 
     [Fact]
+    public void Every_metric_has_its_own_Vietnamese_explanation_for_readers_of_reports()
+    {
+        Assert.All(MetricCatalogue.All, m =>
+        {
+            var text = MetricExplanations.For(m.Key);
+            Assert.False(string.IsNullOrWhiteSpace(text), m.Key);
+            Assert.Equal(text, m.Explanation);
+            Assert.Matches("[ăâđêôơưạảấầẩậắằẳặẹẻếềểệịỉọỏốồổộớờởợụủứừửựỳỷỹ]", text!);
+        });
+        Assert.Equal(MetricCatalogue.All.Count, MetricCatalogue.All.Select(m => m.Explanation).Distinct().Count());
+    }
+
+    [Fact]
     public void Docs_metrics_md_is_the_rendering_of_the_catalogue()
     {
         var path = Path.Combine(Repository.Root, "docs", "metrics.md");

@@ -71,12 +71,10 @@ public sealed class ReportSchedulerTests(Scenario scenario) : IClassFixture<Scen
 
     private ReportScheduler Scheduler(FakeTimeProvider clock, ReportSchedule schedule)
     {
-        var kpi = new KpiService(scenario.Database.Store, NullLogger<KpiService>.Instance);
         return new ReportScheduler(
             Options.Create(new ReportScheduleOptions { Directory = _directory, Schedules = [schedule] }),
             Options.Create(new ClickHouseOptions()),
-            new TthcResultsBuilder(kpi, clock),
-            new ProvincesReportBuilder(kpi, new RankingService(kpi), clock),
+            TestReports.Generator(scenario.Database.Store, clock),
             clock,
             NullLogger<ReportScheduler>.Instance);
     }

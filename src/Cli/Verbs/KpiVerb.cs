@@ -150,22 +150,6 @@ internal static class KpiVerb
         { } v => (long)Math.Round(v),
     };
 
-    public static string Format(MetricDefinition metric, double? value) => value switch
-    {
-        null => "—",
-        { } v when metric.Unit == MetricUnit.Rate => (v * 100).ToString("N2", CultureInfo.GetCultureInfo("vi-VN")) + "%",
-        { } v => v.ToString("N0", CultureInfo.GetCultureInfo("vi-VN")),
-    };
-
-    /// <summary>A rate's change in points (+1,25 điểm), a count's in percent (+12,0%).</summary>
-    public static string FormatChange(MetricDefinition metric, Change change)
-    {
-        var vi = CultureInfo.GetCultureInfo("vi-VN");
-        return metric.Unit == MetricUnit.Rate
-            ? change.Difference is { } d ? (d * 100).ToString("+0.00;-0.00;0", vi) + " điểm" : "—"
-            : change.Percent is { } p ? (p * 100).ToString("+0.0;-0.0;0", vi) + "%" : "—";
-    }
-
     private static void Print(KpiResult result, TargetService.TargetBook? targets = null)
     {
         var selection = result.Selection;
@@ -187,20 +171,20 @@ internal static class KpiVerb
 
             foreach (var metric in MetricCatalogue.All)
             {
-                var cells = new List<string> { metric.Label, metric.Key, Format(metric, group.Values[metric.Key]) };
+                var cells = new List<string> { metric.Label, metric.Key, MetricFormat.Value(metric, group.Values[metric.Key]) };
                 if (group.Previous is not null)
                 {
-                    cells.Add(Format(metric, group.Previous[metric.Key]));
-                    cells.Add(FormatChange(metric, group.ChangeFromPrevious![metric.Key]));
-                    cells.Add(Format(metric, group.YearAgo![metric.Key]));
-                    cells.Add(FormatChange(metric, group.ChangeFromYearAgo![metric.Key]));
+                    cells.Add(MetricFormat.Value(metric, group.Previous[metric.Key]));
+                    cells.Add(MetricFormat.Change(metric, group.ChangeFromPrevious![metric.Key]));
+                    cells.Add(MetricFormat.Value(metric, group.YearAgo![metric.Key]));
+                    cells.Add(MetricFormat.Change(metric, group.ChangeFromYearAgo![metric.Key]));
                 }
 
                 if (targets is not null)
                 {
                     var province = selection.Provinces.Count == 1 ? selection.Provinces[0] : null;
                     cells.Add(targets.For(metric.Key, selection.Geo, province, selection.Sectors, group.Values[metric.Key]) is { } check
-                        ? $"{Format(metric, check.Target)}: {check.Met switch { true => "đạt", false => "chưa đạt", null => "—" }}"
+                        ? $"{MetricFormat.Value(metric, check.Target)}: {check.Met switch { true => "đạt", false => "chưa đạt", null => "—" }}"
                         : string.Empty);
                 }
 
@@ -237,7 +221,7 @@ internal static class KpiVerb
                 cells.Add(group.Period.Key);
             }
 
-            cells.AddRange(headline.Select(m => Format(m, group.Values[m.Key])));
+            cells.AddRange(headline.Select(m => MetricFormat.Value(m, group.Values[m.Key])));
             grouped.AddRow(cells.Select(c => new Text(c)).ToArray());
         }
 

@@ -2,21 +2,20 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Reports;
-using ReformMetrics.Reports.Excel;
 using ReformMetrics.Reports.OfficialForm;
 
 namespace ReformMetrics.Cli.Verbs;
 
 /// <summary>`reform report --form tthc-results --period P --province C --format xlsx --out FILE`: one report file.
-/// Today the official form in Excel; the PDF form and the bulletin come with the rest of the reports issue.</summary>
+/// The official form in Excel or PDF, the PDF bulletin, or the all-provinces workbook.</summary>
 internal static class ReportVerb
 {
     public static Command Create()
     {
-        var form = new Option<string>("--form") { Description = "tthc-results (biểu 13 cột) hoặc provinces (bảng tính mọi tỉnh: xếp hạng, chỉ số, dữ liệu)", Required = true };
+        var form = new Option<string>("--form") { Description = "tthc-results (biểu 13 cột, xlsx hoặc pdf), bulletin (bản tin PDF) hoặc provinces (bảng tính mọi tỉnh)", Required = true };
         var period = new Option<string>("--period") { Description = "2024-09, 2024-Q3, 2024-H1, 2024-9M, 2024 hoặc D..D", Required = true };
         var province = new Option<string?>("--province") { Description = "Mã tỉnh (theo địa giới --geo); bỏ trống: toàn quốc" };
-        var format = new Option<string>("--format") { Description = "xlsx", DefaultValueFactory = _ => "xlsx" };
+        var format = new Option<string?>("--format") { Description = "xlsx hoặc pdf; mặc định: xlsx cho biểu, pdf cho bản tin" };
         var output = new Option<string>("--out") { Description = "Tệp ghi ra", Required = true };
         var geo = new Option<string?>("--geo") { Description = "2025 (mặc định) hoặc 2008" };
         var cutoff = new Option<int?>("--cutoff") { Description = "Ngày chốt số liệu (thường 15: từ ngày 15 tháng trước đến ngày 14)" };
@@ -24,14 +23,10 @@ internal static class ReportVerb
         var command = new Command("report", "Lập một báo cáo theo biểu mẫu.") { form, period, province, format, output, geo, by, cutoff };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (parse.GetValue(form) is not ("tthc-results" or "provinces"))
+            var formName = parse.GetRequiredValue(form);
+            if (ReportRequest.Problem(formName, parse.GetValue(format)) is { } problem)
             {
-                throw new UsageException($"--form \"{parse.GetValue(form)}\" không hợp lệ hoặc chưa có; hiện có: tthc-results, provinces.");
-            }
-
-            if (parse.GetValue(format) is not "xlsx")
-            {
-                throw new UsageException($"--format \"{parse.GetValue(format)}\": bản PDF chưa được xây dựng ở phiên bản này; dùng xlsx.");
+                throw new UsageException($"--form/--format: {problem}");
             }
 
             var layout = parse.GetValue(by) switch
@@ -40,7 +35,7 @@ internal static class ReportVerb
                 "agency" => FormLayout.Agency,
                 var other => throw new UsageException($"--by \"{other}\" không hợp lệ; dùng level hoặc agency."),
             };
-            var selection = KpiVerb.Parse(new SelectionParser.Input(Period: parse.GetValue(period), Geo: parse.GetValue(geo)));
+            var selection = KpiVerb.Parse(new SelectionParser.Input(Period: parse.GetValue(period), Geo: parse.GetValue(geo), Provinces: parse.GetValue(province) is { } code ? [code] : null));
             var reportPeriod = selection.Period;
             if (parse.GetValue(cutoff) is { } day)
             {
@@ -54,29 +49,19 @@ internal static class ReportVerb
                 }
             }
 
+            var request = new ReportRequest(formName, parse.GetValue(format) ?? ReportRequest.Formats[formName][0], reportPeriod, selection.Geo, selection.Provinces.Count > 0 ? selection.Provinces[0] : null, layout);
             var path = Path.GetFullPath(parse.GetRequiredValue(output));
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
-            if (parse.GetValue(form) == "provinces")
-            {
-                var provinces = await cli.Services.GetRequiredService<ProvincesReportBuilder>().BuildAsync(reportPeriod, selection.Geo, cancellationToken);
-                await ReportFile.WriteAtomicallyAsync(path, stream => ProvincesWorkbook.Write(provinces, stream));
-                ConsoleUi.Success($"Đã ghi {path}: {provinces.Provinces.Groups.Count} tỉnh, thành phố, {provinces.Period.Label}.");
-                return ReformCommand.Ok;
-            }
-
-            TthcResultsReport report;
             try
             {
-                report = await cli.Services.GetRequiredService<TthcResultsBuilder>()
-                    .BuildAsync(reportPeriod, selection.Geo, parse.GetValue(province), layout, cancellationToken);
+                var written = await cli.Services.GetRequiredService<ReportGenerator>().WriteAsync(request, path, cancellationToken);
+                ConsoleUi.Success($"Đã ghi {path}: {written}.");
             }
             catch (SelectionException ex)
             {
                 throw new UsageException(ex.Message);
             }
 
-            await ReportFile.WriteAtomicallyAsync(path, stream => TthcResultsWorkbook.Write(report, stream));
-            ConsoleUi.Success($"Đã ghi {path}: {report.UnitName}, {report.Period.Label}, {report.Rows.Count} dòng.");
             return ReformCommand.Ok;
         });
         return command;

@@ -42,4 +42,8 @@ public sealed record MetricDefinition(
     string? Denominator,
     string Source,
     string Sql,
-    MetricFamily Family = MetricFamily.Dossiers);
+    MetricFamily Family = MetricFamily.Dossiers)
+{
+    /// <summary>What the metric counts, in Vietnamese, for reports and the dashboard.</summary>
+    public string Explanation => MetricExplanations.For(Key) ?? Definition;
+}

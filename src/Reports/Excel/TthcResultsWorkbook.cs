@@ -16,9 +16,6 @@ public static class TthcResultsWorkbook
     public const int FirstDataRow = 11;
     public const string NumberFormat = "#,##0";
 
-    private static readonly string[] Leaves =
-        ["Tổng số", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước", "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn", "Tổng số", "Trong hạn", "Quá hạn"];
-
     public static void Write(TthcResultsReport report, Stream output)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -61,22 +58,20 @@ public static class TthcResultsWorkbook
 
     private static void TitleBlock(IXLWorksheet sheet, TthcResultsReport report)
     {
-        sheet.Cell(1, 1).Value = report.UnitName == "Toàn quốc" ? "TOÀN QUỐC" : $"UBND {report.UnitName.ToUpper(CultureInfo.GetCultureInfo("vi-VN"))}";
+        sheet.Cell(1, 1).Value = FormText.Issuer(report);
         sheet.Range(1, 1, 1, 5).Merge().Style.Font.Bold = true;
-        sheet.Cell(1, 10).Value = "Biểu số 06/VPCP/KSTT";
+        sheet.Cell(1, 10).Value = FormText.FormCode;
         sheet.Range(1, 10, 1, 13).Merge().Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
-        sheet.Cell(3, 1).Value = report.Layout == FormLayout.Agency
-            ? "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THEO CƠ QUAN, ĐƠN VỊ"
-            : "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH";
+        sheet.Cell(3, 1).Value = FormText.Title(report.Layout);
         var title = sheet.Range(3, 1, 3, 13).Merge();
         title.Style.Font.Bold = true;
         title.Style.Font.FontSize = 13;
         title.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
         title.Style.Alignment.WrapText = true;
         sheet.Row(3).Height = 33;
-        sheet.Cell(4, 1).Value = $"{report.Period.Label} (Từ ngày {report.Period.Start:dd/MM/yyyy} đến ngày {report.Period.End:dd/MM/yyyy})";
+        sheet.Cell(4, 1).Value = FormText.PeriodLine(report);
         sheet.Range(4, 1, 4, 13).Merge().Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
-        sheet.Cell(5, 1).Value = "Đơn vị tính: Số hồ sơ TTHC";
+        sheet.Cell(5, 1).Value = FormText.Unit;
         sheet.Range(5, 1, 5, 13).Merge().Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
     }
 
@@ -84,17 +79,17 @@ public static class TthcResultsWorkbook
     {
         var top = HeaderTop;
         Merge(sheet, top, 1, top + 2, 1, "STT");
-        Merge(sheet, top, 2, top + 2, 2, layout == FormLayout.Agency ? "Cơ quan, đơn vị" : "Lĩnh vực, công việc giải quyết theo cấp");
-        Merge(sheet, top, 3, top, 6, "Số hồ sơ nhận giải quyết");
-        Merge(sheet, top, 7, top, 10, "Số hồ sơ đã giải quyết");
-        Merge(sheet, top, 11, top, 13, "Số lượng hồ sơ đang giải quyết");
-        Merge(sheet, top + 1, 3, top + 2, 3, Leaves[0]);
-        Merge(sheet, top + 1, 4, top + 1, 5, "Trong đó (trong kỳ)");
-        sheet.Cell(top + 2, 4).Value = Leaves[1];
-        sheet.Cell(top + 2, 5).Value = Leaves[2];
+        Merge(sheet, top, 2, top + 2, 2, FormText.RowsHeader(layout));
+        Merge(sheet, top, 3, top, 6, FormText.Received);
+        Merge(sheet, top, 7, top, 10, FormText.Resolved);
+        Merge(sheet, top, 11, top, 13, FormText.InProgress);
+        Merge(sheet, top + 1, 3, top + 2, 3, FormText.Leaves[0]);
+        Merge(sheet, top + 1, 4, top + 1, 5, FormText.InPeriod);
+        sheet.Cell(top + 2, 4).Value = FormText.Leaves[1];
+        sheet.Cell(top + 2, 5).Value = FormText.Leaves[2];
         for (var c = 6; c <= 13; c++)
         {
-            Merge(sheet, top + 1, c, top + 2, c, Leaves[c - 3]);
+            Merge(sheet, top + 1, c, top + 2, c, FormText.Leaves[c - 3]);
         }
 
         for (var c = 1; c <= 13; c++)
@@ -114,16 +109,7 @@ public static class TthcResultsWorkbook
 
     private static void Notes(IXLWorksheet sheet, int row, TthcResultsReport report)
     {
-        string[] notes =
-        [
-            "Ghi chú: (3) = (4) + (5) + (6); (7) = (8) + (9) + (10); (11) = (12) + (13); (3) = (7) + (11).",
-            "Cột (9) gồm cả hồ sơ công dân xin rút, như các hệ thống một cửa điện tử in biểu này; thời gian chờ bổ sung hồ sơ không tính vào thời hạn giải quyết.",
-            report.Geo == 2025
-                ? "Địa giới: 34 tỉnh, thành phố từ 01/07/2025; hồ sơ của các tỉnh cũ được tính vào tỉnh mới tương ứng."
-                : "Địa giới: 63 tỉnh, thành phố như khi tiếp nhận hồ sơ.",
-            $"Lập ngày {report.GeneratedAt.ToOffset(TimeSpan.FromHours(7)):dd/MM/yyyy} bởi ReformMetrics.",
-        ];
-        foreach (var note in notes)
+        foreach (var note in FormText.Notes(report))
         {
             sheet.Cell(row, 1).Value = note;
             sheet.Range(row, 1, row, 13).Merge().Style.Font.Italic = true;

@@ -17,6 +17,9 @@ public sealed record FormFigures(
     long ResolvedTotal, long ResolvedEarly, long ResolvedOnTime, long ResolvedOverdue,
     long InProgressTotal, long InProgressWithinDeadline, long InProgressOverdue)
 {
+    /// <summary>A row of zeros: a sector or agency whose only dossiers ended before the period. The form leaves it out.</summary>
+    public bool IsEmpty => Columns.All(c => c == 0);
+
     /// <summary>Columns 3 to 13, in order.</summary>
     public long[] Columns =>
     [
@@ -60,7 +63,7 @@ public sealed class TthcResultsBuilder(KpiService kpi, TimeProvider clock)
         if (layout == FormLayout.Agency)
         {
             var agencies = await kpi.GetAsync(selection with { GroupBy = [Dimension.Agency] }, compare: false, cancellationToken).ConfigureAwait(false);
-            rows.AddRange(agencies.Groups.Select((g, i) => new FormRow(
+            rows.AddRange(agencies.Groups.Where(g => !FormFigures.From(g).IsEmpty).Select((g, i) => new FormRow(
                 (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), g.Keys.GetValueOrDefault("agency_name") ?? g.Keys["agency"], 2, FormFigures.From(g))));
         }
         else
@@ -68,16 +71,16 @@ public sealed class TthcResultsBuilder(KpiService kpi, TimeProvider clock)
             var levels = (await kpi.GetAsync(selection with { GroupBy = [Dimension.Level] }, compare: false, cancellationToken).ConfigureAwait(false)).Groups;
             var sectors = (await kpi.GetAsync(selection with { GroupBy = [Dimension.Level, Dimension.Sector] }, compare: false, cancellationToken).ConfigureAwait(false)).Groups;
             var n = 0;
-            foreach (var level in levels.OrderBy(g => Array.IndexOf(LevelOrder, g.Keys["level"])))
+            foreach (var level in levels.Where(g => !FormFigures.From(g).IsEmpty).OrderBy(g => Array.IndexOf(LevelOrder, g.Keys["level"])))
             {
                 var code = level.Keys["level"];
                 rows.Add(new FormRow(Roman(++n), LevelLabel(code), 1, FormFigures.From(level)));
-                rows.AddRange(sectors.Where(s => s.Keys["level"] == code).OrderBy(s => s.Keys["sector"], StringComparer.Ordinal).Select((s, i) => new FormRow(
+                rows.AddRange(sectors.Where(s => s.Keys["level"] == code && !FormFigures.From(s).IsEmpty).OrderBy(s => s.Keys["sector"], StringComparer.Ordinal).Select((s, i) => new FormRow(
                     (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), s.Keys.GetValueOrDefault("sector_name") ?? s.Keys["sector"], 2, FormFigures.From(s))));
             }
         }
 
-        rows.Add(new FormRow(string.Empty, "TỔNG CỘNG", 0, FormFigures.From(total)));
+        rows.Add(new FormRow(string.Empty, FormText.Total, 0, FormFigures.From(total)));
         var unit = province is null ? "Toàn quốc" : total.Keys.GetValueOrDefault("province_name") ?? await ProvinceNameAsync(selection, cancellationToken).ConfigureAwait(false);
         return new TthcResultsReport(unit, period, geo, layout, rows, clock.GetUtcNow());
     }

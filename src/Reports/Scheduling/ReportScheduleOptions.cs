@@ -10,6 +10,9 @@ public sealed class ReportSchedule
     public string Name { get; set; } = string.Empty;
     public string Cron { get; set; } = string.Empty;
     public string Form { get; set; } = "tthc-results";
+
+    /// <summary>xlsx or pdf; empty: the form's first format (xlsx for the form, pdf for the bulletin).</summary>
+    public string? Format { get; set; }
     public string Period { get; set; } = "previous-month";
     public List<string> Provinces { get; set; } = [];
     public int Geo { get; set; } = 2025;
@@ -32,7 +35,6 @@ public sealed class ReportScheduleOptions
 /// <summary>Refuses a schedule that could never run as meant, naming it and the field.</summary>
 public sealed class ReportScheduleOptionsValidator : IValidateOptions<ReportScheduleOptions>
 {
-    public static readonly string[] Forms = ["tthc-results", "provinces"];
     public static readonly string[] Periods = ["previous-month", "previous-quarter", "previous-half", "previous-year"];
 
     public ValidateOptionsResult Validate(string? name, ReportScheduleOptions options)
@@ -57,9 +59,9 @@ public sealed class ReportScheduleOptionsValidator : IValidateOptions<ReportSche
                 failures.Add($"{label}: Cron \"{schedule.Cron}\" không phải biểu thức cron (5 trường, ví dụ \"0 6 1 * *\").");
             }
 
-            if (!Forms.Contains(schedule.Form))
+            if (ReportRequest.Problem(schedule.Form, schedule.Format) is { } problem)
             {
-                failures.Add($"{label}: Form \"{schedule.Form}\" không hợp lệ; dùng {string.Join(", ", Forms)}.");
+                failures.Add($"{label}: Form/Format: {problem}");
             }
 
             if (!Periods.Contains(schedule.Period))

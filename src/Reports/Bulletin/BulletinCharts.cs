@@ -1,0 +1,159 @@
+using ReformMetrics.Metrics.Catalogue;
+using ReformMetrics.Reports.Pdf;
+using ScottPlot;
+
+namespace ReformMetrics.Reports.Bulletin;
+
+/// <summary>The bulletin's charts, drawn by ScottPlot into the PDF's canvas as vectors, in the report font.</summary>
+public static class BulletinCharts
+{
+    private static readonly Color OnTime = Color.FromHex("#1F6FB2");
+    private static readonly Color Online = Color.FromHex("#E07B24");
+    private static readonly Color Neutral = Color.FromHex("#8FA6BC");
+    private static readonly Color Highlight = Color.FromHex("#C0392B");
+
+    /// <summary>The on-time rate and the online share by month, in percent, with the on-time target when there is one.</summary>
+    public static Plot Trend(BulletinReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var plot = New("Tỷ lệ giải quyết đúng hạn và tỷ lệ hồ sơ trực tuyến theo tháng (%)");
+        var months = report.Months;
+        AddLine(plot, months.Select(m => m["on_time_rate"]).ToList(), OnTime, "Tỷ lệ giải quyết đúng hạn");
+        AddLine(plot, months.Select(m => m["online_share"]).ToList(), Online, "Tỷ lệ hồ sơ trực tuyến");
+        if (report.Targets.GetValueOrDefault("on_time_rate") is { } target)
+        {
+            var line = plot.Add.Scatter(new[] { -0.5, months.Count - 0.5 }, new[] { target.Target * 100, target.Target * 100 }, OnTime.WithAlpha(0.6));
+            line.LinePattern = LinePattern.Dashed;
+            line.MarkerSize = 0;
+            line.LegendText = $"Chỉ tiêu đúng hạn {MetricFormat.Percent(target.Target)}";
+        }
+
+        plot.Axes.Bottom.SetTicks(
+            Enumerable.Range(0, months.Count).Select(i => (double)i).ToArray(),
+            months.Select(m => $"{m.Period.Start.Month}/{m.Period.Start.Year % 100:00}").ToArray());
+        plot.Axes.SetLimitsY(0, 105);
+        plot.Axes.SetLimitsX(-0.5, Math.Max(months.Count, 1) - 0.5);
+        plot.Legend.IsVisible = true;
+        plot.Legend.Alignment = Alignment.LowerLeft;
+        plot.Legend.FontName = ReportFonts.Family;
+        plot.Legend.FontSize = 8;
+        return plot;
+    }
+
+    /// <summary>New dossiers by channel, with counts and shares on the bars.</summary>
+    public static Plot Channels(BulletinReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var plot = New("Hồ sơ mới tiếp nhận theo kênh");
+        (string Label, string Key, Color Color)[] channels =
+            [("Trực tuyến", "received_online", Online), ("Trực tiếp", "received_direct", OnTime), ("Bưu chính", "received_postal", Neutral)];
+        var total = report["received_new"] ?? 0;
+        var bars = channels.Select((c, i) =>
+        {
+            var value = report[c.Key] ?? 0;
+            return new Bar
+            {
+                Position = i,
+                Value = value,
+                FillColor = c.Color,
+                LineWidth = 0,
+                Label = total > 0 ? $"{MetricFormat.Count(value)} ({MetricFormat.Percent(value / total)})" : MetricFormat.Count(value),
+            };
+        }).ToList();
+        var plottable = plot.Add.Bars(bars);
+        Labels(plottable);
+        plot.Axes.Bottom.SetTicks([0, 1, 2], channels.Select(c => c.Label).ToArray());
+        plot.Axes.Margins(bottom: 0, top: 0.18);
+        return plot;
+    }
+
+    /// <summary>The sectors or agencies with the highest overdue rates, as horizontal bars (worst on top).</summary>
+    public static Plot Worst(IReadOnlyList<WeakUnit> units, string title, bool keepEndOfNames)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        var plot = New(title);
+        var bars = units.Select((u, i) => new Bar
+        {
+            Position = units.Count - 1 - i,
+            Value = u.OverdueRate * 100,
+            FillColor = Highlight.WithAlpha(0.85),
+            LineWidth = 0,
+            Label = $"{MetricFormat.Percent(u.OverdueRate)} ({MetricFormat.Count(u.Overdue)}/{MetricFormat.Count(u.Resolved)})",
+        }).ToList();
+        var plottable = plot.Add.Bars(bars);
+        plottable.Horizontal = true;
+        Labels(plottable);
+        plot.Axes.Left.SetTicks(
+            Enumerable.Range(0, units.Count).Select(i => (double)(units.Count - 1 - i)).ToArray(),
+            units.Select(u => Shorten(u.Name, 38, keepEndOfNames)).ToArray());
+        plot.Axes.Margins(left: 0, right: 0.3);
+        plot.Axes.Bottom.Label.Text = "Tỷ lệ giải quyết quá hạn (%)";
+        return plot;
+    }
+
+    /// <summary>Every province's on-time rate, best on top; the bulletin's province in red.</summary>
+    public static Plot Ranking(BulletinReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var ranked = report.Ranking.Units.Where(u => u.Value is not null).ToList();
+        var plot = New("Tỷ lệ giải quyết đúng hạn của các tỉnh, thành phố (%)");
+        var bars = ranked.Select((u, i) => new Bar
+        {
+            Position = ranked.Count - 1 - i,
+            Value = u.Value!.Value * 100,
+            FillColor = u.Code == report.Province ? Highlight : Neutral,
+            LineWidth = 0,
+            Size = 0.7,
+        }).ToList();
+        var plottable = plot.Add.Bars(bars);
+        plottable.Horizontal = true;
+        plot.Axes.Left.SetTicks(
+            Enumerable.Range(0, ranked.Count).Select(i => (double)(ranked.Count - 1 - i)).ToArray(),
+            ranked.Select(u => $"{u.Rank}. {u.Name ?? u.Code}").ToArray());
+        plot.Axes.Left.TickLabelStyle.FontSize = ranked.Count > 40 ? 5 : 6.5f;
+        plot.Axes.SetLimitsY(-0.7, ranked.Count - 0.3);
+        var lowest = ranked.Count == 0 ? 0 : ranked.Min(u => u.Value!.Value * 100);
+        plot.Axes.SetLimitsX(Math.Max(0, Math.Floor((lowest - 5) / 5) * 5), 100);
+        return plot;
+    }
+
+    private static Plot New(string title)
+    {
+        ReportFonts.RegisterWithCharts();
+        var plot = new Plot();
+        plot.Font.Set(ReportFonts.Family);
+        plot.Title(title, size: 10);
+        plot.Axes.Title.Label.Bold = true;
+        plot.Axes.Left.TickLabelStyle.FontSize = 7.5f;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 7.5f;
+        plot.Axes.Bottom.Label.FontSize = 8;
+        plot.Grid.MajorLineColor = Colors.Black.WithAlpha(0.08);
+        return plot;
+    }
+
+    // Months without a value (nothing resolved) are gaps, not zeros.
+    private static void AddLine(Plot plot, IReadOnlyList<double?> values, Color color, string legend)
+    {
+        var xs = values.Select((v, i) => (v, i)).Where(p => p.v is not null).Select(p => (double)p.i).ToArray();
+        var ys = values.Where(v => v is not null).Select(v => v!.Value * 100).ToArray();
+        if (xs.Length == 0)
+        {
+            return;
+        }
+
+        var line = plot.Add.Scatter(xs, ys, color);
+        line.LineWidth = 2;
+        line.MarkerSize = 5;
+        line.LegendText = legend;
+    }
+
+    private static void Labels(ScottPlot.Plottables.BarPlot plottable)
+    {
+        plottable.ValueLabelStyle.FontName = ReportFonts.Family;
+        plottable.ValueLabelStyle.FontSize = 7.5f;
+    }
+
+    // Agency names differ at their end ("Bộ phận Một cửa UBND cấp xã số 0012"), sector names at their start.
+    private static string Shorten(string text, int length, bool keepEnd) =>
+        text.Length <= length ? text : keepEnd ? "…" + text[^(length - 1)..] : text[..(length - 1)] + "…";
+}
