@@ -59,6 +59,23 @@ public sealed class GenerateAndKpiCommandTests(TestEngine engine)
             Assert.Equal(0, table.ExitCode);
             Assert.Contains("2024-03", table.StandardOutput, StringComparison.Ordinal);
             Assert.Contains("%", table.StandardOutput, StringComparison.Ordinal);
+
+            // Reports from the same store: the bulletin and the form in PDF; a form in a format it does not have is refused.
+            var bulletin = Path.Combine(directory, "ban-tin.pdf");
+            var form = Path.Combine(directory, "bieu.pdf");
+            var written = await ReformProcess.RunAsync(
+                ["--clickhouse", engine.ConnectionString, "report", "--form", "bulletin", "--period", "2024-Q1", "--province", "72", "--geo", "2008", "--out", bulletin], environment);
+            var formWritten = await ReformProcess.RunAsync(
+                ["--clickhouse", engine.ConnectionString, "report", "--form", "tthc-results", "--format", "pdf", "--period", "2024-03", "--cutoff", "15", "--province", "72", "--geo", "2008", "--out", form], environment);
+            var refused = await ReformProcess.RunAsync(
+                ["--clickhouse", engine.ConnectionString, "report", "--form", "provinces", "--format", "pdf", "--period", "2024-Q1", "--out", form], environment);
+            Assert.Equal(0, written.ExitCode);
+            Assert.Contains("bản tin Tây Ninh, Quý I/2024", written.StandardError, StringComparison.Ordinal);
+            Assert.Equal("%PDF"u8.ToArray(), File.ReadAllBytes(bulletin)[..4]);
+            Assert.Equal(0, formWritten.ExitCode);
+            Assert.Contains("Tây Ninh, Tháng 3/2024", formWritten.StandardError, StringComparison.Ordinal);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains("không có định dạng \"pdf\"", refused.StandardError, StringComparison.Ordinal);
         }
         finally
         {

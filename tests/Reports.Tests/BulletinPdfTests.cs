@@ -14,14 +14,76 @@ namespace ReformMetrics.Reports.Tests;
 public sealed class BulletinPdfTests(Scenario scenario) : IClassFixture<Scenario>
 {
     [Fact]
-    public async Task Debug_dump()
+    public async Task The_bulletin_reads_back_with_the_hand_computed_figures_and_the_sentences_they_call_for()
     {
-        var pdf = await BulletinAsync("72");
-        await File.WriteAllBytesAsync("/tmp/rep/scenario.pdf", pdf, TestContext.Current.CancellationToken);
-        var text = PdfText.Read(pdf);
-        await File.WriteAllTextAsync("/tmp/rep/scenario.txt", string.Join("\n\n=====\n\n", text.Pages) + "\n" + string.Join(",", text.Fonts), TestContext.Current.CancellationToken);
-        var form = await FormPdfAsync();
-        await File.WriteAllTextAsync("/tmp/rep/scenario-form.txt", string.Join("\n\n=====\n\n", PdfText.Read(form).Pages), TestContext.Current.CancellationToken);
+        var pdf = PdfText.Read(await BulletinAsync("72"));
+
+        // Cover, summary and headline table, charts, ranking, the form (landscape), definitions.
+        Assert.Equal(6, pdf.Pages.Count);
+        Assert.Equal([false, false, false, false, true, false], pdf.Sizes.Select(s => s.Width > s.Height));
+        Assert.All(pdf.Sizes, s => Assert.Equal(842, Math.Round(Math.Max(s.Width, s.Height))));
+        Assert.All(pdf.Fonts, f => Assert.Contains("DejaVuSansCondensed", f, StringComparison.Ordinal));
+        Assert.Contains("BẢN TIN KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TỈNH TÂY NINH Tháng 4/2025 (Từ ngày 01/04/2025 đến ngày 30/04/2025)", pdf.Pages[0], StringComparison.Ordinal);
+        Assert.Contains("Tỷ lệ đúng hạn 66,67% -33,33 điểm so với kỳ trước", pdf.Pages[0], StringComparison.Ordinal);
+        for (var page = 0; page < 6; page++)
+        {
+            Assert.EndsWith($"Trang {page + 1}/6", pdf.Pages[page], StringComparison.Ordinal);
+        }
+
+        // April 2025, old Tây Ninh: 3 carried over (A, N, O) + 9 new (B, E online; D by post; C, F, G, H, P, T at the
+        // counter); March had 5 new (A, I, J, O direct; N online). Resolved: A, T early; B, G on time; C, N late; H
+        // withdrawn. March: J, on time, alone. Ratings: B, N satisfied; C, T not. Apologies: C, N, O of C, N, O, D.
+        string[] sentences =
+        [
+            "Trong tháng 4/2025, toàn tỉnh tiếp nhận 12 hồ sơ thủ tục hành chính, trong đó 3 hồ sơ từ kỳ trước chuyển sang và 9 hồ sơ mới tiếp nhận (2 hồ sơ trực tuyến, 6 hồ sơ trực tiếp, 1 hồ sơ qua dịch vụ bưu chính).",
+            "Số hồ sơ mới tiếp nhận tăng 80,0% so với tháng 3/2025 (5 hồ sơ).",
+            "Đã giải quyết 6 hồ sơ (2 trước hạn, 2 đúng hạn, 2 quá hạn); tỷ lệ giải quyết đúng hạn (gồm trước hạn và đúng hạn) đạt 66,67%, giảm 33,33 điểm phần trăm so với tháng 3/2025 (100,00%).",
+            "Ngoài ra có 1 hồ sơ được tổ chức, cá nhân xin rút.",
+            "Tỷ lệ hồ sơ quá hạn có văn bản xin lỗi tổ chức, cá nhân là 75,00%",
+            "Đến hết ngày 30/04/2025, còn 5 hồ sơ đang giải quyết, trong đó 3 hồ sơ trong hạn và 2 hồ sơ đã quá hạn",
+            "Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 22,22%, tăng 2,22 điểm phần trăm so với tháng 3/2025 (20,00%).",
+            "Chỉ số hài lòng của tổ chức, cá nhân đạt 50,00%, chưa đạt chỉ tiêu 90,00%.",
+            "Về tỷ lệ giải quyết đúng hạn, tỉnh xếp thứ 2/2 tỉnh, thành phố, giảm 1 bậc so với tháng 3/2025 (thứ 1).",
+            "Các lĩnh vực có tỷ lệ giải quyết quá hạn cao nhất: Hộ tịch (40,00%, 2/5 hồ sơ).",
+        ];
+        Assert.All(sentences, s => Assert.Contains(s, pdf.Pages[1], StringComparison.Ordinal));
+
+        // The headline table: this period, the previous one, the change, a year earlier, the target, the verdict.
+        Assert.Contains("Chỉ tiêu Tháng 4/2025 Tháng 3/2025 Thay đổi so với kỳ trước Tháng 4/2024 Chỉ tiêu giao Đánh giá", pdf.Pages[1], StringComparison.Ordinal);
+        Assert.Contains("Tổng số hồ sơ nhận giải quyết 12 5 +140,0% 0 — —", pdf.Pages[1], StringComparison.Ordinal);
+        Assert.Contains("Tỷ lệ giải quyết đúng hạn 66,67% 100,00% -33,33 điểm — — —", pdf.Pages[1], StringComparison.Ordinal);
+        Assert.Contains("Chỉ số hài lòng 50,00% — — — 90,00% Chưa đạt", pdf.Pages[1], StringComparison.Ordinal);
+
+        Assert.Contains("2 (22,22%) 6 (66,67%) 1 (11,11%) Trực tuyến Trực tiếp Bưu chính", pdf.Pages[2], StringComparison.Ordinal);
+        Assert.Contains("40,00% (2/5)", pdf.Pages[2], StringComparison.Ordinal);
+        Assert.Contains("1. Long An 2. Tây Ninh", pdf.Pages[3], StringComparison.Ordinal);
+        Assert.Contains("2 Hộ tịch 11 2 6 3 6 1 3 2 5 3 2", pdf.Pages[4], StringComparison.Ordinal);
+        Assert.Contains("Tỷ lệ giải quyết đúng hạn Số hồ sơ giải quyết trước hạn và đúng hạn chia cho số hồ sơ đã giải quyết.", pdf.Pages[5], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_national_bulletin_names_the_leading_and_trailing_provinces()
+    {
+        var pdf = PdfText.Read(await BulletinAsync(null));
+
+        Assert.Contains("TOÀN QUỐC", pdf.Pages[0], StringComparison.Ordinal);
+        // Long An's K and Tây Ninh's 12 (the 2008 geography; the bulletin has no province to highlight or place).
+        Assert.Contains("Trong tháng 4/2025, toàn quốc tiếp nhận 13 hồ sơ thủ tục hành chính", pdf.Pages[1], StringComparison.Ordinal);
+        Assert.Contains("các địa phương dẫn đầu là Long An (100,00%); các địa phương có tỷ lệ thấp nhất là Tây Ninh (66,67%).", pdf.Pages[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("xếp thứ", pdf.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_official_form_in_PDF_holds_the_same_rows_as_the_workbook()
+    {
+        var pdf = PdfText.Read(await FormPdfAsync());
+
+        Assert.Single(pdf.Pages);
+        Assert.True(pdf.Sizes[0].Width > pdf.Sizes[0].Height);
+        var text = pdf.Pages[0];
+        Assert.StartsWith("UBND TÂY NINH Biểu số 06/VPCP/KSTT TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH Tháng 4/2025 (Từ ngày 01/04/2025 đến ngày 30/04/2025) Đơn vị tính: Số hồ sơ TTHC", text, StringComparison.Ordinal);
+        Assert.Contains("(1) (2) (3) (4) (5) (6) (7) (8) (9) (10) (11) (12) (13) I Cấp xã (xã, phường, thị trấn) 12 2 7 3 7 2 3 2 5 3 2 1 Đất đai 1 0 1 0 1 1 0 0 0 0 0 2 Hộ tịch 11 2 6 3 6 1 3 2 5 3 2 TỔNG CỘNG 12 2 7 3 7 2 3 2 5 3 2 Ghi chú:", text, StringComparison.Ordinal);
+        Assert.EndsWith("Trang 1/1", text, StringComparison.Ordinal);
     }
 
     private async Task<byte[]> BulletinAsync(string? province)

@@ -46,6 +46,34 @@ public sealed class ReportSchedulerTests(Scenario scenario) : IClassFixture<Scen
         Assert.Equal(12, sheet.Cell(total, 3).GetValue<long>()); // the hand-computed April of Tây Ninh
     }
 
+    [Fact]
+    public async Task A_bulletin_schedule_writes_the_PDF_bulletin_of_each_province()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 4, 20, 9, 0, 0, TimeSpan.FromHours(7)));
+        var schedule = new ReportSchedule { Name = "bulletin", Cron = "0 6 1 * *", Form = "bulletin", Period = "previous-month", Provinces = ["72", "80"], Geo = 2008 };
+        var scheduler = Scheduler(clock, schedule);
+        var cancel = TestContext.Current.CancellationToken;
+
+        await scheduler.RunDueAsync(cancel);
+        clock.SetUtcNow(new DateTimeOffset(2025, 5, 1, 7, 0, 0, TimeSpan.FromHours(7)));
+        var written = await scheduler.RunDueAsync(cancel);
+
+        Assert.Equal(["bulletin-72-2025-04.pdf", "bulletin-80-2025-04.pdf"], written.Select(f => f.File).Order(StringComparer.Ordinal));
+        var pdf = PdfText.Read(await File.ReadAllBytesAsync(Path.Combine(_directory, "bulletin-80-2025-04.pdf"), cancel));
+        Assert.Contains("TỈNH LONG AN", pdf.Pages[0], StringComparison.Ordinal);
+        Assert.Contains("tỉnh xếp thứ 1/2 tỉnh, thành phố", pdf.Pages[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_form_asked_for_in_a_format_it_does_not_have_is_refused()
+    {
+        var options = new ReportScheduleOptions { Schedules = [new ReportSchedule { Name = "x", Cron = "0 6 1 * *", Form = "provinces", Format = "pdf" }] };
+
+        var result = new ReportScheduleOptionsValidator().Validate(null, options);
+
+        Assert.Contains("Reports:Schedules:0 (x): Form/Format: biểu \"provinces\" không có định dạng \"pdf\"; dùng xlsx.", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("0 6 32 * *", "Cron")]
     [InlineData("0 6 1 * *", "Form", "bulletin-x")]
