@@ -6,8 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Reports;
-using ReformMetrics.Reports.Excel;
-using ReformMetrics.Reports.OfficialForm;
 using ReformMetrics.Store;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Synthetic;
@@ -57,18 +55,25 @@ internal static class DemoVerb
         return command;
     }
 
-    /// <summary>The official form of the last full quarter, for the whole country and for Hà Nội, in Excel.</summary>
+    /// <summary>The last full quarter's reports for the whole country and for Hà Nội: the official form in Excel and PDF,
+    /// the PDF bulletin, and the all-provinces workbook.</summary>
     private static async Task WriteSampleReportsAsync(CliHost cli, string directory, DateOnly to, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var quarter = Period.LastFullQuarter(to);
-        var builder = cli.Services.GetRequiredService<TthcResultsBuilder>();
-        foreach (var (province, name) in new[] { ((string?)null, "toan-quoc"), ("01", "ha-noi") })
+        var generator = cli.Services.GetRequiredService<ReportGenerator>();
+        var requests = new List<ReportRequest> { new("provinces", "xlsx", quarter, 2025, null) };
+        foreach (var province in new[] { (string?)null, "01" })
         {
-            var report = await builder.BuildAsync(quarter, 2025, province, FormLayout.LevelAndSector, cancellationToken);
-            var path = Path.Combine(directory, $"bieu-06-{name}-{quarter.Key}.xlsx");
-            await ReportFile.WriteAtomicallyAsync(path, stream => TthcResultsWorkbook.Write(report, stream));
+            requests.Add(new ReportRequest("tthc-results", "xlsx", quarter, 2025, province));
+            requests.Add(new ReportRequest("tthc-results", "pdf", quarter, 2025, province));
+            requests.Add(new ReportRequest("bulletin", "pdf", quarter, 2025, province));
+        }
 
+        foreach (var request in requests)
+        {
+            var path = Path.Combine(directory, request.FileName);
+            await generator.WriteAsync(request, path, cancellationToken);
             ConsoleUi.Info($"Báo cáo mẫu: {path}");
         }
     }

@@ -31,10 +31,13 @@ public static class BulletinCharts
         plot.Axes.Bottom.SetTicks(
             Enumerable.Range(0, months.Count).Select(i => (double)i).ToArray(),
             months.Select(m => $"{m.Period.Start.Month}/{m.Period.Start.Year % 100:00}").ToArray());
-        plot.Axes.SetLimitsY(0, 105);
+        // From a round ten below the lowest value, so that a rate moving between 96% and 98% does not look flat.
+        var shown = months.SelectMany(m => new[] { m["on_time_rate"], m["online_share"] }).Where(v => v is not null).Select(v => v!.Value * 100).ToList();
+        var bottom = shown.Count == 0 ? 0 : Math.Max(0, Math.Floor((shown.Min() - 5) / 10) * 10);
+        plot.Axes.SetLimitsY(bottom, 101);
         plot.Axes.SetLimitsX(-0.5, Math.Max(months.Count, 1) - 0.5);
-        plot.Legend.IsVisible = true;
-        plot.Legend.Alignment = Alignment.LowerLeft;
+        // Below the chart, where it hides no point whatever the values.
+        plot.ShowLegend(Edge.Bottom);
         plot.Legend.FontName = ReportFonts.Family;
         plot.Legend.FontSize = 8;
         return plot;

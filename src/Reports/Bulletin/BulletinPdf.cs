@@ -41,7 +41,7 @@ public static class BulletinPdf
         Chart(layout, BulletinCharts.Trend(report), 270);
         layout.Space(8);
         Chart(layout, BulletinCharts.Channels(report), 210);
-        layout.Heading("IV. LĨNH VỰC, CƠ QUAN CÓ TỶ LỆ GIẢI QUYẾT QUÁ HẠN CAO NHẤT", keepWithNext: 190);
+        layout.Heading("IV. LĨNH VỰC, CƠ QUAN CÓ TỶ LỆ GIẢI QUYẾT QUÁ HẠN CAO NHẤT", keepWithNext: WorstHeight(report.WorstSectors) + 30);
         layout.Text($"Chỉ xét lĩnh vực, cơ quan có từ {BulletinBuilder.MinResolved} hồ sơ đã giải quyết trong kỳ; trong ngoặc: số quá hạn/số đã giải quyết.", 9, color: Muted);
         Worst(layout, report.WorstSectors, "Lĩnh vực", "Không có lĩnh vực nào có hồ sơ giải quyết quá hạn trong kỳ.", keepEndOfNames: false);
         layout.Space(8);
@@ -50,9 +50,10 @@ public static class BulletinPdf
         var ranked = report.Ranking.Units.Count(u => u.Value is not null);
         if (ranked > 0)
         {
-            layout.Heading("V. XẾP HẠNG CÁC TỈNH, THÀNH PHỐ", keepWithNext: 300);
+            var height = Math.Clamp((ranked * 11) + 60, 160, 660);
+            layout.Heading("V. XẾP HẠNG CÁC TỈNH, THÀNH PHỐ", keepWithNext: height + 20);
             layout.Text($"Xếp hạng theo tỷ lệ giải quyết đúng hạn, {report.Period.Label}; {ranked} tỉnh, thành phố có hồ sơ được giải quyết trong kỳ.", 9, color: Muted);
-            Chart(layout, BulletinCharts.Ranking(report), Math.Clamp((ranked * 11) + 60, 160, 660));
+            Chart(layout, BulletinCharts.Ranking(report), height);
         }
 
         layout.NewPage(landscape: true);
@@ -156,8 +157,10 @@ public static class BulletinPdf
             return;
         }
 
-        Chart(layout, BulletinCharts.Worst(units, $"{what} có tỷ lệ giải quyết quá hạn cao nhất", keepEndOfNames), 50 + (units.Count * 24));
+        Chart(layout, BulletinCharts.Worst(units, $"{what} có tỷ lệ giải quyết quá hạn cao nhất", keepEndOfNames), WorstHeight(units));
     }
+
+    private static float WorstHeight(IReadOnlyList<WeakUnit> units) => units.Count == 0 ? 20 : 50 + (units.Count * 24);
 
     // ScottPlot draws a plot twice on its first render (the second pass with the measured tick labels); a first render
     // into a canvas that draws nothing keeps the PDF from holding every chart twice.
