@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using ReformMetrics.Ingest;
+using ReformMetrics.Dashboard;
 using ReformMetrics.Metrics;
 using ReformMetrics.Reports;
 using ReformMetrics.Store;
@@ -74,6 +75,7 @@ internal sealed class CliHost : IAsyncDisposable
         builder.Services.AddIngest();
         builder.Services.AddKpi();
         builder.Services.AddReports();
+        builder.Services.AddDashboardUsers(builder.Configuration);
     }
 
     public async ValueTask DisposeAsync()

@@ -33,6 +33,7 @@ internal static class ReformCommand
         root.Add(BenchVerb.Create());
         root.Add(ServeVerb.Create());
         root.Add(SourcesVerb.Create());
+        root.Add(UsersVerb.Create());
         root.Add(SqlVerb.Create());
         root.Add(DemoVerb.Create());
         root.Add(EngineVerb.Create());

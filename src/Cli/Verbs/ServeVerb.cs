@@ -7,15 +7,15 @@ using Microsoft.Extensions.Logging;
 using ReformMetrics.Ingest;
 using ReformMetrics.Ingest.Inbox;
 using ReformMetrics.Ingest.Intake;
-using ReformMetrics.Metrics.Api;
+using ReformMetrics.Dashboard;
 using ReformMetrics.Reports;
 using ReformMetrics.Store;
 
 namespace ReformMetrics.Cli.Verbs;
 
 /// <summary>
-/// `reform serve [--port P]`: the long-running service. Today: <c>GET /healthz</c>, the metrics API (<c>/api/kpi</c>, <c>/api/rankings</c>,
-/// <c>/api/index766</c>), <c>POST /api/events</c> and the inbox watcher; the dashboard and the report scheduler join it with their issues.
+/// `reform serve [--port P]`: the long-running service: <c>GET /healthz</c>, the dashboard and its metrics API (<c>/api/kpi</c>,
+/// <c>/api/rankings</c>, <c>/api/index766</c>, signed-in users only), <c>POST /api/events</c>, the inbox watcher and the report scheduler.
 /// </summary>
 internal static class ServeVerb
 {
@@ -36,7 +36,7 @@ internal static class ServeVerb
             builder.Services.AddHostedService<StoreLifetime>(); // before the inbox watcher: hosted services start in order
             builder.Services.AddInboxWatcher(builder.Configuration);
             builder.Services.AddReportScheduler(builder.Configuration);
-            builder.Services.AddProblemDetails();
+            builder.Services.AddDashboard(builder.Configuration);
             builder.WebHost.UseUrls($"http://0.0.0.0:{listen}");
             builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = EventIntakeApi.DefaultMaxBodyBytes + 1);
 
@@ -44,8 +44,8 @@ internal static class ServeVerb
             app.MapGet("/healthz", async (ClickHouseStore store, CancellationToken token) =>
                     await store.PingAsync(token) ? Results.Text("ok") : Results.Text("ClickHouse không trả lời", statusCode: StatusCodes.Status503ServiceUnavailable))
                 .WithName("Health");
+            app.MapDashboard();
             app.MapEventIntake();
-            app.MapKpiApi();
             await app.StartAsync(cancellationToken);
             var inbox = app.Services.GetRequiredService<InboxWatcher>().Directory;
             ConsoleUi.Success($"ReformMetrics đang chạy: http://localhost:{listen}/healthz, GET http://localhost:{listen}/api/kpi, /api/rankings, /api/index766, POST /api/events, thư mục inbox {inbox}");

@@ -1,34 +1,39 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using ReformMetrics.Dashboard.Access;
+using ReformMetrics.Dashboard.Auth;
 using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Index766;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Metrics.Rankings;
 using ReformMetrics.Metrics.Targets;
 
-namespace ReformMetrics.Metrics.Api;
+namespace ReformMetrics.Dashboard.Api;
 
 /// <summary>
 /// The metrics as JSON for the dashboard and scripts: GET /api/metrics (the catalogue), /api/kpi, /api/rankings and
 /// /api/index766. Query parameters use the words of `reform kpi`: period or from and to, geo, province, sector, level,
 /// agency, procedure, channel (comma-separated lists), by, compare. Rates are fractions, null where undefined; a bad
-/// parameter gives 400 with a Vietnamese problem detail naming it.
+/// parameter gives 400 with a Vietnamese problem detail naming it. Every endpoint needs a signed-in user (cookie or
+/// Bearer token) and answers only within what the user may see (<see cref="AccessScope"/>): a province viewer asking for
+/// another province gets 403.
 /// </summary>
 public static class KpiApi
 {
     public static IEndpointRouteBuilder MapKpiApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/metrics", () => Results.Ok(MetricCatalogue.All.Select(m => new
+        var api = endpoints.MapGroup("/api").RequireAuthorization(DashboardAuth.Viewer);
+        api.MapGet("/metrics", () => Results.Ok(MetricCatalogue.All.Select(m => new
         {
             m.Key, m.Label, Unit = m.Unit.ToString().ToLowerInvariant(), Better = m.Better.ToString().ToLowerInvariant(),
-            m.Definition, m.Denominator, m.Source, Family = m.Family.ToString().ToLowerInvariant(),
+            m.Definition, m.Explanation, m.Denominator, m.Source, Family = m.Family.ToString().ToLowerInvariant(),
         })));
 
-        endpoints.MapGet("/api/kpi", (HttpRequest request, KpiService kpi, TargetService targets, TimeProvider clock, CancellationToken cancellationToken) =>
+        api.MapGet("/kpi", (HttpRequest request, KpiService kpi, TargetService targets, ProvinceMap map, TimeProvider clock, CancellationToken cancellationToken) =>
             Answer(async () =>
             {
-                var selection = SelectionFrom(request, clock);
+                var selection = await AccessScope.From(request.HttpContext.User).RestrictAsync(SelectionFrom(request, clock), map, cancellationToken).ConfigureAwait(false);
                 var compare = request.Query["compare"] is { Count: > 0 } c && c[0] is "true" or "1";
                 var result = await kpi.GetAsync(selection, compare, cancellationToken).ConfigureAwait(false);
                 var book = await targets.LoadAsync(selection.Period.End.Year, cancellationToken).ConfigureAwait(false);
@@ -51,13 +56,19 @@ public static class KpiApi
                 };
             }));
 
-        endpoints.MapGet("/api/rankings", (HttpRequest request, RankingService rankings, TimeProvider clock, CancellationToken cancellationToken) =>
+        api.MapGet("/rankings", (HttpRequest request, RankingService rankings, ProvinceMap map, TimeProvider clock, CancellationToken cancellationToken) =>
             Answer(async () =>
             {
-                var selection = SelectionFrom(request, clock);
+                // Provinces are ranked among all of them; a province viewer is shown their own places only.
+                var scope = AccessScope.From(request.HttpContext.User);
+                var asked = SelectionFrom(request, clock);
+                var restricted = await scope.RestrictAsync(asked, map, cancellationToken).ConfigureAwait(false); // refuses another province
                 var metric = request.Query["metric"].FirstOrDefault() ?? "on_time_rate";
-                var by = selection.GroupBy.Count == 1 ? selection.GroupBy[0] : Dimension.Province;
+                var by = asked.GroupBy.Count == 1 ? asked.GroupBy[0] : Dimension.Province;
+                var allowed = scope.SeesAllProvinces ? null : restricted.Provinces;
+                var selection = by == Dimension.Province ? asked with { Provinces = scope.SeesAllProvinces ? asked.Provinces : [] } : restricted;
                 var result = await rankings.RankAsync(selection, metric, by, cancellationToken).ConfigureAwait(false);
+                var units = by == Dimension.Province && allowed is not null ? result.Units.Where(u => allowed.Contains(u.Code)).ToList() : result.Units;
                 return new
                 {
                     metric = result.Metric.Key,
@@ -65,14 +76,14 @@ public static class KpiApi
                     by = Selection.KeyName(by),
                     period = Describe(selection.Period),
                     previous_period = Describe(selection.Period.Previous()),
-                    units = result.Units.Select(u => new { code = u.Code, name = u.Name, value = u.Value, rank = u.Rank, previous_rank = u.PreviousRank, movement = u.Movement }),
+                    units = units.Select(u => new { code = u.Code, name = u.Name, value = u.Value, rank = u.Rank, previous_rank = u.PreviousRank, movement = u.Movement }),
                 };
             }));
 
-        endpoints.MapGet("/api/index766", (HttpRequest request, Index766Service index, TimeProvider clock, CancellationToken cancellationToken) =>
+        api.MapGet("/index766", (HttpRequest request, Index766Service index, ProvinceMap map, TimeProvider clock, CancellationToken cancellationToken) =>
             Answer(async () =>
             {
-                var selection = SelectionFrom(request, clock);
+                var selection = await AccessScope.From(request.HttpContext.User).RestrictAsync(SelectionFrom(request, clock), map, cancellationToken).ConfigureAwait(false);
                 selection = selection.GroupBy.Count == 0 && selection.Provinces.Count != 1 ? selection with { GroupBy = [Dimension.Province] } : selection;
                 var result = await index.ComputeAsync(selection, cancellationToken).ConfigureAwait(false);
                 return new
@@ -122,9 +133,13 @@ public static class KpiApi
         {
             return Results.Problem(title: "Tham số không hợp lệ", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
         }
+        catch (AccessDeniedException ex)
+        {
+            return Results.Problem(title: "Không có quyền", detail: ex.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
     }
 
-    private static object Describe(Periods.Period period) => new
+    private static object Describe(Metrics.Periods.Period period) => new
     {
         key = period.Key,
         label = period.Label,

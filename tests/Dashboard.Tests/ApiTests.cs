@@ -1,22 +1,16 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using ReformMetrics.TestSupport;
-using ReformMetrics.Metrics.Api;
 using ReformMetrics.Metrics.Catalogue;
 
-namespace ReformMetrics.Metrics.Tests;
+namespace ReformMetrics.Dashboard.Tests;
 
-/// <summary>The JSON API on a real Kestrel over the hand-made scenario.</summary>
-public sealed class KpiApiTests(Scenario scenario) : IClassFixture<Scenario>
+/// <summary>The metrics API over the hand-made scenario: the answers, for a user who may see them.</summary>
+public sealed class ApiTests(DashboardServer server) : IClassFixture<DashboardServer>
 {
     [Fact]
     public async Task Kpi_returns_every_metric_key_with_comparisons_and_the_national_satisfaction_target()
     {
-        using var json = await GetJsonAsync("/api/kpi?period=2025-04&geo=2008&province=72&sector=HOTICH&compare=true");
+        using var json = await GetJsonAsync("quocgia", "/api/kpi?period=2025-04&geo=2008&province=72&sector=HOTICH&compare=true");
 
         var group = Assert.Single(json.RootElement.GetProperty("groups").EnumerateArray());
         var values = group.GetProperty("values");
@@ -31,19 +25,36 @@ public sealed class KpiApiTests(Scenario scenario) : IClassFixture<Scenario>
     }
 
     [Fact]
-    public async Task Rankings_rank_provinces_with_ties_sharing_a_rank()
+    public async Task A_province_viewer_without_a_province_filter_gets_exactly_their_province()
     {
-        using var json = await GetJsonAsync("/api/rankings?period=2025-04&geo=2008&metric=received_new&by=province");
+        using var own = await GetJsonAsync("tayninh", "/api/kpi?period=2025-04");
+        using var national = await GetJsonAsync("quocgia", "/api/kpi?period=2025-04&province=80");
 
-        var units = json.RootElement.GetProperty("units").EnumerateArray().ToList();
+        var mine = Assert.Single(own.RootElement.GetProperty("groups").EnumerateArray()).GetProperty("values");
+        var theirs = Assert.Single(national.RootElement.GetProperty("groups").EnumerateArray()).GetProperty("values");
+        Assert.Equal(theirs.GetRawText(), mine.GetRawText());
+        // The new Tây Ninh of April 2025: old Tây Ninh's 12 and Long An's K.
+        Assert.Equal(13, mine.GetProperty("received_total").GetDouble());
+    }
+
+    [Fact]
+    public async Task Rankings_rank_provinces_with_ties_sharing_a_rank_and_show_a_province_viewer_only_their_own_places()
+    {
+        using var all = await GetJsonAsync("quocgia", "/api/rankings?period=2025-04&geo=2008&metric=received_new&by=province");
+        using var own = await GetJsonAsync("tayninh", "/api/rankings?period=2025-04&geo=2008&metric=on_time_rate&by=province");
+
+        var units = all.RootElement.GetProperty("units").EnumerateArray().ToList();
         Assert.Equal(["72", "80"], units.Select(u => u.GetProperty("code").GetString()));
         Assert.Equal([1, 2], units.Select(u => u.GetProperty("rank").GetInt32()));
+        // Both old provinces became the new Tây Ninh: the viewer sees both, ranked among every province (72 second on on-time rate).
+        var mine = own.RootElement.GetProperty("units").EnumerateArray().ToDictionary(u => u.GetProperty("code").GetString()!, u => u.GetProperty("rank").GetInt32());
+        Assert.Equal(new Dictionary<string, int> { ["80"] = 1, ["72"] = 2 }, mine);
     }
 
     [Fact]
     public async Task Index766_scores_the_computable_indicators_and_marks_the_others()
     {
-        using var json = await GetJsonAsync("/api/index766?period=2025-04&geo=2008&province=72");
+        using var json = await GetJsonAsync("quocgia", "/api/index766?period=2025-04&geo=2008&province=72");
 
         var unit = Assert.Single(json.RootElement.GetProperty("units").EnumerateArray());
         var indicators = unit.GetProperty("indicators").EnumerateArray().ToList();
@@ -60,8 +71,7 @@ public sealed class KpiApiTests(Scenario scenario) : IClassFixture<Scenario>
     [InlineData("/api/rankings?period=2025&metric=nope", "nope")]
     public async Task A_bad_parameter_is_a_400_in_Vietnamese_naming_it(string path, string named)
     {
-        await using var server = await StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri(server.Urls.First()) };
+        using var client = server.As("quocgia");
 
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -72,27 +82,12 @@ public sealed class KpiApiTests(Scenario scenario) : IClassFixture<Scenario>
         Assert.Contains("không", detail, StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task<JsonDocument> GetJsonAsync(string path)
+    private async Task<JsonDocument> GetJsonAsync(string user, string path)
     {
-        await using var server = await StartAsync();
-        using var client = new HttpClient { BaseAddress = new Uri(server.Urls.First()) };
+        using var client = server.As(user);
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, body);
         return JsonDocument.Parse(body);
-    }
-
-    private async Task<WebApplication> StartAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(scenario.Database.Store);
-        builder.Services.AddKpi();
-        builder.Services.AddProblemDetails();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.MapKpiApi();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        return app;
     }
 }

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
+using ReformMetrics.Dashboard.Access;
+using ReformMetrics.Dashboard.Api;
+using ReformMetrics.Dashboard.Auth;
+using ReformMetrics.Dashboard.Users;
+
+namespace ReformMetrics.Dashboard;
+
+public static class DashboardExtensions
+{
+    /// <summary>Registers the dashboard: users, sign-in (cookie or API token), access rules, pages and error handling.
+    /// The metrics layer (AddKpi) and the store are registered by the host.</summary>
+    public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddDashboardUsers(configuration);
+        var sessionHours = configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>()?.SessionHours ?? new DashboardOptions().SessionHours;
+        services.AddDashboardAuth(sessionHours);
+        services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
+        // Vietnamese letters go out as themselves, not as &#x1EA1; entities (a third of the page otherwise).
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddRazorComponents();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<StoreErrors>();
+        return services;
+    }
+
+    /// <summary>The user store, audit log and access rules, also used by `reform users` without the web app.</summary>
+    public static IServiceCollection AddDashboardUsers(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<UserStore>();
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<ProvinceMap>();
+        return services;
+    }
+
+    /// <summary>The middleware and endpoints of the dashboard and its API.</summary>
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new EmbeddedFileProvider(typeof(DashboardExtensions).Assembly, "ReformMetrics.Dashboard.Static"),
+            RequestPath = "/static",
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapLogin();
+        app.MapKpiApi();
+        return app;
+    }
+}

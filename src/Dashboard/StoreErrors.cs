@@ -1,0 +1,78 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ReformMetrics.Dashboard.Access;
+using ReformMetrics.Metrics.Query;
+
+namespace ReformMetrics.Dashboard;
+
+/// <summary>
+/// What users see when something fails: a store that does not answer gives 503 (a problem detail for the API, a
+/// Vietnamese page for the dashboard) and the next request tries again, so the service recovers by itself when the store
+/// is back; an invalid filter gives 400 naming it, a forbidden one 403; anything else 500 without internals.
+/// </summary>
+public sealed partial class StoreErrors(ILogger<StoreErrors> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var (status, title, detail) = exception switch
+        {
+            SelectionException e => (StatusCodes.Status400BadRequest, "Tham số không hợp lệ", e.Message),
+            AccessDeniedException e => (StatusCodes.Status403Forbidden, "Không có quyền", e.Message),
+            _ when IsStoreDown(exception) => (StatusCodes.Status503ServiceUnavailable, "Kho dữ liệu tạm thời không trả lời",
+                "Kho dữ liệu ClickHouse chưa trả lời. Hệ thống sẽ tự kết nối lại; vui lòng thử lại sau ít phút."),
+            _ => (StatusCodes.Status500InternalServerError, "Lỗi hệ thống", "Đã có lỗi khi xử lý yêu cầu; lỗi đã được ghi lại để kiểm tra."),
+        };
+        if (status >= 500)
+        {
+            LogFailure(logger, status, httpContext.Request.Path, exception);
+        }
+
+        httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "30";
+        }
+
+        if (httpContext.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        {
+            await Results.Problem(title: title, detail: detail, statusCode: status).ExecuteAsync(httpContext).ConfigureAwait(false);
+        }
+        else
+        {
+            httpContext.Response.ContentType = "text/html; charset=utf-8";
+            await httpContext.Response.WriteAsync(ErrorPage(title, detail), cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>The store did not answer: no connection, a broken one, or a timeout.</summary>
+    public static bool IsStoreDown(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or SocketException or TimeoutException || (e is TaskCanceledException t && t.InnerException is TimeoutException))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string ErrorPage(string title, string detail)
+    {
+        var encoder = System.Text.Encodings.Web.HtmlEncoder.Default;
+        return $"""
+            <!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{encoder.Encode(title)} · ReformMetrics</title><link rel="stylesheet" href="/static/site.css"></head>
+            <body><main class="error"><h1>{encoder.Encode(title)}</h1><p>{encoder.Encode(detail)}</p><p><a href="/">Về trang chủ</a></p></main></body></html>
+            """;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request failed with {Status} at {Path}")]
+    private static partial void LogFailure(ILogger logger, int status, PathString path, Exception exception);
+}

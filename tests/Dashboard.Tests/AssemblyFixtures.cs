@@ -1,0 +1,3 @@
+using ReformMetrics.TestSupport;
+
+[assembly: AssemblyFixture(typeof(TestEngine))]
