@@ -65,13 +65,15 @@ public sealed partial class StoreErrors(ILogger<StoreErrors> logger) : IExceptio
 
     private static string ErrorPage(string title, string detail)
     {
-        var encoder = System.Text.Encodings.Web.HtmlEncoder.Default;
+        var encoder = Encoder;
         return $"""
             <!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{encoder.Encode(title)} · ReformMetrics</title><link rel="stylesheet" href="/static/site.css"></head>
             <body><main class="error"><h1>{encoder.Encode(title)}</h1><p>{encoder.Encode(detail)}</p><p><a href="/">Về trang chủ</a></p></main></body></html>
             """;
     }
+
+    private static readonly System.Text.Encodings.Web.HtmlEncoder Encoder = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request failed with {Status} at {Path}")]
     private static partial void LogFailure(ILogger logger, int status, PathString path, Exception exception);

@@ -1,0 +1,88 @@
+using System.Net;
+
+namespace ReformMetrics.Dashboard.Tests;
+
+/// <summary>The pages over the hand-made scenario: what each role is shown, sent to, or refused.</summary>
+public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardServer>
+{
+    [Fact]
+    public async Task A_page_without_a_login_goes_to_the_login_page_and_comes_back()
+    {
+        using var client = server.Anonymous();
+
+        using var response = await client.GetAsync(new Uri("/?period=2025-04", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/dang-nhap?ReturnUrl=%2F%3Fperiod%3D2025-04", response.Headers.Location?.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task The_overview_shows_the_national_cards_and_the_provinces_ranked_with_links_keeping_the_filters()
+    {
+        var html = await PageAsync("quocgia", "/?period=2025-04&geo=2008");
+
+        Assert.Contains("<h1>Toàn quốc · Tháng 4/2025</h1>", html, StringComparison.Ordinal);
+        // Tây Ninh's 12 and Long An's K; on time: Long An 1 of 1, Tây Ninh 4 of 6 (66,67%).
+        Assert.Contains("data-metric=\"received_total\"", html, StringComparison.Ordinal);
+        Assert.Matches("data-metric=\"received_total\"[^>]*>\\s*<div class=\"label\">[^<]*</div>\\s*<div class=\"value\">13</div>", html);
+        var longAn = html.IndexOf("<a href=\"/tinh/80?period=2025-04&amp;geo=2008\">Long An</a>", StringComparison.Ordinal);
+        var tayNinh = html.IndexOf("<a href=\"/tinh/72?period=2025-04&amp;geo=2008\">Tây Ninh</a>", StringComparison.Ordinal);
+        Assert.True(longAn > 0 && tayNinh > longAn, "Long An (100%) ranks above Tây Ninh (66,67%)");
+        Assert.Contains("66,67%", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_province_viewer_is_sent_to_their_province_and_refused_another_one()
+    {
+        using var client = server.As("tayninh");
+        var cancel = TestContext.Current.CancellationToken;
+
+        using var home = await client.GetAsync(new Uri("/?period=2025-04", UriKind.Relative), cancel);
+        using var other = await client.GetAsync(new Uri("/tinh/01?period=2025-04", UriKind.Relative), cancel);
+        var own = await PageAsync("tayninh", "/tinh/80?period=2025-04");
+
+        Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
+        Assert.Equal("/tinh/80?period=2025-04&geo=2025", home.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Contains("không xem được &quot;01&quot;", await other.Content.ReadAsStringAsync(cancel), StringComparison.Ordinal);
+        Assert.Contains("<h1>Tây Ninh · Tháng 4/2025</h1>", own, StringComparison.Ordinal);
+        Assert.Matches("<div class=\"value\">13</div>", own);
+        Assert.Contains("data-chart=", own, StringComparison.Ordinal);
+        Assert.Contains("Hộ tịch", own, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_filter_is_a_400_page_naming_it()
+    {
+        using var client = server.As("quocgia");
+
+        using var response = await client.GetAsync(new Uri("/?period=2025-13", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("2025-13", html, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"vi\">", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_static_files_are_served_from_the_assembly_with_chart_js()
+    {
+        using var client = server.Anonymous();
+        var cancel = TestContext.Current.CancellationToken;
+
+        var chart = await client.GetStringAsync(new Uri("/static/chart.umd.min.js", UriKind.Relative), cancel);
+        var css = await client.GetStringAsync(new Uri("/static/site.css", UriKind.Relative), cancel);
+
+        Assert.Contains("Chart.js", chart, StringComparison.Ordinal);
+        Assert.Contains(".cards", css, StringComparison.Ordinal);
+    }
+
+    private async Task<string> PageAsync(string user, string path)
+    {
+        using var client = server.As(user);
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {html}");
+        return html;
+    }
+}
