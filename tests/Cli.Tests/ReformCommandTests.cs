@@ -168,6 +168,7 @@ public sealed class ReformCommandTests(TestEngine engine)
             Assert.Contains("Dữ liệu mẫu: 2.000 hồ sơ", first.StandardError, StringComparison.Ordinal);
             Assert.Contains("on_time_rate", first.StandardOutput, StringComparison.Ordinal);
             Assert.Contains("Tây Ninh", first.StandardOutput, StringComparison.Ordinal);
+            Assert.All(new[] { "quocgia", "hanoi", "baocao-hanoi", "phantich", "quantri" }, u => Assert.Contains(u, first.StandardOutput, StringComparison.Ordinal));
             Assert.Equal(0, second.ExitCode);
             Assert.EndsWith("\t2000", afterFirst.StandardOutput.Trim(), StringComparison.Ordinal);
             Assert.Equal(afterFirst.StandardOutput, afterSecond.StandardOutput);

@@ -9,6 +9,7 @@ using ReformMetrics.Reports;
 using ReformMetrics.Store;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Synthetic;
+using Spectre.Console;
 
 namespace ReformMetrics.Cli.Verbs;
 
@@ -48,7 +49,9 @@ internal static class DemoVerb
 
             await KpiVerb.PrintDemoAsync(cli, demo.From, demo.To, cancellationToken);
             await WriteSampleReportsAsync(cli, Path.Combine(storeDirectory, "demo", "reports"), demo.To, cancellationToken);
+            await CreateDemoUsersAsync(cli, cancellationToken);
             ConsoleUi.Success($"Chạy thử xong trong {clock.Elapsed.TotalSeconds:N0} giây.");
+            ConsoleUi.Info("Bảng điều khiển: ./reform serve rồi mở http://localhost:8080 và đăng nhập bằng một người dùng ở trên.");
             ConsoleUi.Info("Xem thêm: ./reform kpi --from 2025-01-01 --to 2025-06-30 --geo 2008 --by province; ./reform sql \"SELECT * FROM v_kpi_month LIMIT 10\"");
             return results.Any(r => r.Failed) ? ReformCommand.Failure : ReformCommand.Ok;
         });
@@ -76,6 +79,25 @@ internal static class DemoVerb
             await generator.WriteAsync(request, path, cancellationToken);
             ConsoleUi.Info($"Báo cáo mẫu: {path}");
         }
+    }
+
+    /// <summary>One dashboard user per role, with a new random password each run, printed for whoever runs the demo.</summary>
+    private static async Task CreateDemoUsersAsync(CliHost cli, CancellationToken cancellationToken)
+    {
+        var users = cli.Services.GetRequiredService<Dashboard.Users.UserStore>();
+        var table = new Table().AddColumns("Người dùng", "Vai trò", "Tỉnh", "Mật khẩu");
+        foreach (var (name, role, province) in new (string, Dashboard.Users.Role, string?)[]
+        {
+            ("quocgia", Dashboard.Users.Role.National, null), ("hanoi", Dashboard.Users.Role.Province, "01"), ("baocao-hanoi", Dashboard.Users.Role.Reporter, "01"),
+            ("phantich", Dashboard.Users.Role.Analyst, null), ("quantri", Dashboard.Users.Role.Admin, null),
+        })
+        {
+            var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+            await users.SaveAsync(name, role, province, password, cancellationToken);
+            table.AddRow(name, Dashboard.Users.Roles.Label(role), province ?? string.Empty, password);
+        }
+
+        ConsoleUi.Out.Write(table);
     }
 
     /// <summary>What the demo generated the first time, so that every later run generates the same files.</summary>
