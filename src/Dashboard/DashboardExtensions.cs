@@ -6,6 +6,7 @@ using Microsoft.Extensions.FileProviders;
 using ReformMetrics.Dashboard.Access;
 using ReformMetrics.Dashboard.Api;
 using ReformMetrics.Dashboard.Auth;
+using ReformMetrics.Dashboard.Overdue;
 using ReformMetrics.Dashboard.Pages;
 using ReformMetrics.Dashboard.Users;
 
@@ -22,6 +23,7 @@ public static class DashboardExtensions
         var sessionHours = configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>()?.SessionHours ?? new DashboardOptions().SessionHours;
         services.AddDashboardAuth(sessionHours);
         services.AddTransient<Pages.PageData>();
+        services.AddTransient<Overdue.OverdueQuery>();
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         // Vietnamese letters go out as themselves, not as &#x1EA1; entities (a third of the page otherwise).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -57,6 +59,7 @@ public static class DashboardExtensions
         app.UseAntiforgery();
         app.MapLogin();
         app.MapPages();
+        app.MapOverdue();
         app.MapKpiApi();
         return app;
     }

@@ -32,6 +32,8 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
 
     public ClickHouseStore Store => _scenario.Database.Store;
 
+    public IServiceProvider Services => (_app ?? throw new InvalidOperationException("not started")).Services;
+
     public async ValueTask InitializeAsync()
     {
         await _scenario.InitializeAsync();

@@ -57,6 +57,9 @@ public sealed class ReferenceNames
 
     public bool SectorExists(string code) => _sectors.ContainsKey(code);
 
+    /// <summary>Every sector, by name, for pick lists.</summary>
+    public IEnumerable<(string Code, string Name)> Sectors => _sectors.OrderBy(s => s.Value, StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("vi-VN"), false)).Select(s => (s.Key, s.Value));
+
     public IEnumerable<string> ProvinceCodes(int geo) => _provinces.Keys.Where(k => k.Geo == geo && !k.Code.StartsWith('N')).Select(k => k.Code).Order(StringComparer.Ordinal);
 
     public string? Name(Dimension dimension, string code, int geo) => dimension switch

@@ -25,10 +25,7 @@ internal abstract class EventFileWriter : IDisposable
     }
 
     /// <summary>A CSV field: quoted (quotes doubled) only when it holds a comma, a quote or a line break.</summary>
-    public static string CsvField(string? value) =>
-        string.IsNullOrEmpty(value) ? string.Empty
-        : value.AsSpan().IndexOfAny(",\"\n\r") < 0 ? value
-        : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    public static string CsvField(string? value) => Store.CsvText.Field(value);
 
     public static EventFileWriter Create(string path, bool ndjson) => ndjson ? new NdjsonWriter(path) : new CsvWriter(path);
 

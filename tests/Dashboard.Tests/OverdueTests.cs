@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace ReformMetrics.Dashboard.Tests;
+
+/// <summary>The overdue-dossier list and its CSV over the hand-made scenario.</summary>
+public sealed partial class OverdueTests(DashboardServer server) : IClassFixture<DashboardServer>
+{
+    [Fact]
+    public async Task Resolved_late_in_April_lists_N_and_C_with_their_working_days_overdue_and_apologies()
+    {
+        // N: due Thu 27/03, resolved Wed 02/04: working days 27, 28, 31/03 and 01/04 = 4. C: due Thu 10/04, resolved
+        // Mon 14/04: 10 and 11/04 = 2. Both apologised. Sorted by working days overdue, most first.
+        var html = await PageAsync("quocgia", "/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72");
+
+        Assert.Equal(["N", "C"], DossierIds(html));
+        Assert.Contains("2 hồ sơ", html, StringComparison.Ordinal);
+        Assert.Matches(@"<td class=""text"">N</td>.*?<td>4</td><td class=""good"">Có</td>", Flat(html));
+        Assert.Matches(@"<td class=""text"">C</td>.*?<td>2</td><td class=""good"">Có</td>", Flat(html));
+    }
+
+    [Fact]
+    public async Task Sorting_by_a_column_and_flipping_it_reorders_the_list()
+    {
+        var ascending = await PageAsync("quocgia", "/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72&sap-xep=ngay-qua-han&tang=1");
+        var byDossier = await PageAsync("quocgia", "/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72&sap-xep=ho-so&tang=1");
+
+        Assert.Equal(["C", "N"], DossierIds(ascending));
+        Assert.Equal(["C", "N"], DossierIds(byDossier));
+    }
+
+    [Fact]
+    public async Task Overdue_now_lists_the_pending_dossiers_past_their_deadline_but_not_those_waiting_for_the_applicant()
+    {
+        var html = await PageAsync("quocgia", "/qua-han?geo=2008&province=72&sap-xep=ho-so&tang=1");
+
+        var ids = DossierIds(html);
+        Assert.Contains("D", ids);
+        Assert.Contains("O", ids);
+        Assert.DoesNotContain("P", ids); // waiting for a supplement since before its deadline
+        Assert.DoesNotContain("A", ids); // resolved
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+    }
+
+    [Fact]
+    public async Task The_CSV_holds_the_same_rows_in_UTF8_with_a_header_and_is_audited()
+    {
+        using var client = server.As("tayninh");
+        var cancel = TestContext.Current.CancellationToken;
+
+        using var response = await client.GetAsync(new Uri("/qua-han/csv?loai=trong-ky&period=2025-04&geo=2008&province=72", UriKind.Relative), cancel);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("ho_so,tinh,co_quan,linh_vuc,thu_tuc,kenh,tiep_nhan,han,giai_quyet,so_ngay_lam_viec_qua_han,thu_xin_loi", lines[0]);
+        Assert.Equal(["N", "C"], lines.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.StartsWith("N,Tây Ninh,", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(",25/03/2025 09:00,27/03/2025 17:00,02/04/2025 10:00,4,co", lines[1], StringComparison.Ordinal);
+        var audit = await ((Users.AuditLog)server.Services.GetService(typeof(Users.AuditLog))!).RecentAsync(100, cancel);
+        Assert.Contains(audit, a => a.User == "tayninh" && a.Action == "export" && a.Detail.StartsWith("qua-han.csv?", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("tayninh", "/qua-han?province=01", HttpStatusCode.Forbidden)]
+    [InlineData("tayninh", "/qua-han/csv?province=01", HttpStatusCode.Forbidden)]
+    [InlineData("quocgia", "/qua-han?sap-xep=mat-khau", HttpStatusCode.BadRequest)]
+    [InlineData("quocgia", "/qua-han?trang=0", HttpStatusCode.BadRequest)]
+    [InlineData("quocgia", "/qua-han?loai=ngay-mai", HttpStatusCode.BadRequest)]
+    [InlineData("", "/qua-han/csv", HttpStatusCode.Redirect)]
+    public async Task Other_provinces_and_bad_filters_are_refused(string user, string path, HttpStatusCode expected)
+    {
+        using var client = user.Length == 0 ? server.Anonymous() : server.As(user);
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    private async Task<string> PageAsync(string user, string path)
+    {
+        using var client = server.As(user);
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {html}");
+        return html;
+    }
+
+    private static List<string> DossierIds(string html) =>
+        RowId().Matches(Flat(html)).Select(m => m.Groups[1].Value).ToList();
+
+    private static string Flat(string html) => Regex.Replace(html, @"\s*\n\s*", string.Empty);
+
+    [GeneratedRegex(@"<tr><td class=""text"">([^<]+)</td>")]
+    private static partial Regex RowId();
+}
