@@ -8,6 +8,7 @@ using ReformMetrics.Dashboard.Api;
 using ReformMetrics.Dashboard.Auth;
 using ReformMetrics.Dashboard.Overdue;
 using ReformMetrics.Dashboard.Pages;
+using ReformMetrics.Dashboard.ReportShelf;
 using ReformMetrics.Dashboard.Users;
 
 namespace ReformMetrics.Dashboard;
@@ -24,6 +25,8 @@ public static class DashboardExtensions
         services.AddDashboardAuth(sessionHours);
         services.AddTransient<Pages.PageData>();
         services.AddTransient<Overdue.OverdueQuery>();
+        services.AddOptions<Reports.Scheduling.ReportScheduleOptions>().Bind(configuration.GetSection(Reports.Scheduling.ReportScheduleOptions.SectionName));
+        services.AddTransient<ReportShelf.ReportLibrary>();
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         // Vietnamese letters go out as themselves, not as &#x1EA1; entities (a third of the page otherwise).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -60,6 +63,7 @@ public static class DashboardExtensions
         app.MapLogin();
         app.MapPages();
         app.MapOverdue();
+        app.MapReportShelf();
         app.MapKpiApi();
         return app;
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Dashboard.Users;
 using ReformMetrics.Metrics;
+using ReformMetrics.Reports;
 using ReformMetrics.Store;
 using ReformMetrics.TestSupport;
 
@@ -32,12 +33,15 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
 
     public ClickHouseStore Store => _scenario.Database.Store;
 
+    /// <summary>The reports folder of this server (Reports:Directory).</summary>
+    public string ReportsDirectory { get; } = Directory.CreateTempSubdirectory("reform-dashboard-reports-").FullName;
+
     public IServiceProvider Services => (_app ?? throw new InvalidOperationException("not started")).Services;
 
     public async ValueTask InitializeAsync()
     {
         await _scenario.InitializeAsync();
-        _app = await StartAsync(Store);
+        _app = await StartAsync(Store, ReportsDirectory);
         var users = _app.Services.GetRequiredService<UserStore>();
         foreach (var (name, role, province) in Users)
         {
@@ -57,13 +61,19 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
         return client;
     }
 
-    public static async Task<WebApplication> StartAsync(ClickHouseStore store)
+    public static async Task<WebApplication> StartAsync(ClickHouseStore store, string? reports = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        if (reports is not null)
+        {
+            builder.Configuration["Reports:Directory"] = reports;
+        }
+
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(store);
         builder.Services.AddKpi();
+        builder.Services.AddReports();
         builder.Services.AddDashboard(builder.Configuration);
         var app = builder.Build();
         app.MapDashboard();
@@ -88,5 +98,6 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
         }
 
         await _scenario.DisposeAsync();
+        Directory.Delete(ReportsDirectory, recursive: true);
     }
 }

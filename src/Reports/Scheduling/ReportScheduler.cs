@@ -15,8 +15,29 @@ public sealed record ScheduledFile(string Schedule, DateTimeOffset Occurrence, s
 /// <summary>The reports folder's manifest.json: when each schedule was first seen and last run, and every file written.</summary>
 public sealed class ReportManifest
 {
+    public const string FileName = "manifest.json";
+
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public Dictionary<string, DateTimeOffset> LastRun { get; set; } = new(StringComparer.Ordinal);
     public List<ScheduledFile> Files { get; set; } = [];
+
+    /// <summary>The manifest of a reports folder (empty when nothing was generated yet).</summary>
+    public static async Task<ReportManifest> ReadAsync(string directory, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(directory, FileName);
+        return File.Exists(path)
+            ? JsonSerializer.Deserialize<ReportManifest>(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), Json) ?? new ReportManifest()
+            : new ReportManifest();
+    }
+
+    /// <summary>The reports folder: Reports:Directory, or &lt;store&gt;/reports.</summary>
+    public static string DirectoryOf(ReportScheduleOptions options, ClickHouseOptions store)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        return Path.GetFullPath(options.Directory ?? Path.Combine(store.StoreDirectory, "reports"));
+    }
 }
 
 /// <summary>
@@ -31,12 +52,11 @@ public sealed class ReportScheduler(
 {
     private const int MaxCatchUp = 24;
     private static readonly TimeZoneInfo Vietnam = TimeZoneInfo.CreateCustomTimeZone("Vietnam", TimeSpan.FromHours(7), "Vietnam", "Vietnam");
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private readonly SemaphoreSlim _manifestLock = new(1, 1);
 
-    public string Directory => Path.GetFullPath(options.Value.Directory ?? Path.Combine(store.Value.StoreDirectory, "reports"));
+    public string Directory => ReportManifest.DirectoryOf(options.Value, store.Value);
 
-    public string ManifestPath => Path.Combine(Directory, "manifest.json");
+    public string ManifestPath => Path.Combine(Directory, ReportManifest.FileName);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -120,10 +140,7 @@ public sealed class ReportScheduler(
         return file;
     }
 
-    public async Task<ReportManifest> ReadAsync(CancellationToken cancellationToken) =>
-        File.Exists(ManifestPath)
-            ? JsonSerializer.Deserialize<ReportManifest>(await File.ReadAllTextAsync(ManifestPath, cancellationToken).ConfigureAwait(false), Json) ?? new ReportManifest()
-            : new ReportManifest();
+    public Task<ReportManifest> ReadAsync(CancellationToken cancellationToken) => ReportManifest.ReadAsync(Directory, cancellationToken);
 
     private async Task UpdateAsync(Action<ReportManifest> change, CancellationToken cancellationToken)
     {
@@ -135,7 +152,7 @@ public sealed class ReportScheduler(
             var manifest = await ReadAsync(cancellationToken).ConfigureAwait(false);
             change(manifest);
             var temp = ManifestPath + ".tmp";
-            await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(manifest, Json), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(manifest, ReportManifest.Json), cancellationToken).ConfigureAwait(false);
             File.Move(temp, ManifestPath, overwrite: true);
         }
         finally
