@@ -7,6 +7,7 @@ using ReformMetrics.Dashboard.Access;
 using ReformMetrics.Dashboard.Api;
 using ReformMetrics.Dashboard.Auth;
 using ReformMetrics.Dashboard.Overdue;
+using ReformMetrics.Dashboard.Docs;
 using ReformMetrics.Dashboard.Pages;
 using ReformMetrics.Dashboard.ReportShelf;
 using ReformMetrics.Dashboard.Users;
@@ -64,6 +65,7 @@ public static class DashboardExtensions
         app.MapPages();
         app.MapOverdue();
         app.MapReportShelf();
+        app.MapDocs();
         app.MapKpiApi();
         return app;
     }

@@ -65,6 +65,20 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
     }
 
     [Fact]
+    public async Task The_documentation_page_lists_every_metric_with_its_Vietnamese_explanation_and_the_analyst_views()
+    {
+        var html = await PageAsync("tayninh", "/chi-so");
+
+        Assert.All(Metrics.Catalogue.MetricCatalogue.All, m =>
+        {
+            Assert.Contains($"<tr id=\"{m.Key}\">", html, StringComparison.Ordinal);
+            Assert.Contains(m.Explanation, html, StringComparison.Ordinal);
+        });
+        Assert.Contains("<h2 id=\"how-to-connect\">How to connect</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("v_overdue_now", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_static_files_are_served_from_the_assembly_with_chart_js()
     {
         using var client = server.Anonymous();
