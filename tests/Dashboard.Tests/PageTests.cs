@@ -32,6 +32,32 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
     }
 
     [Fact]
+    public async Task The_map_colours_each_province_by_the_chosen_metric_with_its_exact_value_as_tooltip()
+    {
+        var onTime = await PageAsync("quocgia", "/?period=2025-04&geo=2008");
+        var online = await PageAsync("quocgia", "/?period=2025-04&geo=2008&chi-so=online_share");
+        using var client = server.As("quocgia");
+        using var bad = await client.GetAsync(new Uri("/?period=2025-04&chi-so=received_total", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Contains("<title>Tây Ninh: 66,67%</title>", onTime, StringComparison.Ordinal);
+        Assert.Contains("<title>Long An: 100,00%</title>", onTime, StringComparison.Ordinal);
+        // Online: Tây Ninh 2 of 9 new dossiers, Long An 1 of 1.
+        Assert.Contains("<title>Tây Ninh: 22,22%</title>", online, StringComparison.Ordinal);
+        Assert.Contains("data-province=\"72\"", online, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public void Every_province_of_both_geographies_has_its_own_tile()
+    {
+        var rows = File.ReadAllLines(Path.Combine(TestSupport.Repository.Root, "sql", "seed", "province_map.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+
+        Assert.Equal(63, rows.Select(r => r[0]).Distinct().Count());
+        Assert.Empty(rows.Select(r => r[0]).Concat(rows.Select(r => r[2])).Distinct().Except(Pages.TileMap.Positions.Keys));
+        Assert.Equal(Pages.TileMap.Positions.Count, Pages.TileMap.Positions.Values.Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_province_viewer_is_sent_to_their_province_and_refused_another_one()
     {
         using var client = server.As("tayninh");

@@ -24,7 +24,16 @@ public sealed record PageFilters(string Period, int Geo)
         $"?period={Uri.EscapeDataString(Period)}&geo={Geo}{(province is null ? string.Empty : "&province=" + Uri.EscapeDataString(province))}";
 }
 
-public sealed record OverviewModel(PageFilters Filters, Period Period, IReadOnlyList<Card> Cards, RankingResult Ranking, IReadOnlyDictionary<string, KpiGroup> Provinces);
+public sealed record OverviewModel(
+    PageFilters Filters, Period Period, IReadOnlyList<Card> Cards, RankingResult Ranking, IReadOnlyDictionary<string, KpiGroup> Provinces)
+{
+    /// <summary>The metrics the map and the ranking can show.</summary>
+    public static readonly IReadOnlyList<MetricDefinition> Choices =
+        MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers && m.Unit == MetricUnit.Rate).ToList();
+
+    public string MapSvg => TileMap.Svg(
+        Ranking.Units.Select(u => (u.Code, u.Name ?? u.Code, u.Value)).ToList(), Ranking.Metric, code => $"/tinh/{code}{Filters.Query()}");
+}
 
 public sealed record ProvinceModel(
     PageFilters Filters, Period Period, string Code, string Name, IReadOnlyList<Card> Cards, IReadOnlyList<KpiGroup> Months,
@@ -47,10 +56,16 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
         return selection;
     }
 
-    public async Task<OverviewModel> OverviewAsync(Selection selection, PageFilters filters, CancellationToken cancellationToken)
+    public async Task<OverviewModel> OverviewAsync(Selection selection, PageFilters filters, string? metric, CancellationToken cancellationToken)
     {
+        var key = string.IsNullOrEmpty(metric) ? "on_time_rate" : metric;
+        if (!OverviewModel.Choices.Any(m => m.Key == key))
+        {
+            throw new SelectionException($"chi-so: \"{key}\" không phải một tỷ lệ hiển thị được trên bản đồ; dùng {string.Join(", ", OverviewModel.Choices.Select(m => m.Key))}.");
+        }
+
         var totals = (await kpi.GetAsync(selection, compare: true, cancellationToken).ConfigureAwait(false)).Groups.Single();
-        var ranking = await rankings.RankAsync(selection, "on_time_rate", Dimension.Province, cancellationToken).ConfigureAwait(false);
+        var ranking = await rankings.RankAsync(selection, key, Dimension.Province, cancellationToken).ConfigureAwait(false);
         var provinces = await kpi.GetAsync(selection with { GroupBy = [Dimension.Province] }, compare: false, cancellationToken).ConfigureAwait(false);
         return new OverviewModel(filters, selection.Period, await CardsAsync(selection, null, totals, cancellationToken).ConfigureAwait(false), ranking,
             provinces.Groups.ToDictionary(g => g.Keys["province"], StringComparer.Ordinal));

@@ -16,7 +16,7 @@ public static class PageEndpoints
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder endpoints)
     {
         var pages = endpoints.MapGroup(string.Empty).RequireAuthorization(DashboardAuth.Viewer);
-        pages.MapGet("/", async (HttpContext context, PageData data, IAntiforgery antiforgery, string? period, string? geo) =>
+        pages.MapGet("/", async (HttpContext context, PageData data, IAntiforgery antiforgery, string? period, string? geo, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "chi-so")] string? metric) =>
         {
             var scope = AccessScope.From(context.User);
             var selection = data.Parse(period, geo, out var filters);
@@ -25,7 +25,7 @@ public static class PageEndpoints
                 return Results.Redirect($"/tinh/{Uri.EscapeDataString(scope.Province ?? string.Empty)}{filters.Query()}");
             }
 
-            var model = await data.OverviewAsync(selection, filters, context.RequestAborted).ConfigureAwait(false);
+            var model = await data.OverviewAsync(selection, filters, metric, context.RequestAborted).ConfigureAwait(false);
             return (IResult)new RazorComponentResult<OverviewPage>(new { Model = model, User = scope.User, Antiforgery = Token(context, antiforgery) });
         });
 
