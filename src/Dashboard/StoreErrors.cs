@@ -68,7 +68,7 @@ public sealed partial class StoreErrors(ILogger<StoreErrors> logger) : IExceptio
         var encoder = Encoder;
         return $"""
             <!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{encoder.Encode(title)} · ReformMetrics</title><link rel="stylesheet" href="/static/site.css"></head>
+            <title>{encoder.Encode(title)} · ReformMetrics</title><link rel="stylesheet" href="/static/site.css"><link rel="icon" href="/static/favicon.svg" type="image/svg+xml"></head>
             <body><main class="error"><h1>{encoder.Encode(title)}</h1><p>{encoder.Encode(detail)}</p><p><a href="/">Về trang chủ</a></p></main></body></html>
             """;
     }
