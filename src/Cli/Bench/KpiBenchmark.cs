@@ -105,6 +105,6 @@ internal static class KpiBenchmark
             p.First.Keys["province"] == p.Second.Keys["province"]
             && MetricCatalogue.All.All(m => p.First[m.Key] is not { } x ? p.Second[m.Key] is null : p.Second[m.Key] is { } y && Math.Abs(x - y) < 1e-9));
 
-    private static double Percentile(List<double> sorted, double q) =>
+    internal static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

@@ -63,6 +63,30 @@ internal static class BenchVerb
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
             return await ReportsBenchmark.RunAsync(cli, period, cancellationToken);
         });
-        return new Command("bench", "Chạy một phép đo hiệu năng.") { ingest, kpi, reports };
+        var dashboardPeriod = new Option<string?>("--period") { Description = "Kỳ của trang tổng quan (mặc định tháng trọn vẹn gần nhất)" };
+        var requests = new Option<int>("--requests") { Description = "Số lần lấy dữ liệu mỗi loại (mặc định 30)", DefaultValueFactory = _ => 30 };
+        var dashboard = new Command("dashboard", "Dữ liệu trang tổng quan: p50, p95 khi chưa có và khi đã có bộ nhớ đệm.") { dashboardPeriod, requests };
+        dashboard.SetAction(async (parse, cancellationToken) =>
+        {
+            var today = SelectionParser.TodayInVietnam(TimeProvider.System);
+            Period period;
+            try
+            {
+                period = parse.GetValue(dashboardPeriod) is { } text ? Period.Parse(text, today) : Period.Month(today.AddMonths(-1).Year, today.AddMonths(-1).Month);
+            }
+            catch (PeriodException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+
+            if (parse.GetValue(requests) is < 1 or > 10_000)
+            {
+                throw new UsageException("--requests phải từ 1 đến 10.000.");
+            }
+
+            await using var cli = await CliHost.StartAsync(parse, cancellationToken);
+            return await DashboardBenchmark.RunAsync(cli, period, parse.GetValue(requests), cancellationToken);
+        });
+        return new Command("bench", "Chạy một phép đo hiệu năng.") { ingest, kpi, reports, dashboard };
     }
 }
