@@ -9,6 +9,7 @@ using ReformMetrics.Dashboard.Auth;
 using ReformMetrics.Dashboard.Overdue;
 using ReformMetrics.Dashboard.Docs;
 using ReformMetrics.Dashboard.Pages;
+using ReformMetrics.Dashboard.Registers;
 using ReformMetrics.Dashboard.ReportShelf;
 using ReformMetrics.Dashboard.Users;
 
@@ -26,6 +27,7 @@ public static class DashboardExtensions
         services.AddDashboardAuth(sessionHours);
         services.AddTransient<Pages.PageData>();
         services.AddTransient<Overdue.OverdueQuery>();
+        services.AddTransient<Registers.RegisterQuery>();
         services.AddOptions<Reports.Scheduling.ReportScheduleOptions>().Bind(configuration.GetSection(Reports.Scheduling.ReportScheduleOptions.SectionName));
         services.AddTransient<ReportShelf.ReportLibrary>();
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
@@ -66,6 +68,7 @@ public static class DashboardExtensions
         app.MapOverdue();
         app.MapReportShelf();
         app.MapDocs();
+        app.MapRegisters();
         app.MapKpiApi();
         return app;
     }

@@ -38,6 +38,7 @@ public sealed class BrowserTests(BrowserSite site) : IClassFixture<BrowserSite>
         var pages = new List<(string Name, string Path)>
         {
             ("tong-quan", $"/?period={Period}"), ("tinh", $"/tinh/{province}?period={Period}"), ("qua-han", $"/qua-han?loai=trong-ky&period={Period}"),
+            ("nhiem-vu", $"/nhiem-vu?period={Period}"), ("phan-anh", $"/phan-anh?period={Period}&province={province}"),
             ("bao-cao", "/bao-cao"), ("chi-so", "/chi-so"),
         };
         foreach (var (name, path) in pages)

@@ -20,6 +20,8 @@ public sealed record OverdueModel(
         }
 
         parts.AddRange(Filter.Sectors.Select(s => "sector=" + Uri.EscapeDataString(s)));
+        parts.AddRange(Filter.Levels.Select(l => "level=" + Uri.EscapeDataString(l)));
+        parts.AddRange(Filter.Channels.Select(c => "channel=" + Uri.EscapeDataString(c)));
         return "?" + string.Join("&", parts);
     }
 }
