@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using ReformMetrics.Dashboard.Access;
+using ReformMetrics.Dashboard.Admin;
 using ReformMetrics.Dashboard.Api;
 using ReformMetrics.Dashboard.Auth;
 using ReformMetrics.Dashboard.Overdue;
@@ -69,6 +70,7 @@ public static class DashboardExtensions
         app.MapReportShelf();
         app.MapDocs();
         app.MapRegisters();
+        app.MapAdmin();
         app.MapKpiApi();
         return app;
     }

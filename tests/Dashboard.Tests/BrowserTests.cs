@@ -41,6 +41,10 @@ public sealed class BrowserTests(BrowserSite site) : IClassFixture<BrowserSite>
             ("nhiem-vu", $"/nhiem-vu?period={Period}"), ("phan-anh", $"/phan-anh?period={Period}&province={province}"),
             ("bao-cao", "/bao-cao"), ("chi-so", "/chi-so"),
         };
+        if (role.Role == Role.Admin)
+        {
+            pages.Add(("quan-tri", "/quan-tri"));
+        }
         foreach (var (name, path) in pages)
         {
             var response = await page.GoToAsync($"{site.BaseUrl}{path}", WaitUntilNavigation.Networkidle0);
