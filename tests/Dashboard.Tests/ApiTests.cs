@@ -12,8 +12,8 @@ public sealed class ApiTests(DashboardServer server) : IClassFixture<DashboardSe
     {
         using var json = await GetJsonAsync("quocgia", "/api/kpi?period=2025-04&geo=2008&province=72&sector=HOTICH&compare=true");
 
-        var group = Assert.Single(json.RootElement.GetProperty("groups").EnumerateArray());
-        var values = group.GetProperty("values");
+        var group = Assert.Single(json.RootElement.EnumerateArray());
+        var values = group;
         Assert.All(MetricCatalogue.All, m => Assert.True(values.TryGetProperty(m.Key, out _), m.Key));
         Assert.Equal(11, values.GetProperty("received_total").GetDouble());
         Assert.Equal(0.6, values.GetProperty("on_time_rate").GetDouble(), 9);
@@ -21,7 +21,8 @@ public sealed class ApiTests(DashboardServer server) : IClassFixture<DashboardSe
         var satisfaction = group.GetProperty("targets").GetProperty("satisfaction_index");
         Assert.Equal(0.9, satisfaction.GetProperty("target").GetDouble());
         Assert.False(satisfaction.GetProperty("met").GetBoolean()); // 2/3 < 90%
-        Assert.Equal("Tháng 4/2025", json.RootElement.GetProperty("period").GetProperty("label").GetString());
+        Assert.Equal("Tháng 4/2025", group.GetProperty("period_label").GetString());
+        Assert.Equal("2025-04", group.GetProperty("period").GetString());
     }
 
     [Fact]
@@ -30,11 +31,27 @@ public sealed class ApiTests(DashboardServer server) : IClassFixture<DashboardSe
         using var own = await GetJsonAsync("tayninh", "/api/kpi?period=2025-04");
         using var national = await GetJsonAsync("quocgia", "/api/kpi?period=2025-04&province=80");
 
-        var mine = Assert.Single(own.RootElement.GetProperty("groups").EnumerateArray()).GetProperty("values");
-        var theirs = Assert.Single(national.RootElement.GetProperty("groups").EnumerateArray()).GetProperty("values");
+        var mine = Assert.Single(own.RootElement.EnumerateArray());
+        var theirs = Assert.Single(national.RootElement.EnumerateArray());
         Assert.Equal(theirs.GetRawText(), mine.GetRawText());
         // The new Tây Ninh of April 2025: old Tây Ninh's 12 and Long An's K.
         Assert.Equal(13, mine.GetProperty("received_total").GetDouble());
+    }
+
+    [Fact]
+    public async Task The_API_answers_with_exactly_the_JSON_of_reform_kpi()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var client = server.As("quocgia");
+        var api = await client.GetStringAsync(new Uri("/api/kpi?period=2025-04&geo=2008&by=province&compare=true", UriKind.Relative), cancel);
+        var environment = new Dictionary<string, string?> { ["REFORM_ClickHouse__Database"] = server.Store.Database };
+
+        var cli = await TestSupport.ReformProcess.RunAsync(
+            ["--clickhouse", server.Engine.ConnectionString, "kpi", "--period", "2025-04", "--geo", "2008", "--by", "province", "--compare", "--json"], environment);
+
+        Assert.Equal(0, cli.ExitCode);
+        Assert.Equal(api.Trim(), cli.StandardOutput.Trim());
+        Assert.Equal(2, JsonDocument.Parse(api).RootElement.GetArrayLength());
     }
 
     [Fact]

@@ -33,6 +33,8 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
 
     public ClickHouseStore Store => _scenario.Database.Store;
 
+    public TestEngine Engine => engine;
+
     /// <summary>The reports folder of this server (Reports:Directory).</summary>
     public string ReportsDirectory { get; } = Directory.CreateTempSubdirectory("reform-dashboard-reports-").FullName;
 

@@ -17,13 +17,6 @@ internal static class KpiVerb
     private static readonly string[] Headline =
         ["received_total", "resolved_total", "on_time_rate", "in_progress_overdue", "on_time_rate_766", "online_share", "online_payment_share", "satisfaction_index"];
 
-    private static readonly JsonSerializerOptions JsonOutput = new()
-    {
-        WriteIndented = true,
-        // Vietnamese names stay readable in the output instead of \u escapes.
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static Command Create()
     {
         var from = new Option<string?>("--from") { Description = "Ngày đầu (yyyy-MM-dd)" };
@@ -74,13 +67,15 @@ internal static class KpiVerb
                 throw new UsageException(ex.Message);
             }
 
+            var targets = await cli.Services.GetRequiredService<TargetService>().LoadAsync(selection.Period.End.Year, cancellationToken);
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(ToJson(result));
+                // The same document as GET /api/kpi with the same parameters.
+                Console.Out.WriteLine(JsonSerializer.Serialize(Dashboard.Api.KpiDocument.Build(selection, result, targets), Dashboard.Api.KpiDocument.Json));
             }
             else
             {
-                Print(result, await cli.Services.GetRequiredService<TargetService>().LoadAsync(selection.Period.End.Year, cancellationToken));
+                Print(result, targets);
             }
 
             return ReformCommand.Ok;
@@ -110,45 +105,6 @@ internal static class KpiVerb
             throw new UsageException(ex.Message);
         }
     }
-
-    public static string ToJson(KpiResult result)
-    {
-        var rows = result.Groups.Select(g =>
-        {
-            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var (key, value) in g.Keys)
-            {
-                row[key] = value;
-            }
-
-            row["period"] = g.Period.Key;
-            row["from"] = g.Period.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            row["to"] = g.Period.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            foreach (var metric in MetricCatalogue.All)
-            {
-                row[metric.Key] = Json(metric, g.Values[metric.Key]);
-            }
-
-            if (g.Previous is not null)
-            {
-                row["previous"] = MetricCatalogue.All.ToDictionary(m => m.Key, m => Json(m, g.Previous[m.Key]));
-                row["year_ago"] = MetricCatalogue.All.ToDictionary(m => m.Key, m => Json(m, g.YearAgo![m.Key]));
-                row["change_from_previous"] = g.ChangeFromPrevious;
-                row["change_from_year_ago"] = g.ChangeFromYearAgo;
-            }
-
-            return row;
-        });
-        return JsonSerializer.Serialize(rows, JsonOutput);
-    }
-
-    /// <summary>Counts as integers, rates as fractions rounded to 4 decimals (0.9412), null where undefined.</summary>
-    private static object? Json(MetricDefinition metric, double? value) => value switch
-    {
-        null => null,
-        { } v when metric.Unit == MetricUnit.Rate => Math.Round(v, 4),
-        { } v => (long)Math.Round(v),
-    };
 
     private static void Print(KpiResult result, TargetService.TargetBook? targets = null)
     {

@@ -37,23 +37,7 @@ public static class KpiApi
                 var compare = request.Query["compare"] is { Count: > 0 } c && c[0] is "true" or "1";
                 var result = await kpi.GetAsync(selection, compare, cancellationToken).ConfigureAwait(false);
                 var book = await targets.LoadAsync(selection.Period.End.Year, cancellationToken).ConfigureAwait(false);
-                return new
-                {
-                    period = Describe(selection.Period),
-                    geo = selection.Geo,
-                    source = result.Source.ToString().ToLowerInvariant(),
-                    groups = result.Groups.Select(g => new
-                    {
-                        keys = g.Keys,
-                        period = Describe(g.Period),
-                        values = g.Values,
-                        previous = g.Previous,
-                        year_ago = g.YearAgo,
-                        change_from_previous = g.ChangeFromPrevious,
-                        change_from_year_ago = g.ChangeFromYearAgo,
-                        targets = Targets(book, selection, g),
-                    }),
-                };
+                return KpiDocument.Build(selection, result, book);
             }));
 
         api.MapGet("/rankings", (HttpRequest request, RankingService rankings, ProvinceMap map, TimeProvider clock, CancellationToken cancellationToken) =>
@@ -74,8 +58,8 @@ public static class KpiApi
                     metric = result.Metric.Key,
                     label = result.Metric.Label,
                     by = Selection.KeyName(by),
-                    period = Describe(selection.Period),
-                    previous_period = Describe(selection.Period.Previous()),
+                    period = KpiDocument.Describe(selection.Period),
+                    previous_period = KpiDocument.Describe(selection.Period.Previous()),
                     units = units.Select(u => new { code = u.Code, name = u.Name, value = u.Value, rank = u.Rank, previous_rank = u.PreviousRank, movement = u.Movement }),
                 };
             }));
@@ -88,7 +72,7 @@ public static class KpiApi
                 var result = await index.ComputeAsync(selection, cancellationToken).ConfigureAwait(false);
                 return new
                 {
-                    period = Describe(selection.Period),
+                    period = KpiDocument.Describe(selection.Period),
                     geo = selection.Geo,
                     source = result.Scoring.Source,
                     rule = result.Scoring.Rule,
@@ -127,7 +111,7 @@ public static class KpiApi
     {
         try
         {
-            return Results.Ok(await answer().ConfigureAwait(false));
+            return Results.Json(await answer().ConfigureAwait(false), KpiDocument.Json);
         }
         catch (SelectionException ex)
         {
@@ -137,29 +121,5 @@ public static class KpiApi
         {
             return Results.Problem(title: "Không có quyền", detail: ex.Message, statusCode: StatusCodes.Status403Forbidden);
         }
-    }
-
-    private static object Describe(Metrics.Periods.Period period) => new
-    {
-        key = period.Key,
-        label = period.Label,
-        from = period.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        to = period.End.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-    };
-
-    private static Dictionary<string, TargetCheck> Targets(TargetService.TargetBook book, Selection selection, KpiGroup group)
-    {
-        var province = group.Keys.TryGetValue("province", out var p) ? p : selection.Provinces.Count == 1 ? selection.Provinces[0] : null;
-        var sectors = group.Keys.TryGetValue("sector", out var s) ? [s] : selection.Sectors;
-        var checks = new Dictionary<string, TargetCheck>(StringComparer.Ordinal);
-        foreach (var metric in MetricCatalogue.All)
-        {
-            if (book.For(metric.Key, selection.Geo, province, sectors, group[metric.Key]) is { } check)
-            {
-                checks[metric.Key] = check;
-            }
-        }
-
-        return checks;
     }
 }

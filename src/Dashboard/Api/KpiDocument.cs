@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.Json;
+using ReformMetrics.Metrics.Catalogue;
+using ReformMetrics.Metrics.Periods;
+using ReformMetrics.Metrics.Query;
+using ReformMetrics.Metrics.Targets;
+
+namespace ReformMetrics.Dashboard.Api;
+
+/// <summary>
+/// The JSON of a metrics answer, the same from <c>GET /api/kpi</c> and <c>reform kpi --json</c> (design.md): an array with
+/// one object per group holding the group keys (codes and names), the period (key, label, from, to), every metric key of
+/// the catalogue (counts as integers, rates as fractions to 4 decimals, null where undefined), the comparisons when asked
+/// for (previous, year_ago, change_from_previous, change_from_year_ago) and the targets that apply.
+/// </summary>
+public static class KpiDocument
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static IReadOnlyList<Dictionary<string, object?>> Build(Selection selection, KpiResult result, TargetService.TargetBook targets)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(targets);
+        return result.Groups.Select(g =>
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (key, value) in g.Keys)
+            {
+                row[key] = value;
+            }
+
+            row["period"] = g.Period.Key;
+            row["period_label"] = g.Period.Label;
+            row["from"] = g.Period.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            row["to"] = g.Period.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            row["geo"] = selection.Geo;
+            foreach (var (key, value) in Values(g.Values))
+            {
+                row[key] = value;
+            }
+
+            if (g.Previous is not null)
+            {
+                row["previous"] = Values(g.Previous);
+                row["year_ago"] = g.YearAgo is null ? null : Values(g.YearAgo);
+                row["change_from_previous"] = g.ChangeFromPrevious;
+                row["change_from_year_ago"] = g.ChangeFromYearAgo;
+            }
+
+            row["targets"] = Targets(targets, selection, g);
+            return row;
+        }).ToList();
+    }
+
+    public static object Describe(Period period)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        return new
+        {
+            key = period.Key,
+            label = period.Label,
+            from = period.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            to = period.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+    }
+
+    private static Dictionary<string, object?> Values(IReadOnlyDictionary<string, double?> values) =>
+        MetricCatalogue.All.ToDictionary(m => m.Key, m => values.TryGetValue(m.Key, out var v) ? Round(m, v) : null, StringComparer.Ordinal);
+
+    private static object? Round(MetricDefinition metric, double? value) => value switch
+    {
+        null => null,
+        { } v when metric.Unit == MetricUnit.Count => (long)Math.Round(v),
+        { } v => Math.Round(v, 4),
+    };
+
+    private static Dictionary<string, TargetCheck> Targets(TargetService.TargetBook book, Selection selection, KpiGroup group)
+    {
+        var province = group.Keys.TryGetValue("province", out var p) ? p : selection.Provinces.Count == 1 ? selection.Provinces[0] : null;
+        var sectors = group.Keys.TryGetValue("sector", out var s) ? [s] : selection.Sectors;
+        var checks = new Dictionary<string, TargetCheck>(StringComparer.Ordinal);
+        foreach (var metric in MetricCatalogue.All)
+        {
+            if (book.For(metric.Key, selection.Geo, province, sectors, group[metric.Key]) is { } check)
+            {
+                checks[metric.Key] = check;
+            }
+        }
+
+        return checks;
+    }
+}
