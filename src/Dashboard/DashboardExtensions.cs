@@ -11,6 +11,7 @@ using ReformMetrics.Dashboard.Overdue;
 using ReformMetrics.Dashboard.Docs;
 using ReformMetrics.Dashboard.Pages;
 using ReformMetrics.Dashboard.Registers;
+using ReformMetrics.Dashboard.Sql;
 using ReformMetrics.Dashboard.ReportShelf;
 using ReformMetrics.Dashboard.Users;
 
@@ -29,6 +30,7 @@ public static class DashboardExtensions
         services.AddTransient<Pages.PageData>();
         services.AddTransient<Overdue.OverdueQuery>();
         services.AddTransient<Registers.RegisterQuery>();
+        services.AddTransient<Sql.AnalystQuery>();
         services.AddOptions<Reports.Scheduling.ReportScheduleOptions>().Bind(configuration.GetSection(Reports.Scheduling.ReportScheduleOptions.SectionName));
         services.AddTransient<ReportShelf.ReportLibrary>();
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
@@ -71,6 +73,7 @@ public static class DashboardExtensions
         app.MapDocs();
         app.MapRegisters();
         app.MapAdmin();
+        app.MapSqlPage();
         app.MapKpiApi();
         return app;
     }

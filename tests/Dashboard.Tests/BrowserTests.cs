@@ -45,6 +45,11 @@ public sealed class BrowserTests(BrowserSite site) : IClassFixture<BrowserSite>
         {
             pages.Add(("quan-tri", "/quan-tri"));
         }
+
+        if (role.Role is Role.Admin or Role.Analyst)
+        {
+            pages.Add(("sql", "/sql"));
+        }
         foreach (var (name, path) in pages)
         {
             var response = await page.GoToAsync($"{site.BaseUrl}{path}", WaitUntilNavigation.Networkidle0);
