@@ -32,6 +32,18 @@ public sealed partial class OverdueTests(DashboardServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task An_agency_of_the_province_page_drills_down_to_its_late_dossiers()
+    {
+        var province = await PageAsync("quocgia", "/tinh/72?period=2025-04&geo=2008");
+        var link = Regex.Match(province, @"href=""(/qua-han\?[^""]*agency=AG-TEST)""").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
+
+        var dossiers = await PageAsync("quocgia", link);
+
+        Assert.Equal("/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72&agency=AG-TEST", link);
+        Assert.Equal(["N", "C"], DossierIds(dossiers));
+    }
+
+    [Fact]
     public async Task Sorting_by_a_column_and_flipping_it_reorders_the_list()
     {
         var ascending = await PageAsync("quocgia", "/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72&sap-xep=ngay-qua-han&tang=1");

@@ -78,6 +78,29 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
     }
 
     [Fact]
+    public async Task The_sector_and_comparison_filters_of_the_URL_apply_to_the_cards_and_stay_in_the_links()
+    {
+        var html = await PageAsync("quocgia", "/tinh/72?period=2025-04&geo=2008&sector=HOTICH&so-sanh=cung-ky");
+        var overview = await PageAsync("quocgia", "/?period=2025-04&geo=2008&sector=HOTICH&so-sanh=cung-ky");
+
+        // Civil status in old Tây Ninh, April 2025: 11 dossiers (the form's row); nothing a year earlier to compare with.
+        Assert.Matches("data-metric=\"received_total\"[^>]*>\\s*<div class=\"label\">[^<]*</div>\\s*<div class=\"value\">11</div>", html);
+        Assert.Contains("— so với cùng kỳ năm trước", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/tinh/72?period=2025-04&amp;geo=2008&amp;sector=HOTICH&amp;so-sanh=cung-ky\">", overview, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/?period=2025-04&level=tinh")]
+    [InlineData("/?period=2025-04&so-sanh=hom-qua")]
+    [InlineData("/tinh/80?period=2025-04&channel=fax")]
+    public async Task A_bad_filter_value_is_a_400(string path)
+    {
+        using var response = await server.As("quocgia").GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task An_invalid_filter_is_a_400_page_naming_it()
     {
         using var client = server.As("quocgia");

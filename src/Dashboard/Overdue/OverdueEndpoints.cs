@@ -84,11 +84,11 @@ public static class OverdueEndpoints
         var parsed = pages.Parse(period, q["geo"].FirstOrDefault(), out var filters);
         var selection = SelectionParser.Parse(
             new SelectionParser.Input(Period: filters.Period, Geo: filters.Geo.ToString(CultureInfo.InvariantCulture), Provinces: Many("province"),
-                Sectors: Many("sector"), Levels: Many("level"), Channels: Many("channel")),
+                Sectors: Many("sector"), Levels: Many("level"), Channels: Many("channel"), Agencies: Many("agency")),
             SelectionParser.TodayInVietnam(clock));
         var allowed = await AccessScope.From(context.User).RestrictAsync(selection with { Period = parsed.Period }, map, context.RequestAborted).ConfigureAwait(false);
         var filter = new OverdueFilter(kind, allowed.Period, allowed.Geo, allowed.Provinces, allowed.Sectors, allowed.Levels, allowed.Channels,
-            sort, q["tang"].FirstOrDefault() == "1", page);
+            sort, q["tang"].FirstOrDefault() == "1", page, allowed.Agencies);
         return (filter, filters.Period, string.Join(",", Many("province")));
     }
 }

@@ -22,6 +22,7 @@ public sealed record OverdueModel(
         parts.AddRange(Filter.Sectors.Select(s => "sector=" + Uri.EscapeDataString(s)));
         parts.AddRange(Filter.Levels.Select(l => "level=" + Uri.EscapeDataString(l)));
         parts.AddRange(Filter.Channels.Select(c => "channel=" + Uri.EscapeDataString(c)));
+        parts.AddRange((Filter.Agencies ?? []).Select(a => "agency=" + Uri.EscapeDataString(a)));
         return "?" + string.Join("&", parts);
     }
 }

@@ -17,7 +17,7 @@ public enum OverdueKind
 /// <summary>The filters of the overdue list; provinces are already limited to what the user may see.</summary>
 public sealed record OverdueFilter(
     OverdueKind Kind, Period Period, int Geo, IReadOnlyList<string> Provinces, IReadOnlyList<string> Sectors, IReadOnlyList<string> Levels,
-    IReadOnlyList<string> Channels, string Sort = OverdueQuery.SortOverdue, bool Ascending = false, int Page = 1)
+    IReadOnlyList<string> Channels, string Sort = OverdueQuery.SortOverdue, bool Ascending = false, int Page = 1, IReadOnlyList<string>? Agencies = null)
 {
     public const int PageSize = 50;
 }
@@ -116,6 +116,7 @@ public sealed class OverdueQuery(ClickHouseStore store)
         In("sector_code", "sectors", filter.Sectors);
         In("toString(level)", "levels", filter.Levels);
         In("toString(channel)", "channels", filter.Channels);
+        In("agency_code", "agencies", filter.Agencies ?? []);
         return (string.Join(" AND ", clauses), parameters);
     }
 }

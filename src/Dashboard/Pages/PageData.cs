@@ -17,11 +17,26 @@ public sealed record Card(MetricDefinition Metric, double? Value, double? Previo
         ? (d > 0) == (Metric.Better == Metrics.Catalogue.Better.Higher) : null;
 }
 
-/// <summary>The filters of a page, from its URL (so that a view can be shared as a link).</summary>
-public sealed record PageFilters(string Period, int Geo)
+/// <summary>The filters of a page, from its URL (so that a view can be shared as a link): period, geography, level,
+/// sector and channel, and what the cards compare with (the previous period or the same period a year earlier).</summary>
+public sealed record PageFilters(string Period, int Geo, string? Level = null, string? Sector = null, string? Channel = null, bool YearAgo = false)
 {
-    public string Query(string? province = null) =>
-        $"?period={Uri.EscapeDataString(Period)}&geo={Geo}{(province is null ? string.Empty : "&province=" + Uri.EscapeDataString(province))}";
+    public string Query(string? province = null)
+    {
+        var query = $"?period={Uri.EscapeDataString(Period)}&geo={Geo}";
+        foreach (var (name, value) in new[] { ("level", Level), ("sector", Sector), ("channel", Channel), ("province", province) })
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                query += $"&{name}={Uri.EscapeDataString(value)}";
+            }
+        }
+
+        return YearAgo ? query + "&so-sanh=cung-ky" : query;
+    }
+
+    /// <summary>What the cards' changes are measured against.</summary>
+    public string ComparedWith => YearAgo ? "so với cùng kỳ năm trước" : "so với kỳ trước";
 }
 
 public sealed record OverviewModel(
@@ -37,7 +52,11 @@ public sealed record OverviewModel(
 
 public sealed record ProvinceModel(
     PageFilters Filters, Period Period, string Code, string Name, IReadOnlyList<Card> Cards, IReadOnlyList<KpiGroup> Months,
-    IReadOnlyList<KpiGroup> Levels, IReadOnlyList<KpiGroup> Sectors, IReadOnlyList<KpiGroup> Channels, RankedUnit? Rank, int Ranked);
+    IReadOnlyList<KpiGroup> Levels, IReadOnlyList<KpiGroup> Sectors, IReadOnlyList<KpiGroup> Channels, IReadOnlyList<KpiGroup> Agencies, RankedUnit? Rank, int Ranked)
+{
+    /// <summary>How many agencies the page lists (those receiving the most dossiers).</summary>
+    public const int TopAgencies = 15;
+}
 
 /// <summary>Gathers what the pages show from the metrics layer (cached answers, the same as the API), within what the user may see.</summary>
 public sealed class PageData(KpiService kpi, RankingService rankings, TargetService targets, ProvinceMap map, TimeProvider clock)
@@ -46,13 +65,23 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
         ["received_total", "resolved_total", "on_time_rate", "in_progress_overdue", "online_share", "postal_share", "satisfaction_index"];
 
     /// <summary>The filters of the URL, validated (a bad value is a 400 naming it); the default period is the last full month.</summary>
-    public Selection Parse(string? period, string? geo, out PageFilters filters)
+    public Selection Parse(string? period, string? geo, out PageFilters filters) => Parse(period, geo, null, null, null, null, out filters);
+
+    /// <summary>All the filters of a page's URL, validated by the same parser as the API (a bad value is a 400 naming it).</summary>
+    public Selection Parse(string? period, string? geo, string? level, string? sector, string? channel, string? compare, out PageFilters filters)
     {
         var today = SelectionParser.TodayInVietnam(clock);
         var lastMonth = today.AddDays(1 - today.Day).AddMonths(-1);
         var text = string.IsNullOrWhiteSpace(period) ? lastMonth.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture) : period.Trim();
-        var selection = SelectionParser.Parse(new SelectionParser.Input(Period: text, Geo: geo), today);
-        filters = new PageFilters(text, selection.Geo);
+        static IReadOnlyList<string>? One(string? value) => string.IsNullOrWhiteSpace(value) ? null : [value.Trim()];
+        var selection = SelectionParser.Parse(new SelectionParser.Input(Period: text, Geo: geo, Levels: One(level), Sectors: One(sector), Channels: One(channel)), today);
+        var yearAgo = compare switch
+        {
+            null or "" or "ky-truoc" => false,
+            "cung-ky" => true,
+            _ => throw new SelectionException($"so-sanh: \"{compare}\" không hợp lệ; dùng ky-truoc hoặc cung-ky."),
+        };
+        filters = new PageFilters(text, selection.Geo, One(level)?[0], One(sector)?[0], One(channel)?[0], yearAgo);
         return selection;
     }
 
@@ -67,7 +96,7 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
         var totals = (await kpi.GetAsync(selection, compare: true, cancellationToken).ConfigureAwait(false)).Groups.Single();
         var ranking = await rankings.RankAsync(selection, key, Dimension.Province, cancellationToken).ConfigureAwait(false);
         var provinces = await kpi.GetAsync(selection with { GroupBy = [Dimension.Province] }, compare: false, cancellationToken).ConfigureAwait(false);
-        return new OverviewModel(filters, selection.Period, await CardsAsync(selection, null, totals, cancellationToken).ConfigureAwait(false), ranking,
+        return new OverviewModel(filters, selection.Period, await CardsAsync(selection, null, totals, filters.YearAgo, cancellationToken).ConfigureAwait(false), ranking,
             provinces.Groups.ToDictionary(g => g.Keys["province"], StringComparer.Ordinal));
     }
 
@@ -82,16 +111,19 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
         var levels = await kpi.GetAsync(own with { GroupBy = [Dimension.Level] }, compare: false, cancellationToken).ConfigureAwait(false);
         var sectors = await kpi.GetAsync(own with { GroupBy = [Dimension.Sector] }, compare: false, cancellationToken).ConfigureAwait(false);
         var channels = await kpi.GetAsync(own with { GroupBy = [Dimension.Channel] }, compare: false, cancellationToken).ConfigureAwait(false);
+        var agencies = await kpi.GetAsync(own with { GroupBy = [Dimension.Agency] }, compare: false, cancellationToken).ConfigureAwait(false);
         var ranking = await rankings.RankAsync(selection with { Provinces = [] }, "on_time_rate", Dimension.Province, cancellationToken).ConfigureAwait(false);
-        return new ProvinceModel(filters, own.Period, code, name, await CardsAsync(own, code, totals, cancellationToken).ConfigureAwait(false),
+        return new ProvinceModel(filters, own.Period, code, name, await CardsAsync(own, code, totals, filters.YearAgo, cancellationToken).ConfigureAwait(false),
             months.Groups.OrderBy(g => g.Period.Start).ToList(), levels.Groups, sectors.Groups.OrderByDescending(g => g["received_total"] ?? 0).ToList(),
-            channels.Groups, ranking.Units.FirstOrDefault(u => u.Code == code), ranking.Units.Count(u => u.Rank is not null));
+            channels.Groups, agencies.Groups.OrderByDescending(g => g["received_total"] ?? 0).Take(ProvinceModel.TopAgencies).ToList(),
+            ranking.Units.FirstOrDefault(u => u.Code == code), ranking.Units.Count(u => u.Rank is not null));
     }
 
-    private async Task<IReadOnlyList<Card>> CardsAsync(Selection selection, string? province, KpiGroup totals, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Card>> CardsAsync(Selection selection, string? province, KpiGroup totals, bool yearAgo, CancellationToken cancellationToken)
     {
         var book = await targets.LoadAsync(selection.Period.End.Year, cancellationToken).ConfigureAwait(false);
-        return CardMetrics.Select(key => new Card(MetricCatalogue.Get(key), totals[key], totals.Previous?[key],
+        var earlier = yearAgo ? totals.YearAgo : totals.Previous;
+        return CardMetrics.Select(key => new Card(MetricCatalogue.Get(key), totals[key], earlier?[key],
             book.For(key, selection.Geo, province, selection.Sectors, totals[key]))).ToList();
     }
 }

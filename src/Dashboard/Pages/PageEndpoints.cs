@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ReformMetrics.Dashboard.Access;
 using ReformMetrics.Dashboard.Auth;
@@ -16,10 +17,11 @@ public static class PageEndpoints
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder endpoints)
     {
         var pages = endpoints.MapGroup(string.Empty).RequireAuthorization(DashboardAuth.Viewer);
-        pages.MapGet("/", async (HttpContext context, PageData data, IAntiforgery antiforgery, string? period, string? geo, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "chi-so")] string? metric) =>
+        pages.MapGet("/", async (HttpContext context, PageData data, IAntiforgery antiforgery, string? period, string? geo, string? level, string? sector, string? channel,
+            [FromQuery(Name = "so-sanh")] string? compare, [FromQuery(Name = "chi-so")] string? metric) =>
         {
             var scope = AccessScope.From(context.User);
-            var selection = data.Parse(period, geo, out var filters);
+            var selection = data.Parse(period, geo, level, sector, channel, compare, out var filters);
             if (!scope.SeesAllProvinces)
             {
                 return Results.Redirect($"/tinh/{Uri.EscapeDataString(scope.Province ?? string.Empty)}{filters.Query()}");
@@ -29,10 +31,11 @@ public static class PageEndpoints
             return (IResult)new RazorComponentResult<OverviewPage>(new { Model = model, User = scope.User, Antiforgery = Token(context, antiforgery) });
         });
 
-        pages.MapGet("/tinh/{code}", async (HttpContext context, PageData data, IAntiforgery antiforgery, string code, string? period, string? geo) =>
+        pages.MapGet("/tinh/{code}", async (HttpContext context, PageData data, IAntiforgery antiforgery, string code, string? period, string? geo,
+            string? level, string? sector, string? channel, [FromQuery(Name = "so-sanh")] string? compare) =>
         {
             var scope = AccessScope.From(context.User);
-            var selection = data.Parse(period, geo, out var filters);
+            var selection = data.Parse(period, geo, level, sector, channel, compare, out var filters);
             var model = await data.ProvinceAsync(scope, selection, filters, code, context.RequestAborted).ConfigureAwait(false);
             return new RazorComponentResult<ProvincePage>(new { Model = model, User = scope.User, Antiforgery = Token(context, antiforgery) });
         });
