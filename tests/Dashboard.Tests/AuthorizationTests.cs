@@ -136,6 +136,39 @@ public sealed partial class AuthorizationTests(DashboardServer server) : IClassF
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_service_recovers_by_itself_when_the_store_comes_back()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var port = int.Parse(PortOf().Match(server.Engine.ConnectionString).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        await using var proxy = new SwitchableProxy(port);
+        proxy.Start();
+        var options = Microsoft.Extensions.Options.Options.Create(new Store.ClickHouseOptions
+        {
+            ConnectionString = PortOf().Replace(server.Engine.ConnectionString, $"Port={proxy.Port}"), Database = server.Store.Database, QueryTimeoutSeconds = 10,
+        });
+        await using var store = new Store.ClickHouseStore(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await store.OpenAsync(null, cancel);
+        await using var app = await DashboardServer.StartAsync(store);
+        var users = (UserStore)app.Services.GetService(typeof(UserStore))!;
+        using var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await users.CreateTokenAsync("quocgia", "recovery", cancel));
+        var path = new Uri("/api/kpi?period=2025-04&geo=2008", UriKind.Relative);
+
+        using var before = await client.GetAsync(path, cancel);
+        proxy.Stop();
+        using var down = await client.GetAsync(path, cancel);
+        proxy.Start();
+        using var after = await client.GetAsync(path, cancel);
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [GeneratedRegex(@"Port=(\d+)", RegexOptions.IgnoreCase)]
+    private static partial Regex PortOf();
+
     private static async Task<(string Cookies, string Token)> LoginFormAsync(HttpClient client)
     {
         using var form = await client.GetAsync(new Uri("/dang-nhap", UriKind.Relative), TestContext.Current.CancellationToken);

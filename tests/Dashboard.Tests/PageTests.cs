@@ -101,6 +101,17 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
     }
 
     [Fact]
+    public async Task The_province_page_shows_its_766_index_with_the_groups_and_what_cannot_be_computed()
+    {
+        var html = await PageAsync("quocgia", "/tinh/72?period=2025-04&geo=2008");
+
+        // 2.1: on time or within the deadline by the 766 rule, 7 of 12, scored linearly on 20 points = 11,67.
+        Assert.Matches(@"<td class=""text"">2\.1 [^<]*</td>\s*<td>58,33%</td>\s*<td>11,67</td>", html);
+        Assert.Contains("chưa tính được", html, StringComparison.Ordinal);
+        Assert.Contains("Quyết định 766/QĐ-TTg", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_invalid_filter_is_a_400_page_naming_it()
     {
         using var client = server.As("quocgia");

@@ -52,14 +52,15 @@ public sealed record OverviewModel(
 
 public sealed record ProvinceModel(
     PageFilters Filters, Period Period, string Code, string Name, IReadOnlyList<Card> Cards, IReadOnlyList<KpiGroup> Months,
-    IReadOnlyList<KpiGroup> Levels, IReadOnlyList<KpiGroup> Sectors, IReadOnlyList<KpiGroup> Channels, IReadOnlyList<KpiGroup> Agencies, RankedUnit? Rank, int Ranked)
+    IReadOnlyList<KpiGroup> Levels, IReadOnlyList<KpiGroup> Sectors, IReadOnlyList<KpiGroup> Channels, IReadOnlyList<KpiGroup> Agencies, RankedUnit? Rank, int Ranked,
+    Metrics.Index766.Index766Unit? Index766)
 {
     /// <summary>How many agencies the page lists (those receiving the most dossiers).</summary>
     public const int TopAgencies = 15;
 }
 
 /// <summary>Gathers what the pages show from the metrics layer (cached answers, the same as the API), within what the user may see.</summary>
-public sealed class PageData(KpiService kpi, RankingService rankings, TargetService targets, ProvinceMap map, TimeProvider clock)
+public sealed class PageData(KpiService kpi, RankingService rankings, TargetService targets, ProvinceMap map, TimeProvider clock, Metrics.Index766.Index766Service index766)
 {
     public static readonly string[] CardMetrics =
         ["received_total", "resolved_total", "on_time_rate", "in_progress_overdue", "online_share", "postal_share", "satisfaction_index"];
@@ -113,10 +114,11 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
         var channels = await kpi.GetAsync(own with { GroupBy = [Dimension.Channel] }, compare: false, cancellationToken).ConfigureAwait(false);
         var agencies = await kpi.GetAsync(own with { GroupBy = [Dimension.Agency] }, compare: false, cancellationToken).ConfigureAwait(false);
         var ranking = await rankings.RankAsync(selection with { Provinces = [] }, "on_time_rate", Dimension.Province, cancellationToken).ConfigureAwait(false);
+        var index = (await index766.ComputeAsync(own, cancellationToken).ConfigureAwait(false)).Units;
         return new ProvinceModel(filters, own.Period, code, name, await CardsAsync(own, code, totals, filters.YearAgo, cancellationToken).ConfigureAwait(false),
             months.Groups.OrderBy(g => g.Period.Start).ToList(), levels.Groups, sectors.Groups.OrderByDescending(g => g["received_total"] ?? 0).ToList(),
             channels.Groups, agencies.Groups.OrderByDescending(g => g["received_total"] ?? 0).Take(ProvinceModel.TopAgencies).ToList(),
-            ranking.Units.FirstOrDefault(u => u.Code == code), ranking.Units.Count(u => u.Rank is not null));
+            ranking.Units.FirstOrDefault(u => u.Code == code), ranking.Units.Count(u => u.Rank is not null), index.Count == 1 ? index[0] : null);
     }
 
     private async Task<IReadOnlyList<Card>> CardsAsync(Selection selection, string? province, KpiGroup totals, bool yearAgo, CancellationToken cancellationToken)
