@@ -31,12 +31,12 @@ public sealed partial class AdminTests(DashboardServer server) : IClassFixture<D
     {
         var cancel = TestContext.Current.CancellationToken;
         using var client = server.As("quantri");
-        var (cookies, token) = await FormAsync(client);
+        var (cookies, token) = await Forms.OpenAsync(client, "/quan-tri");
 
-        using var weak = await PostAsync(client, "/quan-tri/nguoi-dung", cookies, token, new() { ["name"] = "moi-tao", ["role"] = "province", ["province"] = "01", ["password"] = "ngan" });
-        using var saved = await PostAsync(client, "/quan-tri/nguoi-dung", cookies, token, new() { ["name"] = "moi-tao", ["role"] = "province", ["province"] = "01", ["password"] = "mat-khau-du-dai" });
-        using var forged = await PostAsync(client, "/quan-tri/nguoi-dung", cookies, null, new() { ["name"] = "gia-mao", ["role"] = "admin", ["password"] = "mat-khau-du-dai" });
-        using var issued = await PostAsync(client, "/quan-tri/ma-api", cookies, token, new() { ["name"] = "moi-tao" });
+        using var weak = await Forms.PostAsync(client, "/quan-tri/nguoi-dung", cookies, token, new() { ["name"] = "moi-tao", ["role"] = "province", ["province"] = "01", ["password"] = "ngan" });
+        using var saved = await Forms.PostAsync(client, "/quan-tri/nguoi-dung", cookies, token, new() { ["name"] = "moi-tao", ["role"] = "province", ["province"] = "01", ["password"] = "mat-khau-du-dai" });
+        using var forged = await Forms.PostAsync(client, "/quan-tri/nguoi-dung", cookies, null, new() { ["name"] = "gia-mao", ["role"] = "admin", ["password"] = "mat-khau-du-dai" });
+        using var issued = await Forms.PostAsync(client, "/quan-tri/ma-api", cookies, token, new() { ["name"] = "moi-tao" });
         var page = await issued.Content.ReadAsStringAsync(cancel);
         var apiToken = ApiToken().Match(page).Value;
         using var api = server.Anonymous();
@@ -59,28 +59,6 @@ public sealed partial class AdminTests(DashboardServer server) : IClassFixture<D
         Assert.Contains(audit, a => a.User == "quantri" && a.Action == "token_created" && a.Detail == "moi-tao");
     }
 
-    private static async Task<(string Cookies, string Token)> FormAsync(HttpClient client)
-    {
-        using var page = await client.GetAsync(new Uri("/quan-tri", UriKind.Relative), TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return (string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])), Antiforgery().Match(html).Groups[1].Value);
-    }
-
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string cookies, string? token, Dictionary<string, string> fields)
-    {
-        if (token is not null)
-        {
-            fields["__RequestVerificationToken"] = token;
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Add("Cookie", cookies);
-        return await client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex Antiforgery();
 
     [GeneratedRegex("rm_[A-Za-z0-9_-]{40,}")]
     private static partial Regex ApiToken();

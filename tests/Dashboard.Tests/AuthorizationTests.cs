@@ -73,10 +73,10 @@ public sealed partial class AuthorizationTests(DashboardServer server) : IClassF
     {
         var cancel = TestContext.Current.CancellationToken;
         using var client = server.Anonymous();
-        var (cookies, token) = await LoginFormAsync(client);
+        var (cookies, token) = await Forms.OpenAsync(client, "/dang-nhap");
 
-        using var forged = await PostLoginAsync(client, cookies, null, "tayninh", DashboardServer.Password);
-        using var signedIn = await PostLoginAsync(client, cookies, token, "tayninh", DashboardServer.Password);
+        using var forged = await Forms.PostAsync(client, "/dang-nhap", cookies, null, new() { ["name"] = "tayninh", ["password"] = DashboardServer.Password, ["returnUrl"] = "/" });
+        using var signedIn = await Forms.PostAsync(client, "/dang-nhap", cookies, token, new() { ["name"] = "tayninh", ["password"] = DashboardServer.Password, ["returnUrl"] = "/" });
 
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
@@ -98,16 +98,16 @@ public sealed partial class AuthorizationTests(DashboardServer server) : IClassF
         var users = (UserStore)scope.Services.GetService(typeof(UserStore))!;
         await users.SaveAsync("khoa-thu", Role.National, null, DashboardServer.Password, cancel);
         using var client = server.Anonymous();
-        var (cookies, token) = await LoginFormAsync(client);
+        var (cookies, token) = await Forms.OpenAsync(client, "/dang-nhap");
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
         {
-            using var wrong = await PostLoginAsync(client, cookies, token, "khoa-thu", "sai-mat-khau-" + i);
+            using var wrong = await Forms.PostAsync(client, "/dang-nhap", cookies, token, new() { ["name"] = "khoa-thu", ["password"] = "sai-mat-khau-" + i, ["returnUrl"] = "/" });
             statuses.Add(wrong.StatusCode);
         }
 
-        using var right = await PostLoginAsync(client, cookies, token, "khoa-thu", DashboardServer.Password);
+        using var right = await Forms.PostAsync(client, "/dang-nhap", cookies, token, new() { ["name"] = "khoa-thu", ["password"] = DashboardServer.Password, ["returnUrl"] = "/" });
         var page = await right.Content.ReadAsStringAsync(cancel);
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Unauthorized, s));
@@ -169,28 +169,4 @@ public sealed partial class AuthorizationTests(DashboardServer server) : IClassF
     [GeneratedRegex(@"Port=(\d+)", RegexOptions.IgnoreCase)]
     private static partial Regex PortOf();
 
-    private static async Task<(string Cookies, string Token)> LoginFormAsync(HttpClient client)
-    {
-        using var form = await client.GetAsync(new Uri("/dang-nhap", UriKind.Relative), TestContext.Current.CancellationToken);
-        var html = await form.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        var token = AntiforgeryField().Match(html).Groups[1].Value;
-        Assert.NotEmpty(token);
-        return (string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])), token);
-    }
-
-    private static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string cookies, string? token, string name, string password)
-    {
-        var fields = new Dictionary<string, string> { ["name"] = name, ["password"] = password, ["returnUrl"] = "/" };
-        if (token is not null)
-        {
-            fields["__RequestVerificationToken"] = token;
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/dang-nhap") { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Add("Cookie", cookies);
-        return await client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

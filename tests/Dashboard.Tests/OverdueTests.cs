@@ -11,7 +11,7 @@ public sealed partial class OverdueTests(DashboardServer server) : IClassFixture
     {
         // N: due Thu 27/03, resolved Wed 02/04: working days 27, 28, 31/03 and 01/04 = 4. C: due Thu 10/04, resolved
         // Mon 14/04: 10 and 11/04 = 2. Both apologised. Sorted by working days overdue, most first.
-        var html = await PageAsync("quocgia", "/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72");
+        var html = await server.PageAsync("quocgia", "/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72");
 
         Assert.Equal(["N", "C"], DossierIds(html));
         Assert.Contains("2 hồ sơ", html, StringComparison.Ordinal);
@@ -22,10 +22,10 @@ public sealed partial class OverdueTests(DashboardServer server) : IClassFixture
     [Fact]
     public async Task A_sector_of_the_province_page_drills_down_to_its_late_dossiers()
     {
-        var province = await PageAsync("tayninh", "/tinh/80?period=2025-04");
+        var province = await server.PageAsync("tayninh", "/tinh/80?period=2025-04");
         var link = Regex.Match(province, @"href=""(/qua-han\?[^""]*sector=HOTICH)""").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
 
-        var dossiers = await PageAsync("tayninh", link);
+        var dossiers = await server.PageAsync("tayninh", link);
 
         Assert.Equal("/qua-han?loai=trong-ky&period=2025-04&geo=2025&province=80&sector=HOTICH", link);
         Assert.Equal(["N", "C"], DossierIds(dossiers));
@@ -34,10 +34,10 @@ public sealed partial class OverdueTests(DashboardServer server) : IClassFixture
     [Fact]
     public async Task An_agency_of_the_province_page_drills_down_to_its_late_dossiers()
     {
-        var province = await PageAsync("quocgia", "/tinh/72?period=2025-04&geo=2008");
+        var province = await server.PageAsync("quocgia", "/tinh/72?period=2025-04&geo=2008");
         var link = Regex.Match(province, @"href=""(/qua-han\?[^""]*agency=AG-TEST)""").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
 
-        var dossiers = await PageAsync("quocgia", link);
+        var dossiers = await server.PageAsync("quocgia", link);
 
         Assert.Equal("/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72&agency=AG-TEST", link);
         Assert.Equal(["N", "C"], DossierIds(dossiers));
@@ -46,8 +46,8 @@ public sealed partial class OverdueTests(DashboardServer server) : IClassFixture
     [Fact]
     public async Task Sorting_by_a_column_and_flipping_it_reorders_the_list()
     {
-        var ascending = await PageAsync("quocgia", "/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72&sap-xep=ngay-qua-han&tang=1");
-        var byDossier = await PageAsync("quocgia", "/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72&sap-xep=ho-so&tang=1");
+        var ascending = await server.PageAsync("quocgia", "/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72&sap-xep=ngay-qua-han&tang=1");
+        var byDossier = await server.PageAsync("quocgia", "/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72&sap-xep=ho-so&tang=1");
 
         Assert.Equal(["C", "N"], DossierIds(ascending));
         Assert.Equal(["C", "N"], DossierIds(byDossier));
@@ -56,7 +56,7 @@ public sealed partial class OverdueTests(DashboardServer server) : IClassFixture
     [Fact]
     public async Task Overdue_now_lists_the_pending_dossiers_past_their_deadline_but_not_those_waiting_for_the_applicant()
     {
-        var html = await PageAsync("quocgia", "/qua-han?geo=2008&province=72&sap-xep=ho-so&tang=1");
+        var html = await server.PageAsync("quocgia", "/qua-han?geo=2008&province=72&sap-xep=ho-so&tang=1");
 
         var ids = DossierIds(html);
         Assert.Contains("D", ids);
@@ -100,15 +100,6 @@ public sealed partial class OverdueTests(DashboardServer server) : IClassFixture
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, response.StatusCode);
-    }
-
-    private async Task<string> PageAsync(string user, string path)
-    {
-        using var client = server.As(user);
-        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
-        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {html}");
-        return html;
     }
 
     private static List<string> DossierIds(string html) =>

@@ -19,7 +19,7 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
     [Fact]
     public async Task The_overview_shows_the_national_cards_and_the_provinces_ranked_with_links_keeping_the_filters()
     {
-        var html = await PageAsync("quocgia", "/?period=2025-04&geo=2008");
+        var html = await server.PageAsync("quocgia", "/?period=2025-04&geo=2008");
 
         Assert.Contains("<h1>Toàn quốc · Tháng 4/2025</h1>", html, StringComparison.Ordinal);
         // Tây Ninh's 12 and Long An's K; on time: Long An 1 of 1, Tây Ninh 4 of 6 (66,67%).
@@ -34,8 +34,8 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
     [Fact]
     public async Task The_map_colours_each_province_by_the_chosen_metric_with_its_exact_value_as_tooltip()
     {
-        var onTime = await PageAsync("quocgia", "/?period=2025-04&geo=2008");
-        var online = await PageAsync("quocgia", "/?period=2025-04&geo=2008&chi-so=online_share");
+        var onTime = await server.PageAsync("quocgia", "/?period=2025-04&geo=2008");
+        var online = await server.PageAsync("quocgia", "/?period=2025-04&geo=2008&chi-so=online_share");
         using var client = server.As("quocgia");
         using var bad = await client.GetAsync(new Uri("/?period=2025-04&chi-so=received_total", UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -65,7 +65,7 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
 
         using var home = await client.GetAsync(new Uri("/?period=2025-04", UriKind.Relative), cancel);
         using var other = await client.GetAsync(new Uri("/tinh/01?period=2025-04", UriKind.Relative), cancel);
-        var own = await PageAsync("tayninh", "/tinh/80?period=2025-04");
+        var own = await server.PageAsync("tayninh", "/tinh/80?period=2025-04");
 
         Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
         Assert.Equal("/tinh/80?period=2025-04&geo=2025", home.Headers.Location?.OriginalString);
@@ -80,8 +80,8 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
     [Fact]
     public async Task The_sector_and_comparison_filters_of_the_URL_apply_to_the_cards_and_stay_in_the_links()
     {
-        var html = await PageAsync("quocgia", "/tinh/72?period=2025-04&geo=2008&sector=HOTICH&so-sanh=cung-ky");
-        var overview = await PageAsync("quocgia", "/?period=2025-04&geo=2008&sector=HOTICH&so-sanh=cung-ky");
+        var html = await server.PageAsync("quocgia", "/tinh/72?period=2025-04&geo=2008&sector=HOTICH&so-sanh=cung-ky");
+        var overview = await server.PageAsync("quocgia", "/?period=2025-04&geo=2008&sector=HOTICH&so-sanh=cung-ky");
 
         // Civil status in old Tây Ninh, April 2025: 11 dossiers (the form's row); nothing a year earlier to compare with.
         Assert.Matches("data-metric=\"received_total\"[^>]*>\\s*<div class=\"label\">[^<]*</div>\\s*<div class=\"value\">11</div>", html);
@@ -103,7 +103,7 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
     [Fact]
     public async Task The_province_page_shows_its_766_index_with_the_groups_and_what_cannot_be_computed()
     {
-        var html = await PageAsync("quocgia", "/tinh/72?period=2025-04&geo=2008");
+        var html = await server.PageAsync("quocgia", "/tinh/72?period=2025-04&geo=2008");
 
         // 2.1: on time or within the deadline by the 766 rule, 7 of 12, scored linearly on 20 points = 11,67.
         Assert.Matches(@"<td class=""text"">2\.1 [^<]*</td>\s*<td>58,33%</td>\s*<td>11,67</td>", html);
@@ -127,7 +127,7 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
     [Fact]
     public async Task The_documentation_page_lists_every_metric_with_its_Vietnamese_explanation_and_the_analyst_views()
     {
-        var html = await PageAsync("tayninh", "/chi-so");
+        var html = await server.PageAsync("tayninh", "/chi-so");
 
         Assert.All(Metrics.Catalogue.MetricCatalogue.All, m =>
         {
@@ -151,12 +151,4 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
         Assert.Contains(".cards", css, StringComparison.Ordinal);
     }
 
-    private async Task<string> PageAsync(string user, string path)
-    {
-        using var client = server.As(user);
-        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
-        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {html}");
-        return html;
-    }
 }

@@ -42,12 +42,12 @@ public sealed partial class ReportPageTests(DashboardServer server) : IClassFixt
     {
         var cancel = TestContext.Current.CancellationToken;
         using var client = server.As("baocao");
-        var (cookies, token) = await FormAsync(client);
+        var (cookies, token) = await Forms.OpenAsync(client, "/bao-cao");
 
-        using var made = await PostAsync(client, cookies, token, new() { ["form"] = "bulletin", ["format"] = "pdf", ["period"] = "2025-04" });
-        using var other = await PostAsync(client, cookies, token, new() { ["form"] = "bulletin", ["format"] = "pdf", ["period"] = "2025-04", ["province"] = "01" });
-        using var viewer = await PostAsync(server.As("tayninh"), cookies, token, new() { ["form"] = "bulletin", ["format"] = "pdf", ["period"] = "2025-04" });
-        using var forged = await PostAsync(client, cookies, null, new() { ["form"] = "bulletin", ["format"] = "pdf", ["period"] = "2025-04" });
+        using var made = await Forms.PostAsync(client, "/bao-cao/lap", cookies, token, new() { ["form"] = "bulletin", ["format"] = "pdf", ["period"] = "2025-04" });
+        using var other = await Forms.PostAsync(client, "/bao-cao/lap", cookies, token, new() { ["form"] = "bulletin", ["format"] = "pdf", ["period"] = "2025-04", ["province"] = "01" });
+        using var viewer = await Forms.PostAsync(server.As("tayninh"), "/bao-cao/lap", cookies, token, new() { ["form"] = "bulletin", ["format"] = "pdf", ["period"] = "2025-04" });
+        using var forged = await Forms.PostAsync(client, "/bao-cao/lap", cookies, null, new() { ["form"] = "bulletin", ["format"] = "pdf", ["period"] = "2025-04" });
 
         Assert.Equal(HttpStatusCode.OK, made.StatusCode);
         Assert.Equal("application/pdf", made.Content.Headers.ContentType?.MediaType);
@@ -82,25 +82,4 @@ public sealed partial class ReportPageTests(DashboardServer server) : IClassFixt
         return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
     }
 
-    private static async Task<(string Cookies, string Token)> FormAsync(HttpClient client)
-    {
-        using var page = await client.GetAsync(new Uri("/bao-cao", UriKind.Relative), TestContext.Current.CancellationToken);
-        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return (string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])), Token().Match(html).Groups[1].Value);
-    }
-
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string cookies, string? token, Dictionary<string, string> fields)
-    {
-        if (token is not null)
-        {
-            fields["__RequestVerificationToken"] = token;
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/bao-cao/lap") { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Add("Cookie", cookies);
-        return await client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
 }

@@ -48,6 +48,14 @@ public sealed partial class SqlPageTests(DashboardServer server) : IClassFixture
         Assert.Contains("ClickHouse không hiểu câu truy vấn", html, StringComparison.Ordinal);
     }
 
+    private async Task<(HttpStatusCode Status, string Html)> RunAsync(string user, string sql)
+    {
+        using var client = server.As(user);
+        var (cookies, token) = await Forms.OpenAsync(client, "/sql");
+        using var response = await Forms.PostAsync(client, "/sql", cookies, token, new() { ["sql"] = sql });
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
     [Theory]
     [InlineData("quocgia")]
     [InlineData("tayninh")]
@@ -59,22 +67,4 @@ public sealed partial class SqlPageTests(DashboardServer server) : IClassFixture
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
-    private async Task<(HttpStatusCode Status, string Html)> RunAsync(string user, string sql)
-    {
-        var cancel = TestContext.Current.CancellationToken;
-        using var client = server.As(user);
-        using var page = await client.GetAsync(new Uri("/sql", UriKind.Relative), cancel);
-        var form = await page.Content.ReadAsStringAsync(cancel);
-        var cookies = string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/sql")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["sql"] = sql, ["__RequestVerificationToken"] = Token().Match(form).Groups[1].Value }),
-        };
-        request.Headers.Add("Cookie", cookies);
-        using var response = await client.SendAsync(request, cancel);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancel));
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
 }

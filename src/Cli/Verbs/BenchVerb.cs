@@ -49,16 +49,7 @@ internal static class BenchVerb
         var reports = new Command("reports", "Bộ báo cáo tháng của 34 tỉnh, thành phố: tổng thời gian và thời gian mỗi tệp.") { month };
         reports.SetAction(async (parse, cancellationToken) =>
         {
-            var today = SelectionParser.TodayInVietnam(TimeProvider.System);
-            Period period;
-            try
-            {
-                period = parse.GetValue(month) is { } text ? Period.Parse(text, today) : Period.Month(today.AddMonths(-1).Year, today.AddMonths(-1).Month);
-            }
-            catch (PeriodException ex)
-            {
-                throw new UsageException(ex.Message);
-            }
+            var period = PeriodOrLastMonth(parse.GetValue(month));
 
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
             return await ReportsBenchmark.RunAsync(cli, period, cancellationToken);
@@ -68,16 +59,7 @@ internal static class BenchVerb
         var dashboard = new Command("dashboard", "Dữ liệu trang tổng quan: p50, p95 khi chưa có và khi đã có bộ nhớ đệm.") { dashboardPeriod, requests };
         dashboard.SetAction(async (parse, cancellationToken) =>
         {
-            var today = SelectionParser.TodayInVietnam(TimeProvider.System);
-            Period period;
-            try
-            {
-                period = parse.GetValue(dashboardPeriod) is { } text ? Period.Parse(text, today) : Period.Month(today.AddMonths(-1).Year, today.AddMonths(-1).Month);
-            }
-            catch (PeriodException ex)
-            {
-                throw new UsageException(ex.Message);
-            }
+            var period = PeriodOrLastMonth(parse.GetValue(dashboardPeriod));
 
             if (parse.GetValue(requests) is < 1 or > 10_000)
             {
@@ -88,5 +70,19 @@ internal static class BenchVerb
             return await DashboardBenchmark.RunAsync(cli, period, parse.GetValue(requests), cancellationToken);
         });
         return new Command("bench", "Chạy một phép đo hiệu năng.") { ingest, kpi, reports, dashboard };
+    }
+
+    /// <summary>The --period of a benchmark, or the last full month.</summary>
+    private static Period PeriodOrLastMonth(string? text)
+    {
+        var today = SelectionParser.TodayInVietnam(TimeProvider.System);
+        try
+        {
+            return text is not null ? Period.Parse(text, today) : Period.Month(today.AddMonths(-1).Year, today.AddMonths(-1).Month);
+        }
+        catch (PeriodException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
     }
 }

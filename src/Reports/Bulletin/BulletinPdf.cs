@@ -184,13 +184,6 @@ public static class BulletinPdf
 
     private static string Day(BulletinReport report) => $"{report.GeneratedAt.ToOffset(TimeSpan.FromHours(7)):dd/MM/yyyy}";
 
-    private static SKDocumentPdfMetadata Metadata(BulletinReport report) => new()
-    {
-        Title = $"Bản tin kết quả giải quyết TTHC – {report.UnitName} – {report.Period.Label}",
-        Author = "ReformMetrics",
-        Creator = "ReformMetrics",
-        Producer = "ReformMetrics (SkiaSharp)",
-        Creation = report.GeneratedAt.UtcDateTime,
-        Modified = report.GeneratedAt.UtcDateTime,
-    };
+    private static SKDocumentPdfMetadata Metadata(BulletinReport report) =>
+        PdfLayout.Metadata($"Bản tin kết quả giải quyết TTHC – {report.UnitName} – {report.Period.Label}", report.GeneratedAt);
 }

@@ -294,6 +294,17 @@ public sealed class PdfLayout
         return lines;
     }
 
+    /// <summary>The document information of a report: its title, ReformMetrics as author and creator, the generation time.</summary>
+    public static SKDocumentPdfMetadata Metadata(string title, DateTimeOffset generatedAt) => new()
+    {
+        Title = title,
+        Author = "ReformMetrics",
+        Creator = "ReformMetrics",
+        Producer = "ReformMetrics (SkiaSharp)",
+        Creation = generatedAt.UtcDateTime,
+        Modified = generatedAt.UtcDateTime,
+    };
+
     public static SKFont Font(float size, bool bold) => new(bold ? ReportFonts.Bold : ReportFonts.Regular, size) { Subpixel = true };
 
     // Typed or pasted Vietnamese may arrive decomposed (a letter followed by combining marks); the font draws the composed letters.

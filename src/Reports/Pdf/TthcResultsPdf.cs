@@ -55,13 +55,6 @@ public static class TthcResultsPdf
         layout.Table(new TableSpec(columns, 4, header, FontSize: 7.5f), rows);
     }
 
-    internal static SKDocumentPdfMetadata Metadata(TthcResultsReport report) => new()
-    {
-        Title = $"{FormText.FormCode} – {report.UnitName} – {report.Period.Label}",
-        Author = "ReformMetrics",
-        Creator = "ReformMetrics",
-        Producer = "ReformMetrics (SkiaSharp)",
-        Creation = report.GeneratedAt.UtcDateTime,
-        Modified = report.GeneratedAt.UtcDateTime,
-    };
+    internal static SKDocumentPdfMetadata Metadata(TthcResultsReport report) =>
+        PdfLayout.Metadata($"{FormText.FormCode} – {report.UnitName} – {report.Period.Label}", report.GeneratedAt);
 }
