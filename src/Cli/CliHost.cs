@@ -16,6 +16,8 @@ namespace ReformMetrics.Cli;
 /// options (in rising precedence), logging to stderr, and the store, opened with a progress display.</summary>
 internal sealed class CliHost : IAsyncDisposable
 {
+    private bool _disposed;
+
     private readonly IHost _host;
 
     private CliHost(IHost host) => _host = host;
@@ -80,6 +82,13 @@ internal sealed class CliHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The demo disposes its host before serving, and again at the end of its scope.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await Store.DisposeAsync().ConfigureAwait(false);
         await _host.StopAsync().ConfigureAwait(false);
         _host.Dispose();

@@ -156,7 +156,7 @@ public sealed class ReformCommandTests(TestEngine engine)
         var environment = new Dictionary<string, string?> { ["REFORM_ClickHouse__Database"] = $"demo_{Guid.NewGuid():N}"[..16] };
         try
         {
-            string[] demo = ["--clickhouse", engine.ConnectionString, "--store", store, "demo", "--dossiers", "2000"];
+            string[] demo = ["--clickhouse", engine.ConnectionString, "--store", store, "demo", "--dossiers", "2000", "--no-serve"];
             string[] count = ["--clickhouse", engine.ConnectionString, "sql", "--format", "TSV", "SELECT count(), uniqExact(dossier_id) FROM events"];
 
             var first = await ReformProcess.RunAsync(demo, environment, TimeSpan.FromMinutes(6));

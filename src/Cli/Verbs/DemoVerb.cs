@@ -27,10 +27,17 @@ internal static class DemoVerb
     public static Command Create()
     {
         var dossiers = new Option<long?>("--dossiers") { Description = $"Số hồ sơ mẫu (mặc định {DefaultDossiers:N0}; lần chạy sau dùng lại số của lần đầu)" };
-        var command = new Command("demo", "Chạy thử toàn hệ thống trên dữ liệu mẫu của mọi tỉnh, thành phố.") { dossiers };
+        var noServe = new Option<bool>("--no-serve") { Description = "Dừng sau khi nạp dữ liệu và lập báo cáo, không mở bảng điều khiển" };
+        var port = new Option<int>("--port") { Description = "Cổng của bảng điều khiển (mặc định 8080)", DefaultValueFactory = _ => 8080 };
+        var command = new Command("demo", "Chạy thử toàn hệ thống trên dữ liệu mẫu của mọi tỉnh, thành phố, rồi mở bảng điều khiển.") { dossiers, noServe, port };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var clock = Stopwatch.StartNew();
+            if (parse.GetValue(port) is < 1 or > 65535)
+            {
+                throw new UsageException($"--port phải từ 1 đến 65535, không phải {parse.GetValue(port)}.");
+            }
+
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
             await MigrateVerb.MigrateAsync(cli, cancellationToken);
             var storeDirectory = Path.GetFullPath(cli.Services.GetRequiredService<IOptions<ClickHouseOptions>>().Value.StoreDirectory);
@@ -51,9 +58,22 @@ internal static class DemoVerb
             await WriteSampleReportsAsync(cli, Path.Combine(storeDirectory, "demo", "reports"), demo.To, cancellationToken);
             await CreateDemoUsersAsync(cli, cancellationToken);
             ConsoleUi.Success($"Chạy thử xong trong {clock.Elapsed.TotalSeconds:N0} giây.");
-            ConsoleUi.Info("Bảng điều khiển: ./reform serve rồi mở http://localhost:8080 và đăng nhập bằng một người dùng ở trên.");
             ConsoleUi.Info("Xem thêm: ./reform kpi --from 2025-01-01 --to 2025-06-30 --geo 2008 --by province; ./reform sql \"SELECT * FROM v_kpi_month LIMIT 10\"");
-            return results.Any(r => r.Failed) ? ReformCommand.Failure : ReformCommand.Ok;
+            if (results.Any(r => r.Failed))
+            {
+                return ReformCommand.Failure;
+            }
+
+            if (parse.GetValue(noServe))
+            {
+                return ReformCommand.Ok;
+            }
+
+            // The dashboard over the demo data, until Ctrl+C; its host attaches to the same embedded engine.
+            var listen = parse.GetValue(port);
+            await cli.DisposeAsync();
+            ConsoleUi.Info($"Mở http://localhost:{listen}/ và đăng nhập bằng một người dùng ở trên.");
+            return await ServeVerb.RunAsync(parse, listen, cancellationToken);
         });
         return command;
     }

@@ -31,36 +31,42 @@ internal static class ServeVerb
                 throw new UsageException($"--port phải từ 1 đến 65535, không phải {listen}.");
             }
 
-            var builder = WebApplication.CreateSlimBuilder();
-            CliHost.Configure(builder, parse, LogLevel.Information);
-            builder.Services.AddHostedService<StoreLifetime>(); // before the inbox watcher: hosted services start in order
-            builder.Services.AddInboxWatcher(builder.Configuration);
-            builder.Services.AddReportScheduler(builder.Configuration);
-            builder.Services.AddDashboard(builder.Configuration);
-            builder.WebHost.UseUrls($"http://0.0.0.0:{listen}");
-            builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = EventIntakeApi.DefaultMaxBodyBytes + 1);
-
-            await using var app = builder.Build();
-            app.MapGet("/healthz", async (ClickHouseStore store, CancellationToken token) =>
-                    await store.PingAsync(token) ? Results.Text("ok") : Results.Text("ClickHouse không trả lời", statusCode: StatusCodes.Status503ServiceUnavailable))
-                .WithName("Health");
-            app.MapDashboard();
-            app.MapEventIntake();
-            await app.StartAsync(cancellationToken);
-            var inbox = app.Services.GetRequiredService<InboxWatcher>().Directory;
-            ConsoleUi.Success($"ReformMetrics đang chạy: http://localhost:{listen}/healthz, GET http://localhost:{listen}/api/kpi, /api/rankings, /api/index766, POST /api/events, thư mục inbox {inbox}");
-            ConsoleUi.Info("Nhấn Ctrl+C để dừng.");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            await app.StopAsync(CancellationToken.None);
-            return ReformCommand.Ok;
+            return await RunAsync(parse, listen, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Runs the service until cancelled (also the last step of `reform demo`).</summary>
+    public static async Task<int> RunAsync(ParseResult parse, int listen, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        CliHost.Configure(builder, parse, LogLevel.Information);
+        builder.Services.AddHostedService<StoreLifetime>(); // before the inbox watcher: hosted services start in order
+        builder.Services.AddInboxWatcher(builder.Configuration);
+        builder.Services.AddReportScheduler(builder.Configuration);
+        builder.Services.AddDashboard(builder.Configuration);
+        builder.WebHost.UseUrls($"http://0.0.0.0:{listen}");
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = EventIntakeApi.DefaultMaxBodyBytes + 1);
+
+        await using var app = builder.Build();
+        app.MapGet("/healthz", async (ClickHouseStore store, CancellationToken token) =>
+                await store.PingAsync(token) ? Results.Text("ok") : Results.Text("ClickHouse không trả lời", statusCode: StatusCodes.Status503ServiceUnavailable))
+            .WithName("Health");
+        app.MapDashboard();
+        app.MapEventIntake();
+        await app.StartAsync(cancellationToken);
+        var inbox = app.Services.GetRequiredService<InboxWatcher>().Directory;
+        ConsoleUi.Success($"ReformMetrics đang chạy: bảng điều khiển http://localhost:{listen}/, GET /healthz, /api/kpi, /api/rankings, /api/index766, POST /api/events, thư mục inbox {inbox}");
+        ConsoleUi.Info("Nhấn Ctrl+C để dừng.");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        return ReformCommand.Ok;
     }
 }
