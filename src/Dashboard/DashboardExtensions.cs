@@ -14,6 +14,7 @@ using ReformMetrics.Dashboard.Registers;
 using ReformMetrics.Dashboard.Sql;
 using ReformMetrics.Dashboard.ReportShelf;
 using ReformMetrics.Dashboard.Users;
+using ReformMetrics.Reports;
 
 namespace ReformMetrics.Dashboard;
 
@@ -31,7 +32,7 @@ public static class DashboardExtensions
         services.AddTransient<Overdue.OverdueQuery>();
         services.AddTransient<Registers.RegisterQuery>();
         services.AddTransient<Sql.AnalystQuery>();
-        services.AddOptions<Reports.Scheduling.ReportScheduleOptions>().Bind(configuration.GetSection(Reports.Scheduling.ReportScheduleOptions.SectionName));
+        services.AddReportScheduleOptions(configuration);
         services.AddTransient<ReportShelf.ReportLibrary>();
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         // Vietnamese letters go out as themselves, not as &#x1EA1; entities (a third of the page otherwise).

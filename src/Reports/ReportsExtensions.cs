@@ -20,12 +20,27 @@ public static class ReportsExtensions
         return services;
     }
 
+    /// <summary>
+    /// Binds the "Reports" section once, validated on start. Both the scheduler and the dashboard (which lists the
+    /// reports folder) need it; binding twice would append every schedule to the list a second time.
+    /// </summary>
+    public static IServiceCollection AddReportScheduleOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<ReportScheduleOptions>)))
+        {
+            return services;
+        }
+
+        services.AddOptions<ReportScheduleOptions>().Bind(configuration.GetSection(ReportScheduleOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReportScheduleOptions>, ReportScheduleOptionsValidator>();
+        return services;
+    }
+
     /// <summary>Adds the report scheduler (a hosted service) bound from the "Reports" section, validated on start.</summary>
     public static IServiceCollection AddReportScheduler(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ReportScheduleOptions>().Bind(configuration.GetSection(ReportScheduleOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ReportScheduleOptions>, ReportScheduleOptionsValidator>();
+        services.AddReportScheduleOptions(configuration);
         services.AddSingleton<ReportScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<ReportScheduler>());
         return services;
