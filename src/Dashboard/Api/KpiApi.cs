@@ -107,19 +107,7 @@ public static class KpiApi
             SelectionParser.TodayInVietnam(clock));
     }
 
-    private static async Task<IResult> Answer<T>(Func<Task<T>> answer)
-    {
-        try
-        {
-            return Results.Json(await answer().ConfigureAwait(false), KpiDocument.Json);
-        }
-        catch (SelectionException ex)
-        {
-            return Results.Problem(title: "Tham số không hợp lệ", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-        catch (AccessDeniedException ex)
-        {
-            return Results.Problem(title: "Không có quyền", detail: ex.Message, statusCode: StatusCodes.Status403Forbidden);
-        }
-    }
+    // A bad parameter (SelectionException) or a province not the user's (AccessDeniedException) becomes its problem
+    // detail in StoreErrors, like everywhere else in the dashboard.
+    private static async Task<IResult> Answer<T>(Func<Task<T>> answer) => Results.Json(await answer().ConfigureAwait(false), KpiDocument.Json);
 }
