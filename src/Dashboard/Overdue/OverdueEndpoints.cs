@@ -21,9 +21,9 @@ public static class OverdueEndpoints
     public static IEndpointRouteBuilder MapOverdue(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/qua-han").RequireAuthorization(DashboardAuth.Viewer);
-        group.MapGet(string.Empty, async (HttpContext context, PageData pages, OverdueQuery query, ProvinceMap map, ClickHouseStore store, IAntiforgery antiforgery, TimeProvider clock) =>
+        group.MapGet(string.Empty, async (HttpContext context, PageData pages, OverdueQuery query, ProvinceMap map, ClickHouseStore store, IAntiforgery antiforgery) =>
         {
-            var (filter, period, province) = await FilterAsync(context, pages, map, clock).ConfigureAwait(false);
+            var (filter, period, province) = await FilterAsync(context, pages, map).ConfigureAwait(false);
             var (total, rows) = await query.PageAsync(filter, context.RequestAborted).ConfigureAwait(false);
             var names = await ReferenceNames.LoadAsync(store, context.RequestAborted).ConfigureAwait(false);
             var model = new OverdueModel(filter, period, province, total, rows, names.Sectors.ToList());
@@ -35,7 +35,7 @@ public static class OverdueEndpoints
 
         group.MapGet("/csv", async (HttpContext context, PageData pages, OverdueQuery query, ProvinceMap map, AuditLog audit, TimeProvider clock) =>
         {
-            var (filter, _, _) = await FilterAsync(context, pages, map, clock).ConfigureAwait(false);
+            var (filter, _, _) = await FilterAsync(context, pages, map).ConfigureAwait(false);
             await audit.WriteAsync(context.User.Identity?.Name ?? string.Empty, "export", "qua-han.csv" + context.Request.QueryString,
                 context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted).ConfigureAwait(false);
             context.Response.ContentType = "text/csv; charset=utf-8";
@@ -60,7 +60,7 @@ public static class OverdueEndpoints
     }
 
     /// <summary>The list's filters from the URL, validated (400 naming the field) and limited to what the user may see (403).</summary>
-    private static async Task<(OverdueFilter Filter, string Period, string Province)> FilterAsync(HttpContext context, PageData pages, ProvinceMap map, TimeProvider clock)
+    private static async Task<(OverdueFilter Filter, string Period, string Province)> FilterAsync(HttpContext context, PageData pages, ProvinceMap map)
     {
         var q = context.Request.Query;
         IReadOnlyList<string> Many(string name) => q[name].Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!).ToList();
@@ -80,15 +80,13 @@ public static class OverdueEndpoints
             ? int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100_000 ? n
                 : throw new SelectionException($"trang: \"{p}\" phải là số trang từ 1.")
             : 1;
-        var period = q["period"].FirstOrDefault();
-        var parsed = pages.Parse(period, q["geo"].FirstOrDefault(), out var filters);
-        var selection = SelectionParser.Parse(
-            new SelectionParser.Input(Period: filters.Period, Geo: filters.Geo.ToString(CultureInfo.InvariantCulture), Provinces: Many("province"),
+        var selection = pages.Parse(
+            new SelectionParser.Input(Period: q["period"].FirstOrDefault(), Geo: q["geo"].FirstOrDefault(), Provinces: Many("province"),
                 Sectors: Many("sector"), Levels: Many("level"), Channels: Many("channel"), Agencies: Many("agency")),
-            SelectionParser.TodayInVietnam(clock));
-        var allowed = await AccessScope.From(context.User).RestrictAsync(selection with { Period = parsed.Period }, map, context.RequestAborted).ConfigureAwait(false);
+            out var period);
+        var allowed = await AccessScope.From(context.User).RestrictAsync(selection, map, context.RequestAborted).ConfigureAwait(false);
         var filter = new OverdueFilter(kind, allowed.Period, allowed.Geo, allowed.Provinces, allowed.Sectors, allowed.Levels, allowed.Channels,
             sort, q["tang"].FirstOrDefault() == "1", page, allowed.Agencies);
-        return (filter, filters.Period, string.Join(",", Many("province")));
+        return (filter, period, string.Join(",", Many("province")));
     }
 }

@@ -71,11 +71,8 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
     /// <summary>All the filters of a page's URL, validated by the same parser as the API (a bad value is a 400 naming it).</summary>
     public Selection Parse(string? period, string? geo, string? level, string? sector, string? channel, string? compare, out PageFilters filters)
     {
-        var today = SelectionParser.TodayInVietnam(clock);
-        var lastMonth = today.AddDays(1 - today.Day).AddMonths(-1);
-        var text = string.IsNullOrWhiteSpace(period) ? lastMonth.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture) : period.Trim();
         static IReadOnlyList<string>? One(string? value) => string.IsNullOrWhiteSpace(value) ? null : [value.Trim()];
-        var selection = SelectionParser.Parse(new SelectionParser.Input(Period: text, Geo: geo, Levels: One(level), Sectors: One(sector), Channels: One(channel)), today);
+        var selection = Parse(new SelectionParser.Input(Period: period, Geo: geo, Levels: One(level), Sectors: One(sector), Channels: One(channel)), out var text);
         var yearAgo = compare switch
         {
             null or "" or "ky-truoc" => false,
@@ -84,6 +81,16 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
         };
         filters = new PageFilters(text, selection.Geo, One(level)?[0], One(sector)?[0], One(channel)?[0], yearAgo);
         return selection;
+    }
+
+    /// <summary>Any filters of a URL, parsed once; a missing period is the last full month, returned as written.</summary>
+    public Selection Parse(SelectionParser.Input input, out string period)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var today = SelectionParser.TodayInVietnam(clock);
+        var lastMonth = today.AddDays(1 - today.Day).AddMonths(-1);
+        period = string.IsNullOrWhiteSpace(input.Period) ? lastMonth.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture) : input.Period.Trim();
+        return SelectionParser.Parse(input with { Period = period }, today);
     }
 
     public async Task<OverviewModel> OverviewAsync(Selection selection, PageFilters filters, string? metric, CancellationToken cancellationToken)
