@@ -21,11 +21,12 @@ public static class OverdueEndpoints
     public static IEndpointRouteBuilder MapOverdue(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/qua-han").RequireAuthorization(DashboardAuth.Viewer);
-        group.MapGet(string.Empty, async (HttpContext context, PageData pages, OverdueQuery query, ProvinceMap map, ClickHouseStore store, IAntiforgery antiforgery) =>
+        group.MapGet(string.Empty, async (HttpContext context, PageData pages, OverdueQuery query, ProvinceMap map, KpiCache cache, IAntiforgery antiforgery) =>
         {
             var (filter, period, province) = await FilterAsync(context, pages, map).ConfigureAwait(false);
             var (total, rows) = await query.PageAsync(filter, context.RequestAborted).ConfigureAwait(false);
-            var names = await ReferenceNames.LoadAsync(store, context.RequestAborted).ConfigureAwait(false);
+            // The sector list of the filter, from the names the metrics layer keeps per data version.
+            var names = await cache.NamesAsync(await cache.VersionAsync(context.RequestAborted).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false);
             var model = new OverdueModel(filter, period, province, total, rows, names.Sectors.ToList());
             return new RazorComponentResult<OverduePage>(new
             {
