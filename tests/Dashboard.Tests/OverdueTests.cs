@@ -19,27 +19,17 @@ public sealed partial class OverdueTests(DashboardServer server) : IClassFixture
         Assert.Matches(@"<td class=""text"">C</td>.*?<td>2</td><td class=""good"">Có</td>", Flat(html));
     }
 
-    [Fact]
-    public async Task A_sector_of_the_province_page_drills_down_to_its_late_dossiers()
+    [Theory]
+    [InlineData("tayninh", "/tinh/80?period=2025-04", "sector=HOTICH", "/qua-han?loai=trong-ky&period=2025-04&geo=2025&province=80&sector=HOTICH")]
+    [InlineData("quocgia", "/tinh/72?period=2025-04&geo=2008", "agency=AG-TEST", "/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72&agency=AG-TEST")]
+    public async Task A_sector_or_agency_of_the_province_page_drills_down_to_its_late_dossiers(string user, string page, string row, string expected)
     {
-        var province = await server.PageAsync("tayninh", "/tinh/80?period=2025-04");
-        var link = Regex.Match(province, @"href=""(/qua-han\?[^""]*sector=HOTICH)""").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
+        var province = await server.PageAsync(user, page);
+        var link = Regex.Match(province, $@"href=""(/qua-han\?[^""]*{Regex.Escape(row)})""").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
 
-        var dossiers = await server.PageAsync("tayninh", link);
+        var dossiers = await server.PageAsync(user, link);
 
-        Assert.Equal("/qua-han?loai=trong-ky&period=2025-04&geo=2025&province=80&sector=HOTICH", link);
-        Assert.Equal(["N", "C"], DossierIds(dossiers));
-    }
-
-    [Fact]
-    public async Task An_agency_of_the_province_page_drills_down_to_its_late_dossiers()
-    {
-        var province = await server.PageAsync("quocgia", "/tinh/72?period=2025-04&geo=2008");
-        var link = Regex.Match(province, @"href=""(/qua-han\?[^""]*agency=AG-TEST)""").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
-
-        var dossiers = await server.PageAsync("quocgia", link);
-
-        Assert.Equal("/qua-han?loai=trong-ky&period=2025-04&geo=2008&province=72&agency=AG-TEST", link);
+        Assert.Equal(expected, link);
         Assert.Equal(["N", "C"], DossierIds(dossiers));
     }
 
