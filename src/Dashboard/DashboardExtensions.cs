@@ -47,10 +47,15 @@ public static class DashboardExtensions
     public static IServiceCollection AddDashboardUsers(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(UserStore)))
+        {
+            return services; // the CLI host and the dashboard both ask for it in `reform serve`
+        }
+
         services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<UserStore>();
-        services.TryAddSingleton<AuditLog>();
-        services.TryAddSingleton<ProvinceMap>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ProvinceMap>();
         return services;
     }
 
