@@ -31,6 +31,7 @@ public sealed partial class RegisterTests(DashboardServer server) : IClassFixtur
         var rows = Rows(html);
         Assert.Equal(["FB1", "FB2", "FB6", "FB3"], rows.Select(r => r[0]));
         Assert.Equal(["Đã xử lý", "Đang xử lý", "Đã xử lý", "Đang xử lý"], rows.Select(r => r[5]));
+        Assert.Equal(["Hộ tịch", "Hộ tịch", "Hộ tịch", "Đất đai"], rows.Select(r => r[2])); // sector names, not codes
     }
 
     [Theory]

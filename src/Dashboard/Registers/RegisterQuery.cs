@@ -34,10 +34,11 @@ public sealed class RegisterQuery(ClickHouseStore store)
     {
         await using var connection = store.CreateConnection();
         var rows = await connection.QueryAsync<(string Id, string Province, string Sector, string Received, string Resolved, string Status)>(new CommandDefinition($"""
-            SELECT feedback_id, {Province(geo)}, sector_code, formatDateTime(received_at, '%d/%m/%Y %H:%i'),
+            SELECT feedback_id, {Province(geo)}, if(s.name = '', sector_code, s.name), formatDateTime(received_at, '%d/%m/%Y %H:%i'),
                    if(ifNull(toDate(resolved_at) <= toDate(@end), false), formatDateTime(resolved_at, '%d/%m/%Y %H:%i'), ''),
                    if(ifNull(toDate(resolved_at) <= toDate(@end), false), 'Đã xử lý', 'Đang xử lý')
             FROM v_feedback
+            LEFT JOIN (SELECT toString(code) AS code, name_vi AS name FROM sectors) AS s ON s.code = v_feedback.sector_code
             WHERE toDate(received_at) BETWEEN toDate(@start) AND toDate(@end) AND {Province(geo)} IN @provinces
             ORDER BY received_at, feedback_id
             LIMIT {Limit}
