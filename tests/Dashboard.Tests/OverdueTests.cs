@@ -81,6 +81,7 @@ public sealed partial class OverdueTests(DashboardServer server) : IClassFixture
     [InlineData("tayninh", "/qua-han/csv?province=01", HttpStatusCode.Forbidden)]
     [InlineData("quocgia", "/qua-han?sap-xep=mat-khau", HttpStatusCode.BadRequest)]
     [InlineData("quocgia", "/qua-han?trang=0", HttpStatusCode.BadRequest)]
+    [InlineData("quocgia", "/qua-han?tang=co", HttpStatusCode.BadRequest)]
     [InlineData("quocgia", "/qua-han?loai=ngay-mai", HttpStatusCode.BadRequest)]
     [InlineData("", "/qua-han/csv", HttpStatusCode.Redirect)]
     public async Task Other_provinces_and_bad_filters_are_refused(string user, string path, HttpStatusCode expected)

@@ -81,13 +81,19 @@ public static class OverdueEndpoints
             ? int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 100_000 ? n
                 : throw new SelectionException($"trang: \"{p}\" phải là số trang từ 1.")
             : 1;
+        var ascending = q["tang"].FirstOrDefault() switch
+        {
+            null or "" or "0" => false,
+            "1" => true,
+            var other => throw new SelectionException($"tang: \"{other}\" không hợp lệ; dùng 1 (tăng dần) hoặc 0 (giảm dần)."),
+        };
         var selection = pages.Parse(
             new SelectionParser.Input(Period: q["period"].FirstOrDefault(), Geo: q["geo"].FirstOrDefault(), Provinces: Many("province"),
                 Sectors: Many("sector"), Levels: Many("level"), Channels: Many("channel"), Agencies: Many("agency")),
             out var period);
         var allowed = await AccessScope.From(context.User).RestrictAsync(selection, map, context.RequestAborted).ConfigureAwait(false);
         var filter = new OverdueFilter(kind, allowed.Period, allowed.Geo, allowed.Provinces, allowed.Sectors, allowed.Levels, allowed.Channels,
-            sort, q["tang"].FirstOrDefault() == "1", page, allowed.Agencies);
+            sort, ascending, page, allowed.Agencies);
         return (filter, period, string.Join(",", Many("province")));
     }
 }
