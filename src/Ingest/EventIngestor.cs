@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Threading.Channels;
@@ -22,7 +23,7 @@ namespace ReformMetrics.Ingest;
 /// </summary>
 public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, SourceLedger ledger, TimeProvider clock, ILogger<EventIngestor> logger)
 {
-    public const int DefaultBatchRows = 100_000;
+    public const int DefaultBatchRows = 250_000;
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
     private IngestReference? _reference;
 
@@ -73,8 +74,8 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
             }
 
             // Batches are recorded only after the file's first status row, so a file without one has none to resume.
-            var done = previous is null
-                ? new Dictionary<uint, BatchOutcome>()
+            var (done, batchRows) = previous is null
+                ? (new Dictionary<uint, BatchOutcome>(), BatchRows)
                 : await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
             await ledger.SetStatusAsync(fileKey, source, 0, "loading", default, 0, string.Empty, cancellationToken).ConfigureAwait(false);
             _reference ??= await IngestReference.LoadAsync(store, cancellationToken).ConfigureAwait(false);
@@ -87,7 +88,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
             {
                 var content = EventSource.Decompressed(counting);
                 var sourceFormat = format ?? EventSource.FormatOf(source, content);
-                var outcome = await PipelineAsync(source, fileKey, content, sourceFormat, validator, done, counting, size, stopwatch, progress, cancellationToken)
+                var outcome = await PipelineAsync(source, fileKey, content, sourceFormat, validator, done, batchRows, counting, size, stopwatch, progress, cancellationToken)
                     .ConfigureAwait(false);
                 string? rejects = null;
                 if (rejectsPath is not null && outcome.Totals.Rejected > 0)
@@ -108,6 +109,9 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
             logger.LogInformation(
                 "{Source}: {Rows} rows, {Accepted} accepted, {Duplicates} duplicate, {Rejected} rejected in {Elapsed} ms",
                 source, result.Rows, result.Accepted, result.Duplicates, result.Rejected, (long)result.Elapsed.TotalMilliseconds);
+            logger.LogDebug("Process so far: GC {Gen0}/{Gen1}/{Gen2} collections, paused {Pause} ms, allocated {Allocated} MB",
+                GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), (long)GC.GetTotalPauseDuration().TotalMilliseconds,
+                GC.GetTotalAllocatedBytes() >> 20);
             return result;
         }
         finally
@@ -118,14 +122,16 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
 
     private async Task<(BatchOutcome Totals, long Rows)> PipelineAsync(
         string source, string fileKey, Stream content, SourceFormat format, EventValidator validator,
-        IReadOnlyDictionary<uint, BatchOutcome> done, CountingStream counting, long size, Stopwatch stopwatch,
+        IReadOnlyDictionary<uint, BatchOutcome> done, int batchRows, CountingStream counting, long size, Stopwatch stopwatch,
         IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         // One batch read ahead at most: reading waits while ClickHouse is slow (back-pressure), memory stays bounded.
         var channel = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var rows = new RowCounter();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(() => Produce(source, fileKey, content, format, validator, done, channel.Writer, rows, stop.Token), stop.Token);
+        // Columns cycle between the reader and the loader: one being filled, one waiting, one prepared, one committing.
+        var pool = new ConcurrentBag<EventColumns>();
+        var producer = Task.Run(() => Produce(source, fileKey, content, format, validator, done, batchRows, channel.Writer, rows, pool, stop.Token), stop.Token);
 
         var totals = done.Values.Aggregate(default(BatchOutcome), (a, b) => a + b);
         try
@@ -143,6 +149,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
                 if (committing is not null)
                 {
                     totals += await committing.ConfigureAwait(false);
+                    Recycle(pool, inFlight!.Batch.Events);
                     logger.LogDebug("Batch {Batch}: waited {Reader} ms for the reader, prepared in {Prepare} ms, waited {Commit} ms for the previous commit",
                         batch.Number, waitedForReader, preparing, waiting.ElapsedMilliseconds - waitedForReader - preparing);
                     progress?.Report(new IngestProgress(source, counting.BytesRead, size, rows.Value, totals.Accepted, totals.Duplicates, totals.Rejected, stopwatch.Elapsed));
@@ -179,36 +186,30 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
         public void Increment() => Interlocked.Increment(ref _value);
     }
 
-    private void Produce(
+    private static void Produce(
         string source, string fileKey, Stream content, SourceFormat format, EventValidator validator,
-        IReadOnlyDictionary<uint, BatchOutcome> done, ChannelWriter<IngestBatch> writer, RowCounter rows, CancellationToken cancellationToken)
+        IReadOnlyDictionary<uint, BatchOutcome> done, int batchRows, ChannelWriter<IngestBatch> writer, RowCounter rows,
+        ConcurrentBag<EventColumns> pool, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         try
         {
             uint number = 0;
-            var events = new List<ValidEvent>();
+            var sink = new EventSink(Rent(pool));
             var rejections = new List<Rejection>();
             long first = 1;
             long inBatch = 0;
-            foreach (var row in EventSource.Read(content, format, validator, cancellationToken))
+            foreach (var rejection in EventSource.ReadInto(content, format, validator, sink, cancellationToken))
             {
                 rows.Increment();
                 inBatch++;
-                if (!done.ContainsKey(number))
+                if (rejection is not null && !done.ContainsKey(number))
                 {
-                    if (row.Event is { } e)
-                    {
-                        events.Add(e);
-                    }
-                    else
-                    {
-                        rejections.Add(row.Rejection!);
-                    }
+                    rejections.Add(rejection);
                 }
 
                 // Batch boundaries depend on row numbers only: resumption counts batches, so they must not move.
-                if (inBatch == BatchRows)
+                if (inBatch == batchRows)
                 {
                     Flush();
                 }
@@ -221,11 +222,17 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
 
             void Flush()
             {
-                if (!done.ContainsKey(number))
+                if (done.ContainsKey(number))
                 {
-                    var batch = new IngestBatch(fileKey, source, number, first, first + inBatch - 1, events, rejections);
+                    // Stored by an earlier run: read again only to keep the row count, its events are dropped.
+                    sink.Columns.Clear();
+                }
+                else
+                {
+                    var batch = new IngestBatch(fileKey, source, number, first, first + inBatch - 1, sink.Columns, rejections);
+                    EventLoader.Index(batch);
                     writer.WriteAsync(batch, cancellationToken).AsTask().GetAwaiter().GetResult();
-                    events = [];
+                    sink.Columns = Rent(pool);
                     rejections = [];
                 }
 
@@ -245,12 +252,29 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
         }
     }
 
-    private async Task<Dictionary<uint, BatchOutcome>> CommittedBatchesAsync(string fileKey, CancellationToken cancellationToken)
+    private static EventColumns Rent(ConcurrentBag<EventColumns> pool) =>
+        pool.TryTake(out var columns) ? columns : new EventColumns();
+
+    private static void Recycle(ConcurrentBag<EventColumns> pool, EventColumns columns)
+    {
+        columns.Clear();
+        pool.Add(columns);
+    }
+
+    /// <summary>The batches of an interrupted load, and the batch size it used: a resumed load keeps that size, since
+    /// batches are known by number (a load begun by a version with another default size resumes correctly).</summary>
+    private async Task<(Dictionary<uint, BatchOutcome> Done, int BatchRows)> CommittedBatchesAsync(string fileKey, CancellationToken cancellationToken)
     {
         await using var connection = store.CreateConnection();
-        var rows = await connection.QueryAsync<(uint Batch, uint Accepted, uint Duplicates, uint Rejected)>(new CommandDefinition(
-            "SELECT batch, argMax(accepted, committed_at), argMax(duplicates, committed_at), argMax(rejected, committed_at) FROM ingest_batches WHERE file_key = @fileKey GROUP BY batch",
-            new { fileKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.ToDictionary(r => r.Batch, r => new BatchOutcome(r.Accepted, r.Duplicates, r.Rejected));
+        var rows = (await connection.QueryAsync<(uint Batch, ulong FirstRow, ulong LastRow, uint Accepted, uint Duplicates, uint Rejected)>(new CommandDefinition(
+            """
+            SELECT batch, argMax(first_row, committed_at), argMax(last_row, committed_at),
+                   argMax(accepted, committed_at), argMax(duplicates, committed_at), argMax(rejected, committed_at)
+            FROM ingest_batches WHERE file_key = @fileKey GROUP BY batch
+            """,
+            new { fileKey }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        // Batches are committed in order, so batch 0 is there whenever any is, and it is full unless it is the only one.
+        var size = rows.Where(r => r.Batch == 0).Select(r => (int)(r.LastRow - r.FirstRow + 1)).FirstOrDefault(BatchRows);
+        return (rows.ToDictionary(r => r.Batch, r => new BatchOutcome(r.Accepted, r.Duplicates, r.Rejected)), size);
     }
 }

@@ -56,12 +56,14 @@ public sealed class EventIngestorTests(TestDatabase database) : IClassFixture<Te
         Assert.Equal([(4UL, "occurred_at", "rejects.csv"), (7UL, "event_type", "rejects.csv")], quarantined);
     }
 
-    [Fact]
-    public async Task An_interrupted_file_resumes_at_its_first_unrecorded_batch_with_exact_counts()
+    [Theory]
+    [InlineData("RES", 50)]
+    [InlineData("RSZ", 70)] // resumed by a loader whose batch size differs (an upgrade): the interrupted load's size is kept
+    public async Task An_interrupted_file_resumes_at_its_first_unrecorded_batch_with_exact_counts(string prefix, int resumeBatchRows)
     {
-        var rows = TestFiles.CsvRows("RES", 0, 100).ToList();
+        var rows = TestFiles.CsvRows(prefix, 0, 100).ToList();
         rows.AddRange(rows.Take(20)); // and some repeats
-        var path = TestFiles.WriteCsv(_directory, "resume.csv", rows);
+        var path = TestFiles.WriteCsv(_directory, $"resume-{prefix}.csv", rows);
         using var stop = new CancellationTokenSource();
         var batches = 0;
         var progress = new SynchronousProgress(_ =>
@@ -73,12 +75,12 @@ public sealed class EventIngestorTests(TestDatabase database) : IClassFixture<Te
         });
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Ingestor(batchRows: 50).IngestFileAsync(path, progress, stop.Token));
-        var partial = await CountAsync("RES%");
-        var result = await Ingestor(batchRows: 50).IngestFileAsync(path, null, TestContext.Current.CancellationToken);
+        var partial = await CountAsync($"{prefix}%");
+        var result = await Ingestor(batchRows: resumeBatchRows).IngestFileAsync(path, null, TestContext.Current.CancellationToken);
 
         Assert.InRange(partial.Rows, 100UL, 399UL);
         Assert.Equal((420L, 400L, 20L), (result.Rows, result.Accepted, result.Duplicates));
-        Assert.Equal((400UL, 400UL), await CountAsync("RES%"));
+        Assert.Equal((400UL, 400UL), await CountAsync($"{prefix}%"));
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class ReaderTests
         bytes.AddRange([0xC3, 0x28]); // invalid UTF-8 sequence
         bytes.AddRange(Encoding.UTF8.GetBytes(",HOTICH,DEMO.HT.001,online,true,,,,\n"));
 
-        var read = CsvEventReader.Read(new MemoryStream([.. bytes]), Validator, CancellationToken.None).ToList();
+        var read = EventSource.Read(new MemoryStream([.. bytes]), SourceFormat.Csv, Validator, CancellationToken.None).ToList();
 
         Assert.NotNull(read[0].Event);
         Assert.Equal("agency_code", read[1].Rejection!.Field);
@@ -110,7 +110,7 @@ public sealed class ReaderTests
             {"event_id":"N4","dossier_id":"D1","event_type":"resolved","occurred_at":"2025-03-04T09:00:00","outcome":"approved","extra":1}
             """;
 
-        var read = NdjsonEventReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), Validator, CancellationToken.None).ToList();
+        var read = EventSource.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), SourceFormat.Ndjson, Validator, CancellationToken.None).ToList();
 
         Assert.Equal(5, read.Count);
         Assert.Equal((1L, (byte)2), (read[0].Event!.Line, read[0].Event!.OnlineEnabled));
@@ -141,5 +141,5 @@ public sealed class ReaderTests
     }
 
     private static List<ReadRow> Read(string csv) =>
-        CsvEventReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), Validator, CancellationToken.None).ToList();
+        EventSource.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), SourceFormat.Csv, Validator, CancellationToken.None).ToList();
 }

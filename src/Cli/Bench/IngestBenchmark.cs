@@ -89,27 +89,24 @@ internal static class IngestBenchmark
         var validator = new ReformMetrics.Ingest.Validation.EventValidator(reference, TimeProvider.System);
         var blocks = Path.Combine(Path.GetDirectoryName(file)!, "bench-events.native");
         var writer = new ReformMetrics.Ingest.Loading.NativeBlockWriter();
-        var batch = new List<ReformMetrics.Ingest.Contract.ValidEvent>();
+        var sink = new ReformMetrics.Ingest.Reading.EventSink(new ReformMetrics.Ingest.Loading.EventColumns());
+        var all = Enumerable.Range(0, ReformMetrics.Ingest.EventIngestor.DefaultBatchRows).ToArray();
         var stopwatch = Stopwatch.StartNew();
         await using (var output = File.Create(blocks))
         await using (var input = File.OpenRead(file))
         {
-            foreach (var row in ReformMetrics.Ingest.Reading.EventSource.Read(input, ReformMetrics.Ingest.Reading.SourceFormat.Csv, validator, cancellationToken))
+            foreach (var _ in ReformMetrics.Ingest.Reading.EventSource.ReadInto(
+                input, ReformMetrics.Ingest.Reading.SourceFormat.Csv, validator, sink, cancellationToken))
             {
-                if (row.Event is { } e)
+                if (sink.Columns.Count == ReformMetrics.Ingest.EventIngestor.DefaultBatchRows)
                 {
-                    batch.Add(e);
-                }
-
-                if (batch.Count == ReformMetrics.Ingest.EventIngestor.DefaultBatchRows)
-                {
-                    writer.Write(batch, "bench", "bench");
+                    writer.Write(sink.Columns, all, "bench", "bench");
                     await output.WriteAsync(writer.Written, cancellationToken);
-                    batch.Clear();
+                    sink.Columns.Clear();
                 }
             }
 
-            writer.Write(batch, "bench", "bench");
+            writer.Write(sink.Columns, all.AsSpan(0, sink.Columns.Count), "bench", "bench");
             await output.WriteAsync(writer.Written, cancellationToken);
         }
 

@@ -29,49 +29,103 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
     private readonly NativeBlockWriter _lookup = new();
 
     /// <summary>
+    /// Finds the events repeated within the batch and the batch's dossiers, in memory. The reader calls it before it
+    /// hands the batch over, so this work runs beside the store's, not in its path.
+    /// </summary>
+    public static void Index(IngestBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var events = batch.Events;
+        var scratch = events.Scratch;
+        scratch.Events.Reset(events, withEvent: true);
+        scratch.Dossiers.Reset(events, withEvent: false);
+        scratch.Prepare(events.Count);
+        var keep = scratch.Keep;
+        var hashes = scratch.EventHashes;
+        long repeated = 0;
+        for (var row = 0; row < events.Count; row++)
+        {
+            var dossierHash = EventKeyIndex.DossierHash(events.DossierId.Entry(row));
+            hashes[row] = EventKeyIndex.EventHash(dossierHash, events.EventId.Entry(row));
+            keep[row] = scratch.Events.AddOrGet(row, hashes[row]) < 0;
+            if (keep[row])
+            {
+                scratch.Dossiers.AddOrGet(row, EventKeyIndex.Fold(dossierHash));
+            }
+            else
+            {
+                repeated++;
+            }
+        }
+
+        scratch.RepeatedWithin = repeated;
+        scratch.Indexed = true;
+    }
+
+    /// <summary>
     /// Works out what of the batch to insert: drops events repeated within it, those already stored, and those in
     /// <paramref name="inFlight"/> (the previous batch, being committed meanwhile, which the look-up may not see yet).
     /// </summary>
     public async Task<PreparedBatch> PrepareAsync(IngestBatch batch, PreparedBatch? inFlight, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var unique = new Dictionary<(string Dossier, string Event), ValidEvent>(batch.Events.Count);
-        long duplicates = 0;
-        foreach (var e in batch.Events)
+        var events = batch.Events;
+        var scratch = events.Scratch;
+        if (!scratch.Indexed)
         {
-            if (!unique.TryAdd((e.DossierId, e.EventId), e))
-            {
-                duplicates++;
-            }
+            Index(batch);
         }
 
+        var keep = scratch.Keep;
+        var duplicates = scratch.RepeatedWithin;
         long accepted = 0;
-        var stored = await StoredAsync(unique.Values, cancellationToken).ConfigureAwait(false);
-        var toInsert = new List<ValidEvent>(unique.Count);
-        foreach (var (key, e) in unique)
+        var loadId = LoadId(batch);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var stored = await StoredAsync(events, cancellationToken).ConfigureAwait(false);
+        logger.LogDebug("Batch {Batch}: looked up {Dossiers} dossiers in {Lookup} ms, {Stored} events stored",
+            batch.Number, scratch.Dossiers.Count, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, stored.Count);
+        foreach (var (dossier, eventId, storedBy) in stored)
         {
-            if (stored.TryGetValue(key, out var loadId))
+            var dossierEntry = Utf8Column.EntryOf(dossier);
+            var eventEntry = Utf8Column.EntryOf(eventId);
+            var row = scratch.Events.Find(EventKeyIndex.EventHash(EventKeyIndex.DossierHash(dossierEntry), eventEntry), dossierEntry, eventEntry);
+            if (row < 0 || !keep[row])
             {
-                if (loadId == LoadId(batch))
-                {
-                    accepted++; // stored by an earlier, interrupted attempt at this very batch
-                }
-                else
-                {
-                    duplicates++;
-                }
+                continue;
             }
-            else if (inFlight is not null && inFlight.Keys.Contains(key))
+
+            keep[row] = false;
+            if (storedBy == loadId)
             {
-                duplicates++;
+                accepted++; // stored by an earlier, interrupted attempt at this very batch
             }
             else
             {
-                toInsert.Add(e);
+                duplicates++;
             }
         }
 
-        return new PreparedBatch(batch, toInsert, accepted, duplicates);
+        var previous = inFlight?.Batch.Events.Scratch.Events;
+        var selected = scratch.Selected;
+        var count = 0;
+        for (var row = 0; row < events.Count; row++)
+        {
+            if (!keep[row])
+            {
+                continue;
+            }
+
+            if (previous is not null && previous.Find(scratch.EventHashes[row], events.DossierId.Entry(row), events.EventId.Entry(row)) >= 0)
+            {
+                duplicates++;
+                continue;
+            }
+
+            selected[count++] = row;
+        }
+
+        scratch.SelectedCount = count;
+        return new PreparedBatch(batch, accepted, duplicates);
     }
 
     /// <summary>Inserts what <see cref="PrepareAsync"/> kept, quarantines the rejected rows and records the batch.</summary>
@@ -79,9 +133,9 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var batch = prepared.Batch;
-        if (prepared.ToInsert.Count > 0)
+        if (prepared.ToInsert > 0)
         {
-            await InsertEventsAsync(batch, prepared.ToInsert, cancellationToken).ConfigureAwait(false);
+            await InsertEventsAsync(batch, cancellationToken).ConfigureAwait(false);
         }
 
         if (batch.Rejections.Count > 0)
@@ -89,7 +143,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
             await ledger.QuarantineAsync(batch.FileKey, batch.Source, batch.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), batch.Rejections, cancellationToken).ConfigureAwait(false);
         }
 
-        var accepted = prepared.AlreadyStored + prepared.ToInsert.Count;
+        var accepted = prepared.AlreadyStored + prepared.ToInsert;
         await Retry.RunAsync("record batch", async token =>
         {
             await using var connection = store.CreateConnection();
@@ -109,27 +163,32 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         return new BatchOutcome(accepted, prepared.Duplicates, batch.Rejections.Count);
     }
 
-    /// <summary>Events of the batch already stored, by (dossier, event id), with the file that stored them.</summary>
-    private async Task<Dictionary<(string, string), string>> StoredAsync(Dictionary<(string Dossier, string Event), ValidEvent>.ValueCollection events, CancellationToken cancellationToken)
+    /// <summary>Events stored before with a dossier of the batch, in the batch's months: (dossier, event id, load that stored it).</summary>
+    private async Task<List<(string Dossier, string EventId, string LoadId)>> StoredAsync(EventColumns events, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<(string, string), string>();
-        if (events.Count == 0)
+        var dossiers = events.Scratch.Dossiers;
+        if (dossiers.Count == 0)
         {
-            return result;
+            return [];
         }
 
         // A repeated event carries the same occurred_at, so only the batch's months (partitions) need looking at.
-        var months = events.Select(e => MonthOf(e.OccurredAtMs)).Distinct().ToArray();
-        var dossiers = events.Select(e => e.DossierId).Distinct(StringComparer.Ordinal).ToList();
-        var rows = dossiers.Sum(d => d.Length + 4) <= MaxParameterBytes
-            ? await StoredByParameterAsync(dossiers, months, cancellationToken).ConfigureAwait(false)
-            : await StoredByLookupTableAsync(dossiers, months, cancellationToken).ConfigureAwait(false);
-        foreach (var row in rows)
+        var months = new HashSet<uint>();
+        long monthStart = 1, monthEnd = 0;
+        foreach (var at in events.OccurredAtMs)
         {
-            result.TryAdd((row.Dossier, row.EventId), row.LoadId);
+            if (at < monthStart || at >= monthEnd)
+            {
+                (var month, monthStart, monthEnd) = MonthOf(at);
+                months.Add(month);
+            }
         }
 
-        return result;
+        var rows = dossiers.Rows().ToList();
+        var bytes = rows.Sum(r => events.DossierId.Entry(r).Length + 4);
+        return bytes <= MaxParameterBytes
+            ? await StoredByParameterAsync([.. rows.Select(events.DossierId.GetString)], [.. months], cancellationToken).ConfigureAwait(false)
+            : await StoredByLookupTableAsync(events.DossierId, rows, [.. months], cancellationToken).ConfigureAwait(false);
     }
 
     // ClickHouse caps a form field at 128 KiB; a small batch's dossiers travel as a parameter, saving two round trips.
@@ -149,9 +208,10 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
                 cancellationToken: token)).ConfigureAwait(false)).ToList();
         }, logger, cancellationToken);
 
-    private Task<List<(string Dossier, string EventId, string LoadId)>> StoredByLookupTableAsync(List<string> dossiers, uint[] months, CancellationToken cancellationToken)
+    private Task<List<(string Dossier, string EventId, string LoadId)>> StoredByLookupTableAsync(
+        Utf8Column column, List<int> rows, uint[] months, CancellationToken cancellationToken)
     {
-        _lookup.WriteStrings("dossier_id", dossiers);
+        _lookup.WriteStrings("dossier_id", column, rows);
         return Retry.RunAsync("look up stored events", async token =>
         {
             await ExecuteAsync("TRUNCATE TABLE ingest_lookup", token).ConfigureAwait(false);
@@ -167,14 +227,16 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         }, logger, cancellationToken);
     }
 
-    private async Task InsertEventsAsync(IngestBatch batch, List<ValidEvent> events, CancellationToken cancellationToken)
+    private async Task InsertEventsAsync(IngestBatch batch, CancellationToken cancellationToken)
     {
-        _native.Write(events, batch.Source, LoadId(batch));
+        var events = batch.Events;
+        var rows = events.Scratch.Selected.AsSpan(0, events.Scratch.SelectedCount);
+        _native.Write(events, rows, batch.Source, LoadId(batch));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes($"{batch.FileKey}/{batch.Number}/"));
-        foreach (var e in events)
+        foreach (var row in rows)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(e.EventId));
+            hash.AppendData(events.EventId.Entry(row));
         }
 
         // The token names exactly these events: a retry after a lost response is dropped by ClickHouse, while a
@@ -195,7 +257,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
                 "events", Stream(_native.Written), "Native", NativeBlockWriter.Columns,
                 useCompression: store.Engine is null, options, cancel).ConfigureAwait(false);
         }, logger, cancellationToken).ConfigureAwait(false);
-        logger.LogDebug("Batch {Batch} of {Source}: {Rows} events inserted", batch.Number, batch.Source, events.Count);
+        logger.LogDebug("Batch {Batch} of {Source}: {Rows} events inserted", batch.Number, batch.Source, events.Scratch.SelectedCount);
     }
 
     private static readonly QueryOptions NoAsyncInsert = new() { CustomSettings = new Dictionary<string, object> { ["async_insert"] = 0 } };
@@ -213,25 +275,26 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
 
     private static string LoadId(IngestBatch batch) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{batch.FileKey}:{batch.Number}");
 
-    private static uint MonthOf(long utcMilliseconds)
+    /// <summary>The Vietnam month (YYYYMM) of an instant, with the month's bounds as Unix milliseconds.</summary>
+    private static (uint Month, long Start, long End) MonthOf(long utcMilliseconds)
     {
-        var local = DateTimeOffset.FromUnixTimeMilliseconds(utcMilliseconds).ToOffset(TimeSpan.FromHours(7));
-        return (uint)(local.Year * 100 + local.Month);
+        var offset = TimeSpan.FromHours(7);
+        var local = DateTimeOffset.FromUnixTimeMilliseconds(utcMilliseconds).ToOffset(offset);
+        var start = new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, offset);
+        return ((uint)(local.Year * 100 + local.Month), start.ToUnixTimeMilliseconds(), start.AddMonths(1).ToUnixTimeMilliseconds());
     }
 }
 
-/// <summary>A batch with what remains to insert once repeats and stored events are dropped.</summary>
-public sealed class PreparedBatch(IngestBatch batch, List<ValidEvent> toInsert, long alreadyStored, long duplicates)
+/// <summary>A batch whose rows to insert are chosen (<see cref="EventColumns"/>' scratch), with what the rest were.</summary>
+public sealed class PreparedBatch(IngestBatch batch, long alreadyStored, long duplicates)
 {
     public IngestBatch Batch { get; } = batch;
 
-    public List<ValidEvent> ToInsert { get; } = toInsert;
+    /// <summary>Events this batch inserts.</summary>
+    public int ToInsert => Batch.Events.Scratch.SelectedCount;
 
     /// <summary>Events an earlier attempt at this batch stored: accepted, not inserted again.</summary>
     public long AlreadyStored { get; } = alreadyStored;
 
     public long Duplicates { get; } = duplicates;
-
-    /// <summary>The events this batch is inserting, for the next batch to check against while the insert runs.</summary>
-    public HashSet<(string, string)> Keys { get; } = [.. toInsert.Select(e => (e.DossierId, e.EventId))];
 }

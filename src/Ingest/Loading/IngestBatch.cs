@@ -4,7 +4,7 @@ namespace ReformMetrics.Ingest.Loading;
 
 /// <summary>A slice of a source, stored as one unit: its valid events and its rejected rows.</summary>
 public sealed record IngestBatch(
-    string FileKey, string Source, uint Number, long FirstRow, long LastRow, IReadOnlyList<ValidEvent> Events, IReadOnlyList<Rejection> Rejections);
+    string FileKey, string Source, uint Number, long FirstRow, long LastRow, EventColumns Events, IReadOnlyList<Rejection> Rejections);
 
 /// <summary>What storing a batch did: events stored (or found stored by an earlier attempt of the same source),
 /// events that were already there from another source or repeated within this one, and rows rejected.</summary>

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
-using ReformMetrics.Ingest.Contract;
 
 namespace ReformMetrics.Ingest.Loading;
 
@@ -23,122 +21,133 @@ public sealed class NativeBlockWriter
 
     public ReadOnlyMemory<byte> Written => _buffer.WrittenMemory;
 
-    /// <summary>One block of a single String column (the dossiers of the look-up).</summary>
-    public void WriteStrings(string column, IReadOnlyCollection<string> values)
+    /// <summary>One block of a single String column: the given rows of <paramref name="values"/>.</summary>
+    public void WriteStrings(string column, Utf8Column values, IReadOnlyCollection<int> rows)
     {
         ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(rows);
         _buffer.ResetWrittenCount();
         VarUInt(1);
-        VarUInt((ulong)values.Count);
+        VarUInt((ulong)rows.Count);
         Header(column, "String");
-        foreach (var value in values)
+        foreach (var row in rows)
         {
-            String(value);
+            Bytes(values.Entry(row));
         }
     }
 
-    /// <summary>One block of the events, replacing what the buffer held.</summary>
-    public void Write(IReadOnlyList<ValidEvent> events, string source, string loadId)
+    /// <summary>One block of the selected rows of <paramref name="events"/>, replacing what the buffer held.</summary>
+    public void Write(EventColumns events, ReadOnlySpan<int> rows, string source, string loadId)
     {
         ArgumentNullException.ThrowIfNull(events);
         _buffer.ResetWrittenCount();
         VarUInt((ulong)Columns.Length);
-        VarUInt((ulong)events.Count);
-        StringColumn("event_id", events, e => e.EventId);
-        StringColumn("dossier_id", events, e => e.DossierId);
-        ByteColumn("event_type", "Int8", events, e => e.EventType);
-        Int64Column("occurred_at", events, e => e.OccurredAtMs);
-        StringColumn("province_code", events, e => e.ProvinceCode);
-        NullableByteColumn("level", "Int8", events, e => e.Level);
-        StringColumn("agency_code", events, e => e.AgencyCode);
-        StringColumn("sector_code", events, e => e.SectorCode);
-        StringColumn("procedure_code", events, e => e.ProcedureCode);
-        NullableByteColumn("channel", "Int8", events, e => e.Channel);
+        VarUInt((ulong)rows.Length);
+        StringColumn("event_id", events.EventId, rows);
+        StringColumn("dossier_id", events.DossierId, rows);
+        ByteColumn("event_type", events.EventType, rows, nullable: false);
+        Int64Column("occurred_at", "DateTime64(3, 'UTC')", events.OccurredAtMs, rows);
+        StringColumn("province_code", events.ProvinceCode, rows);
+        ByteColumn("level", events.Level, rows, nullable: true);
+        StringColumn("agency_code", events.AgencyCode, rows);
+        StringColumn("sector_code", events.SectorCode, rows);
+        StringColumn("procedure_code", events.ProcedureCode, rows);
+        ByteColumn("channel", events.Channel, rows, nullable: true);
         // online_enabled: 0 absent, 1 false, 2 true; as Nullable(Bool) the value is code - 1.
         Header("online_enabled", "Nullable(Bool)");
-        foreach (var e in events)
+        var online = events.OnlineEnabled;
+        foreach (var row in rows)
         {
-            Byte(e.OnlineEnabled == 0 ? (byte)1 : (byte)0);
+            Byte(online[row] == 0 ? (byte)1 : (byte)0);
         }
 
-        foreach (var e in events)
+        foreach (var row in rows)
         {
-            Byte(e.OnlineEnabled == 0 ? (byte)0 : (byte)(e.OnlineEnabled - 1));
+            Byte(online[row] == 0 ? (byte)0 : (byte)(online[row] - 1));
         }
 
         Header("due_at", "Nullable(DateTime64(3, 'UTC'))");
-        foreach (var e in events)
+        var due = events.DueAtMs;
+        foreach (var row in rows)
         {
-            Byte(e.DueAtMs is null ? (byte)1 : (byte)0);
+            Byte(due[row] == EventColumns.NoDeadline ? (byte)1 : (byte)0);
         }
 
-        foreach (var e in events)
+        foreach (var row in rows)
         {
-            Int64(e.DueAtMs ?? 0);
+            Int64(due[row] == EventColumns.NoDeadline ? 0 : due[row]);
         }
 
-        NullableByteColumn("outcome", "Int8", events, e => e.Outcome);
-        NullableByteColumn("rating", "Int8", events, e => e.Rating);
-        StringColumn("reason", events, e => e.Reason);
-        Header("source", "String");
-        foreach (var _ in events)
-        {
-            String(source);
-        }
-
-        Header("load_id", "String");
-        foreach (var _ in events)
-        {
-            String(loadId);
-        }
+        ByteColumn("outcome", events.Outcome, rows, nullable: true);
+        ByteColumn("rating", events.Rating, rows, nullable: true);
+        StringColumn("reason", events.Reason, rows);
+        ConstantColumn("source", source, rows.Length);
+        ConstantColumn("load_id", loadId, rows.Length);
     }
 
-    private void StringColumn(string name, IReadOnlyList<ValidEvent> events, Func<ValidEvent, string> value)
+    private void StringColumn(string name, Utf8Column column, ReadOnlySpan<int> rows)
     {
         Header(name, "String");
-        foreach (var e in events)
+        if (rows.Length == column.Count && rows.Length > 0 && rows[^1] == rows.Length - 1)
         {
-            String(value(e));
+            // Every row, in order (the usual case): the column's entries are the block's bytes.
+            Bytes(column.AllEntries);
+            return;
+        }
+
+        foreach (var row in rows)
+        {
+            Bytes(column.Entry(row));
         }
     }
 
-    private void ByteColumn(string name, string type, IReadOnlyList<ValidEvent> events, Func<ValidEvent, byte> value)
+    private void ConstantColumn(string name, string value, int count)
+    {
+        Header(name, "String");
+        var entry = Utf8Column.EntryOf(value);
+        for (var i = 0; i < count; i++)
+        {
+            Bytes(entry);
+        }
+    }
+
+    /// <summary>Int8, or Nullable(Int8) where 0 means absent: the null map, then the values.</summary>
+    private void ByteColumn(string name, ReadOnlySpan<byte> values, ReadOnlySpan<int> rows, bool nullable)
+    {
+        Header(name, nullable ? "Nullable(Int8)" : "Int8");
+        if (nullable)
+        {
+            foreach (var row in rows)
+            {
+                Byte(values[row] == 0 ? (byte)1 : (byte)0);
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            Byte(values[row]);
+        }
+    }
+
+    private void Int64Column(string name, string type, ReadOnlySpan<long> values, ReadOnlySpan<int> rows)
     {
         Header(name, type);
-        foreach (var e in events)
+        foreach (var row in rows)
         {
-            Byte(value(e));
-        }
-    }
-
-    /// <summary>Nullable(Int8) where 0 means absent: the null map, then the values.</summary>
-    private void NullableByteColumn(string name, string type, IReadOnlyList<ValidEvent> events, Func<ValidEvent, byte> value)
-    {
-        Header(name, $"Nullable({type})");
-        foreach (var e in events)
-        {
-            Byte(value(e) == 0 ? (byte)1 : (byte)0);
-        }
-
-        foreach (var e in events)
-        {
-            Byte(value(e));
-        }
-    }
-
-    private void Int64Column(string name, IReadOnlyList<ValidEvent> events, Func<ValidEvent, long> value)
-    {
-        Header(name, "DateTime64(3, 'UTC')");
-        foreach (var e in events)
-        {
-            Int64(value(e));
+            Int64(values[row]);
         }
     }
 
     private void Header(string name, string type)
     {
-        String(name);
-        String(type);
+        Bytes(Utf8Column.EntryOf(name));
+        Bytes(Utf8Column.EntryOf(type));
+    }
+
+    private void Bytes(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(_buffer.GetSpan(bytes.Length));
+        _buffer.Advance(bytes.Length);
     }
 
     private void Byte(byte value)
@@ -165,13 +174,5 @@ public sealed class NativeBlockWriter
 
         span[position++] = (byte)value;
         _buffer.Advance(position);
-    }
-
-    private void String(string value)
-    {
-        var length = Encoding.UTF8.GetByteCount(value);
-        VarUInt((ulong)length);
-        Encoding.UTF8.GetBytes(value, _buffer.GetSpan(length));
-        _buffer.Advance(length);
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using nietras.SeparatedValues;
 using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Validation;
 
 namespace ReformMetrics.Ingest.Reading;
@@ -19,20 +20,28 @@ public static class CsvEventReader
 {
     private static readonly EventField[] RequiredColumns = [EventField.EventId, EventField.DossierId, EventField.EventType, EventField.OccurredAt];
 
-    public static IEnumerable<ReadRow> Read(Stream stream, EventValidator validator, CancellationToken cancellationToken)
+    /// <summary>Reads the rows, appending each valid event to <paramref name="sink"/>'s columns; yields null for a valid
+    /// row and the rejection for a bad one, in line order.</summary>
+    public static IEnumerable<Rejection?> ReadInto(Stream stream, EventValidator validator, EventSink sink, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(sink);
         using var reader = Open(stream);
 
         var columns = MapHeader(reader.Header.ColNames);
-        var values = new string?[EventFields.Names.Length];
+        var fields = new RowFields();
         foreach (var row in reader)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var lines = row.LineNumberToExcl - row.LineNumberFrom;
-            var result = ReadOne(row, columns, values, validator);
-            if (lines > 1 && (result.Rejection is not null || SwallowedRows(row.Span.ToString(), columns.Length)))
+            var rejection = ReadOne(row, row.LineNumberFrom, columns, fields, validator, sink.Columns);
+            if (lines > 1 && (rejection is not null || SwallowedRows(row.Span.ToString(), columns.Length)))
             {
-                foreach (var recovered in Recover(row.Span.ToString(), row.LineNumberFrom, columns, validator))
+                if (rejection is null)
+                {
+                    sink.Columns.RemoveLast();
+                }
+
+                foreach (var recovered in Recover(row.Span.ToString(), row.LineNumberFrom, columns, validator, sink))
                 {
                     yield return recovered;
                 }
@@ -40,7 +49,7 @@ public static class CsvEventReader
                 continue;
             }
 
-            yield return result;
+            yield return rejection;
         }
     }
 
@@ -55,7 +64,6 @@ public static class CsvEventReader
                 // Unescaping in place would alter row.Span, which must stay the row as received (quarantine, recovery).
                 Unescape = false,
                 DisableColCountCheck = true,
-                CreateToString = SepToString.PoolPerCol(maximumStringLength: 64),
             }).From(stream);
         }
         catch (ArgumentException ex)
@@ -65,37 +73,41 @@ public static class CsvEventReader
         }
     }
 
-    private static ReadRow ReadOne(SepReader.Row row, int[] columns, string?[] values, EventValidator validator)
+    private static Rejection? ReadOne(SepReader.Row row, long line, int[] columns, RowFields fields, EventValidator validator, EventColumns target)
     {
         if (row.ColCount != columns.Length)
         {
-            return Reject(row.LineNumberFrom, row.Span.ToString(), "row", $"có {row.ColCount} cột, tiêu đề có {columns.Length}");
+            return new Rejection(line, row.Span.ToString(), "row", $"có {row.ColCount} cột, tiêu đề có {columns.Length}");
         }
 
-        Array.Clear(values);
+        fields.Clear();
         for (var i = 0; i < columns.Length; i++)
         {
-            if (columns[i] >= 0)
+            if (columns[i] < 0)
             {
-                var span = row[i].Span;
-                if (span.Length > 0 && span[0] == '"' && !ClosedQuote(span))
+                continue;
+            }
+
+            var span = row[i].Span;
+            var field = (EventField)columns[i];
+            if (span.Length > 0 && span[0] == '"')
+            {
+                if (!ClosedQuote(span))
                 {
-                    return Reject(row.LineNumberFrom, row.Span.ToString(), EventFields.Names[columns[i]], "dấu ngoặc kép không đóng");
+                    return new Rejection(line, row.Span.ToString(), EventFields.Names[columns[i]], "dấu ngoặc kép không đóng");
                 }
 
-                // Codes repeat and are pooled by Sep; identifiers and reasons are unique, and pooling them would only
-                // grow the pool: they are copied directly.
-                values[columns[i]] = span.IsEmpty ? null
-                    : span[0] == '"' ? Unquote(span)
-                    : columns[i] is (int)EventField.EventId or (int)EventField.DossierId or (int)EventField.Reason ? span.ToString()
-                    : row[i].ToString();
+                fields.End(field, Unquote(span, fields.Begin(span.Length)));
+            }
+            else
+            {
+                fields.Set(field, span);
             }
         }
 
-        var valid = validator.Validate(values, row.LineNumberFrom, out var problem);
-        return valid is not null
-            ? new ReadRow(valid, null)
-            : Reject(row.LineNumberFrom, row.Span.ToString(), problem.Field, problem.Reason);
+        return validator.TryAdd(fields, line, target, out var problem)
+            ? null
+            : new Rejection(line, row.Span.ToString(), problem.Field, problem.Reason);
     }
 
     /// <summary>True when a line after the first of a multi-line row has as many fields as the header: a row of its
@@ -118,10 +130,10 @@ public static class CsvEventReader
     }
 
     /// <summary>Reads each physical line of a row that swallowed its neighbours as a row of its own.</summary>
-    private static IEnumerable<ReadRow> Recover(string text, int firstLine, int[] columns, EventValidator validator)
+    private static IEnumerable<Rejection?> Recover(string text, long firstLine, int[] columns, EventValidator validator, EventSink sink)
     {
         var lines = text.Split('\n');
-        var values = new string?[EventFields.Names.Length];
+        var fields = new RowFields();
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].TrimEnd('\r');
@@ -131,29 +143,31 @@ public static class CsvEventReader
                 continue;
             }
 
+            var before = sink.Columns.Count;
             using var single = Sep.Reader(o => o with { Sep = new Sep(','), HasHeader = false, DisableColCountCheck = true })
                 .FromText(line);
             var rows = 0;
-            ReadRow result = default;
+            Rejection? rejection = null;
             foreach (var row in single)
             {
                 rows++;
-                result = ReadOne(row, columns, values, validator);
+                rejection = ReadOne(row, number, columns, fields, validator, sink.Columns);
             }
 
-            yield return rows == 1 && result.Event is not null
-                ? new ReadRow(result.Event is { } e ? Relined(e, number) : null, null)
-                : Reject(number, line, result.Rejection?.Field ?? "row", result.Rejection?.Reason ?? "dấu ngoặc kép không đóng");
+            if (rows == 1 && rejection is null)
+            {
+                yield return null;
+                continue;
+            }
+
+            while (sink.Columns.Count > before)
+            {
+                sink.Columns.RemoveLast();
+            }
+
+            yield return new Rejection(number, line, rejection?.Field ?? "row", rejection?.Reason ?? "dấu ngoặc kép không đóng");
         }
     }
-
-    private static ValidEvent Relined(ValidEvent e, long line) => new()
-    {
-        EventId = e.EventId, DossierId = e.DossierId, EventType = e.EventType, OccurredAtMs = e.OccurredAtMs,
-        ProvinceCode = e.ProvinceCode, Level = e.Level, AgencyCode = e.AgencyCode, SectorCode = e.SectorCode,
-        ProcedureCode = e.ProcedureCode, Channel = e.Channel, OnlineEnabled = e.OnlineEnabled, DueAtMs = e.DueAtMs,
-        Outcome = e.Outcome, Rating = e.Rating, Reason = e.Reason, Line = line,
-    };
 
     /// <summary>Whether a field that opens with a quote also closes with one: an odd number of quotes at its end.</summary>
     private static bool ClosedQuote(ReadOnlySpan<char> field)
@@ -167,12 +181,22 @@ public static class CsvEventReader
         return trailing % 2 == 1;
     }
 
-    /// <summary>The value of a quoted field: without its quotes, doubled quotes made single.</summary>
-    private static string? Unquote(ReadOnlySpan<char> field)
+    /// <summary>Writes the value of a quoted field (without its quotes, doubled quotes made single) to <paramref name="target"/>;
+    /// returns its length.</summary>
+    private static int Unquote(ReadOnlySpan<char> field, Span<char> target)
     {
         var inner = field[1..^1];
-        var text = inner.ToString().Replace("\"\"", "\"", StringComparison.Ordinal);
-        return text.Length == 0 ? null : text;
+        var length = 0;
+        for (var i = 0; i < inner.Length; i++)
+        {
+            target[length++] = inner[i];
+            if (inner[i] == '"' && i + 1 < inner.Length && inner[i + 1] == '"')
+            {
+                i++;
+            }
+        }
+
+        return length;
     }
 
     private static int[] MapHeader(IReadOnlyList<string> names)
@@ -203,7 +227,4 @@ public static class CsvEventReader
 
         return columns;
     }
-
-    private static ReadRow Reject(long line, string raw, string field, string reason) =>
-        new(null, new Rejection(line, raw, field, reason));
 }

@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Validation;
 
 namespace ReformMetrics.Ingest.Reading;
@@ -41,10 +43,29 @@ public static class EventSource
         return read == 2 && magic[0] == 0x1F && magic[1] == 0x8B ? new GZipStream(buffered, CompressionMode.Decompress) : buffered;
     }
 
-    public static IEnumerable<ReadRow> Read(Stream content, SourceFormat format, EventValidator validator, CancellationToken cancellationToken) =>
+    /// <summary>Reads the rows into <paramref name="sink"/>'s columns: null for each valid row, the rejection for a bad one.</summary>
+    public static IEnumerable<Rejection?> ReadInto(Stream content, SourceFormat format, EventValidator validator, EventSink sink, CancellationToken cancellationToken) =>
         format == SourceFormat.Csv
-            ? CsvEventReader.Read(content, validator, cancellationToken)
-            : NdjsonEventReader.Read(content, validator, cancellationToken);
+            ? CsvEventReader.ReadInto(content, validator, sink, cancellationToken)
+            : NdjsonEventReader.ReadInto(content, validator, sink, cancellationToken);
+
+    /// <summary>The rows one by one with their events as objects, for tests and tools; loading uses <see cref="ReadInto"/>.</summary>
+    public static IEnumerable<ReadRow> Read(Stream content, SourceFormat format, EventValidator validator, CancellationToken cancellationToken)
+    {
+        var sink = new EventSink(new EventColumns());
+        foreach (var rejection in ReadInto(content, format, validator, sink, cancellationToken))
+        {
+            if (rejection is not null)
+            {
+                yield return new ReadRow(null, rejection);
+                continue;
+            }
+
+            var e = sink.Columns.ToEvent(sink.Columns.Count - 1);
+            sink.Columns.Clear();
+            yield return new ReadRow(e, null);
+        }
+    }
 
     /// <summary>NDJSON when the first character (after blanks and a byte order mark, inside gzip if any) is '{'.</summary>
     private static SourceFormat Sniff(Stream content)

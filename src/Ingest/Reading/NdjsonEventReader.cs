@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Validation;
 
 namespace ReformMetrics.Ingest.Reading;
@@ -9,10 +10,13 @@ namespace ReformMetrics.Ingest.Reading;
 /// Values are strings, except <c>online_enabled</c> which may be a boolean; null means absent; unknown keys are ignored.</summary>
 public static class NdjsonEventReader
 {
-    public static IEnumerable<ReadRow> Read(Stream stream, EventValidator validator, CancellationToken cancellationToken)
+    /// <summary>Reads the lines, appending each valid event to <paramref name="sink"/>'s columns; yields null for a valid
+    /// line and the rejection for a bad one, in line order.</summary>
+    public static IEnumerable<Rejection?> ReadInto(Stream stream, EventValidator validator, EventSink sink, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(sink);
         using var reader = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        var values = new string?[EventFields.Names.Length];
+        var fields = new RowFields();
         long number = 0;
         while (reader.ReadLine() is { } line)
         {
@@ -23,13 +27,13 @@ public static class NdjsonEventReader
                 continue;
             }
 
-            yield return ReadLine(line, number, values, validator);
+            yield return ReadLine(line, number, fields, validator, sink.Columns);
         }
     }
 
-    private static ReadRow ReadLine(string line, long number, string?[] values, EventValidator validator)
+    private static Rejection? ReadLine(string line, long number, RowFields fields, EventValidator validator, EventColumns target)
     {
-        Array.Clear(values);
+        fields.Clear();
         try
         {
             using var document = JsonDocument.Parse(line);
@@ -49,12 +53,12 @@ public static class NdjsonEventReader
                 switch (property.Value.ValueKind)
                 {
                     case JsonValueKind.String:
-                        values[index] = property.Value.GetString() is { Length: > 0 } text ? text : null;
+                        fields.Set((EventField)index, property.Value.GetString());
                         break;
                     case JsonValueKind.Null:
                         break;
                     case JsonValueKind.True or JsonValueKind.False when index == (int)EventField.OnlineEnabled:
-                        values[index] = property.Value.ValueKind == JsonValueKind.True ? "true" : "false";
+                        fields.Set((EventField)index, property.Value.ValueKind == JsonValueKind.True ? "true" : "false");
                         break;
                     default:
                         return Reject(number, line, property.Name, $"phải là chuỗi trong dấu ngoặc kép, không phải {property.Value.ValueKind}");
@@ -66,9 +70,8 @@ public static class NdjsonEventReader
             return Reject(number, line, "row", $"không phải JSON hợp lệ ({ex.Message.Split('.')[0]})");
         }
 
-        var valid = validator.Validate(values, number, out var problem);
-        return valid is not null ? new ReadRow(valid, null) : Reject(number, line, problem.Field, problem.Reason);
+        return validator.TryAdd(fields, number, target, out var problem) ? null : Reject(number, line, problem.Field, problem.Reason);
     }
 
-    private static ReadRow Reject(long line, string raw, string field, string reason) => new(null, new Rejection(line, raw, field, reason));
+    private static Rejection Reject(long line, string raw, string field, string reason) => new(line, raw, field, reason);
 }

@@ -1,4 +1,5 @@
 using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Loading;
 
 namespace ReformMetrics.Ingest.Validation;
 
@@ -16,22 +17,35 @@ public sealed class EventValidator(IngestReference reference, TimeProvider clock
     private static readonly long EarliestMs = new DateTimeOffset(2015, 1, 1, 0, 0, 0, TimeSpan.FromHours(7)).ToUnixTimeMilliseconds();
     private static readonly long LatestDueMs = new DateTimeOffset(2031, 12, 31, 23, 59, 59, TimeSpan.FromHours(7)).ToUnixTimeMilliseconds();
 
-    /// <summary>Validates the values of a row (null or empty = absent), indexed by <see cref="EventField"/>.</summary>
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters =
+        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(c => (char)c)]);
+
+    /// <summary>Validates the values of a row (null or empty = absent), indexed by <see cref="EventField"/>; the event as an
+    /// object, for tests and tools (the load path uses <see cref="TryAdd"/>).</summary>
     public ValidEvent? Validate(string?[] values, long line, out (string Field, string Reason) problem)
     {
+        var columns = new EventColumns();
+        return TryAdd(RowFields.From(values), line, columns, out problem) ? columns.ToEvent(0) : null;
+    }
+
+    /// <summary>Validates a row and, when it is valid, appends its event to <paramref name="target"/>.</summary>
+    public bool TryAdd(RowFields values, long line, EventColumns target, out (string Field, string Reason) problem)
+    {
         ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(target);
         problem = default;
         foreach (var field in EventFields.All)
         {
-            if (values[(int)field] is not { } value)
+            var value = values[field];
+            if (value.IsEmpty)
             {
                 continue;
             }
 
-            if (value.Contains('\uFFFD', StringComparison.Ordinal))
+            if (value.Contains('\uFFFD'))
             {
                 problem = (field.Name(), "chứa ký tự không đọc được: tệp phải mã hoá UTF-8");
-                return null;
+                return false;
             }
 
             // Every field has a length limit, even one its event type does not use.
@@ -39,86 +53,100 @@ public sealed class EventValidator(IngestReference reference, TimeProvider clock
             if (value.Length > limit)
             {
                 problem = (field.Name(), $"dài {value.Length} ký tự, tối đa {limit}");
-                return null;
+                return false;
             }
         }
 
-        if (!Identifier(values, EventField.EventId, MaxIdLength, out var eventId, ref problem)
-            || !Identifier(values, EventField.DossierId, MaxIdLength, out var dossierId, ref problem)
-            || !Required(values, EventField.EventType, out var typeText, ref problem))
+        if (!Identifier(values, EventField.EventId, ref problem)
+            || !Identifier(values, EventField.DossierId, ref problem)
+            || !Required(values, EventField.EventType, ref problem))
         {
-            return null;
+            return false;
         }
 
+        var typeText = values[EventField.EventType];
         var type = EventCodes.Code(typeText, EventCodes.EventTypes);
         if (type == 0)
         {
             problem = Invalid(EventField.EventType, typeText, EventCodes.EventTypes);
-            return null;
+            return false;
         }
 
-        if (!Required(values, EventField.OccurredAt, out var occurredText, ref problem))
+        if (!Required(values, EventField.OccurredAt, ref problem))
         {
-            return null;
+            return false;
         }
 
-        if (!EventTime.TryParse(occurredText, out var occurredAt))
+        if (!EventTime.TryParse(values[EventField.OccurredAt], out var occurredAt))
         {
-            problem = NotATime(EventField.OccurredAt, occurredText);
-            return null;
+            problem = NotATime(EventField.OccurredAt, values[EventField.OccurredAt]);
+            return false;
         }
 
         var latest = clock.GetUtcNow().AddDays(1).ToUnixTimeMilliseconds();
         if (occurredAt < EarliestMs || occurredAt > latest)
         {
             problem = ("occurred_at", $"thời điểm {EventTime.Format(occurredAt)} nằm ngoài khoảng từ 01/01/2015 đến ngày mai");
-            return null;
+            return false;
         }
 
-        var reason = values[(int)EventField.Reason] ?? string.Empty;
-        if (reason.Length > MaxReasonLength)
+        var dueAt = EventColumns.NoDeadline;
+        if (values.Has(EventField.DueAt))
         {
-            problem = ("reason", $"dài {reason.Length} ký tự, tối đa {MaxReasonLength}");
-            return null;
-        }
-
-        long? dueAt = null;
-        if (values[(int)EventField.DueAt] is { Length: > 0 } dueText)
-        {
-            if (!EventTime.TryParse(dueText, out var due))
+            if (!EventTime.TryParse(values[EventField.DueAt], out var due))
             {
-                problem = NotATime(EventField.DueAt, dueText);
-                return null;
+                problem = NotATime(EventField.DueAt, values[EventField.DueAt]);
+                return false;
             }
 
             if (due < EarliestMs || due > LatestDueMs)
             {
                 problem = ("due_at", $"hạn {EventTime.Format(due)} nằm ngoài khoảng từ 01/01/2015 đến 31/12/2031");
-                return null;
+                return false;
             }
 
             dueAt = due;
         }
 
-        return type switch
+        var eventId = values[EventField.EventId];
+        var dossierId = values[EventField.DossierId];
+        var reason = values[EventField.Reason];
+        switch (type)
         {
-            EventCodes.Received => Received(values, line, eventId, dossierId, occurredAt, dueAt, reason, ref problem),
-            EventCodes.DueChanged when dueAt is null => Fail(ref problem, "due_at", "bắt buộc với sự kiện due_changed (hạn mới)"),
-            EventCodes.Resolved => WithCode(values, EventField.Outcome, EventCodes.Outcomes, ref problem) is { } outcome
-                ? new ValidEvent { EventId = eventId, DossierId = dossierId, EventType = type, OccurredAtMs = occurredAt, Outcome = outcome, Reason = reason, Line = line }
-                : null,
-            EventCodes.Returned => WithCode(values, EventField.Channel, EventCodes.Channels, ref problem) is { } channel
-                ? new ValidEvent { EventId = eventId, DossierId = dossierId, EventType = type, OccurredAtMs = occurredAt, Channel = channel, Reason = reason, Line = line }
-                : null,
-            EventCodes.Rated => WithCode(values, EventField.Rating, EventCodes.Ratings, ref problem) is { } rating
-                ? new ValidEvent { EventId = eventId, DossierId = dossierId, EventType = type, OccurredAtMs = occurredAt, Rating = rating, Reason = reason, Line = line }
-                : null,
-            _ => new ValidEvent
-            {
-                EventId = eventId, DossierId = dossierId, EventType = type, OccurredAtMs = occurredAt,
-                DueAtMs = type == EventCodes.DueChanged ? dueAt : null, Reason = reason, Line = line,
-            },
-        };
+            case EventCodes.Received:
+                return Received(values, line, type, occurredAt, dueAt, target, ref problem);
+            case EventCodes.DueChanged when dueAt == EventColumns.NoDeadline:
+                problem = ("due_at", "bắt buộc với sự kiện due_changed (hạn mới)");
+                return false;
+            case EventCodes.Resolved:
+                if (WithCode(values, EventField.Outcome, EventCodes.Outcomes, ref problem) is not { } outcome)
+                {
+                    return false;
+                }
+
+                target.Add(eventId, dossierId, type, occurredAt, default, 0, default, default, default, 0, 0, EventColumns.NoDeadline, outcome, 0, reason, line);
+                return true;
+            case EventCodes.Returned:
+                if (WithCode(values, EventField.Channel, EventCodes.Channels, ref problem) is not { } channel)
+                {
+                    return false;
+                }
+
+                target.Add(eventId, dossierId, type, occurredAt, default, 0, default, default, default, channel, 0, EventColumns.NoDeadline, 0, 0, reason, line);
+                return true;
+            case EventCodes.Rated:
+                if (WithCode(values, EventField.Rating, EventCodes.Ratings, ref problem) is not { } rating)
+                {
+                    return false;
+                }
+
+                target.Add(eventId, dossierId, type, occurredAt, default, 0, default, default, default, 0, 0, EventColumns.NoDeadline, 0, rating, reason, line);
+                return true;
+            default:
+                target.Add(eventId, dossierId, type, occurredAt, default, 0, default, default, default, 0, 0,
+                    type == EventCodes.DueChanged ? dueAt : EventColumns.NoDeadline, 0, 0, reason, line);
+                return true;
+        }
     }
 
     private static int MaxLength(EventField field) => field switch
@@ -128,102 +156,89 @@ public sealed class EventValidator(IngestReference reference, TimeProvider clock
         _ => MaxCodeLength,
     };
 
-    private ValidEvent? Received(
-        string?[] values, long line, string eventId, string dossierId, long occurredAt, long? dueAt, string reason, ref (string, string) problem)
+    private bool Received(RowFields values, long line, byte type, long occurredAt, long dueAt, EventColumns target, ref (string, string) problem)
     {
-        if (!Required(values, EventField.ProvinceCode, out var province, ref problem))
+        if (!Required(values, EventField.ProvinceCode, ref problem))
         {
-            return null;
+            return false;
         }
 
+        var province = values[EventField.ProvinceCode];
         if (!reference.ProvinceExists(province, occurredAt))
         {
             problem = ("province_code", occurredAt < IngestReference.MergerAtMs
                 ? $"mã tỉnh \"{province}\" không có trong 63 tỉnh, thành phố trước 01/07/2025 (ngày sự kiện {EventTime.Format(occurredAt)})"
                 : $"mã tỉnh \"{province}\" không có trong 34 tỉnh, thành phố từ 01/07/2025 (ngày sự kiện {EventTime.Format(occurredAt)})");
-            return null;
+            return false;
         }
 
         if (WithCode(values, EventField.Level, EventCodes.Levels, ref problem) is not { } level)
         {
-            return null;
+            return false;
         }
 
         if (level == EventCodes.District && occurredAt >= IngestReference.MergerAtMs)
         {
             problem = ("level", $"cấp huyện không còn từ 01/07/2025 (ngày sự kiện {EventTime.Format(occurredAt)})");
-            return null;
+            return false;
         }
 
-        if (!Code(values, EventField.AgencyCode, out var agency, ref problem)
-            || !Code(values, EventField.SectorCode, out var sector, ref problem)
-            || !Code(values, EventField.ProcedureCode, out var procedure, ref problem))
+        if (!Identifier(values, EventField.AgencyCode, ref problem)
+            || !Identifier(values, EventField.SectorCode, ref problem)
+            || !Identifier(values, EventField.ProcedureCode, ref problem))
         {
-            return null;
+            return false;
         }
 
         if (WithCode(values, EventField.Channel, EventCodes.Channels, ref problem) is not { } channel)
         {
-            return null;
+            return false;
         }
 
         byte online = 0;
-        if (values[(int)EventField.OnlineEnabled] is { Length: > 0 } onlineText)
+        if (values.Has(EventField.OnlineEnabled))
         {
-            online = onlineText switch
-            {
-                "true" or "1" => 2,
-                "false" or "0" => 1,
-                _ => 0,
-            };
+            var onlineText = values[EventField.OnlineEnabled];
+            online = onlineText is "true" or "1" ? (byte)2 : onlineText is "false" or "0" ? (byte)1 : (byte)0;
             if (online == 0)
             {
                 problem = ("online_enabled", $"\"{Shorten(onlineText)}\" không hợp lệ; dùng true hoặc false");
-                return null;
+                return false;
             }
         }
 
-        if (dueAt < occurredAt)
+        if (dueAt != EventColumns.NoDeadline && dueAt < occurredAt)
         {
-            problem = ("due_at", $"hạn {EventTime.Format(dueAt.Value)} trước thời điểm tiếp nhận {EventTime.Format(occurredAt)}");
-            return null;
+            problem = ("due_at", $"hạn {EventTime.Format(dueAt)} trước thời điểm tiếp nhận {EventTime.Format(occurredAt)}");
+            return false;
         }
 
-        return new ValidEvent
-        {
-            EventId = eventId, DossierId = dossierId, EventType = EventCodes.Received, OccurredAtMs = occurredAt,
-            ProvinceCode = province, Level = level, AgencyCode = agency, SectorCode = sector, ProcedureCode = procedure,
-            Channel = channel, OnlineEnabled = online, DueAtMs = dueAt, Reason = reason, Line = line,
-        };
+        target.Add(
+            values[EventField.EventId], values[EventField.DossierId], type, occurredAt, province, level, values[EventField.AgencyCode],
+            values[EventField.SectorCode], values[EventField.ProcedureCode], channel, online, dueAt, 0, 0, values[EventField.Reason], line);
+        return true;
     }
 
-    private static ValidEvent? Fail(ref (string, string) problem, string field, string reason)
+    private static byte? WithCode(RowFields values, EventField field, string[] names, ref (string, string) problem)
     {
-        problem = (field, reason);
-        return null;
-    }
-
-    private static byte? WithCode(string?[] values, EventField field, string[] names, ref (string, string) problem)
-    {
-        if (!Required(values, field, out var text, ref problem))
+        if (!Required(values, field, ref problem))
         {
             return null;
         }
 
-        var code = EventCodes.Code(text, names);
+        var code = EventCodes.Code(values[field], names);
         if (code == 0)
         {
-            problem = Invalid(field, text, names);
+            problem = Invalid(field, values[field], names);
             return null;
         }
 
         return code;
     }
 
-    private static bool Required(string?[] values, EventField field, out string value, ref (string, string) problem)
+    private static bool Required(RowFields values, EventField field, ref (string, string) problem)
     {
-        value = values[(int)field] ?? string.Empty;
-        if (value.Length > 0)
+        if (values.Has(field))
         {
             return true;
         }
@@ -232,39 +247,28 @@ public sealed class EventValidator(IngestReference reference, TimeProvider clock
         return false;
     }
 
-    private static bool Identifier(string?[] values, EventField field, int maxLength, out string value, ref (string, string) problem)
+    /// <summary>A required identifier or code: present and free of control characters (lengths are checked for all fields first).</summary>
+    private static bool Identifier(RowFields values, EventField field, ref (string, string) problem)
     {
-        if (!Required(values, field, out value, ref problem))
+        if (!Required(values, field, ref problem))
         {
             return false;
         }
 
-        if (value.Length > maxLength)
+        if (values[field].ContainsAny(ControlCharacters))
         {
-            problem = (field.Name(), $"dài {value.Length} ký tự, tối đa {maxLength}");
+            problem = (field.Name(), "chứa ký tự điều khiển");
             return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (char.IsControl(c))
-            {
-                problem = (field.Name(), "chứa ký tự điều khiển");
-                return false;
-            }
         }
 
         return true;
     }
 
-    private static bool Code(string?[] values, EventField field, out string value, ref (string, string) problem) =>
-        Identifier(values, field, MaxCodeLength, out value, ref problem);
-
-    private static (string, string) Invalid(EventField field, string value, string[] allowed) =>
+    private static (string, string) Invalid(EventField field, ReadOnlySpan<char> value, string[] allowed) =>
         (field.Name(), $"\"{Shorten(value)}\" không hợp lệ; giá trị hợp lệ: {string.Join(", ", allowed)}");
 
-    private static (string, string) NotATime(EventField field, string value) =>
+    private static (string, string) NotATime(EventField field, ReadOnlySpan<char> value) =>
         (field.Name(), $"\"{Shorten(value)}\" không phải thời gian ISO 8601 (ví dụ 2025-03-03T09:00:00+07:00)");
 
-    private static string Shorten(string value) => value.Length <= 60 ? value : string.Concat(value.AsSpan(0, 60), "…");
+    private static string Shorten(ReadOnlySpan<char> value) => value.Length <= 60 ? value.ToString() : string.Concat(value[..60], "…");
 }

@@ -6,11 +6,18 @@ namespace ReformMetrics.Ingest.Validation;
 /// <summary>What validation checks codes against: the provinces of each geography, from the reference tables.</summary>
 public sealed class IngestReference(IReadOnlySet<string> provinces2008, IReadOnlySet<string> provinces2025)
 {
+    // Looked up by span, so that validating a row allocates no string for its province.
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _provinces2008 =
+        new HashSet<string>(provinces2008, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _provinces2025 =
+        new HashSet<string>(provinces2025, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>2025-07-01 00:00 in Vietnam, as Unix milliseconds: the 34-province geography starts here.</summary>
     public static readonly long MergerAtMs = new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.FromHours(7)).ToUnixTimeMilliseconds();
 
-    public bool ProvinceExists(string code, long atMs) =>
-        atMs < MergerAtMs ? provinces2008.Contains(code) : provinces2025.Contains(code);
+    public bool ProvinceExists(ReadOnlySpan<char> code, long atMs) =>
+        atMs < MergerAtMs ? _provinces2008.Contains(code) : _provinces2025.Contains(code);
 
     /// <summary>Whether a code is a province of the 2008 (the 63) or the 2025 (the 34) geography.</summary>
     public bool InGeography(string code, int geo) => geo == 2008 ? provinces2008.Contains(code) : provinces2025.Contains(code);

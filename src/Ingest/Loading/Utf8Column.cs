@@ -1,0 +1,93 @@
+using System.Text;
+
+namespace ReformMetrics.Ingest.Loading;
+
+/// <summary>
+/// A String column of a batch, held as ClickHouse's Native format writes it: each value as a VarUInt length
+/// followed by its UTF-8 bytes, one after the other. Values are encoded once when read and copied as they are into
+/// the block; keys are compared on these bytes, so a batch allocates no string per row.
+/// </summary>
+public sealed class Utf8Column
+{
+    private byte[] _bytes = new byte[1 << 16];
+    private int[] _ends = new int[1 << 10];
+    private int _length;
+
+    public int Count { get; private set; }
+
+    /// <summary>Bytes of every entry (length prefix and value) in order.</summary>
+    public ReadOnlySpan<byte> AllEntries => _bytes.AsSpan(0, _length);
+
+    public void Add(ReadOnlySpan<char> value)
+    {
+        var byteCount = Encoding.UTF8.GetByteCount(value);
+        Reserve(byteCount + 5);
+        var position = _length;
+        var length = (uint)byteCount;
+        while (length >= 0x80)
+        {
+            _bytes[position++] = (byte)(length | 0x80);
+            length >>= 7;
+        }
+
+        _bytes[position++] = (byte)length;
+        position += Encoding.UTF8.GetBytes(value, _bytes.AsSpan(position));
+        _length = position;
+        if (Count == _ends.Length)
+        {
+            Array.Resize(ref _ends, _ends.Length * 2);
+        }
+
+        _ends[Count++] = position;
+    }
+
+    /// <summary>The entry of row <paramref name="row"/>: length prefix and value, as the Native format writes it.</summary>
+    public ReadOnlySpan<byte> Entry(int row)
+    {
+        var start = row == 0 ? 0 : _ends[row - 1];
+        return _bytes.AsSpan(start, _ends[row] - start);
+    }
+
+    /// <summary>The UTF-8 value of row <paramref name="row"/>, without its length prefix.</summary>
+    public ReadOnlySpan<byte> Value(int row)
+    {
+        var entry = Entry(row);
+        var skip = 1;
+        while ((entry[skip - 1] & 0x80) != 0)
+        {
+            skip++;
+        }
+
+        return entry[skip..];
+    }
+
+    public string GetString(int row) => Encoding.UTF8.GetString(Value(row));
+
+    /// <summary>The entry a value would have in this column, to compare with <see cref="Entry"/>.</summary>
+    public static byte[] EntryOf(string value)
+    {
+        var column = new Utf8Column();
+        column.Add(value);
+        return column.Entry(0).ToArray();
+    }
+
+    public void RemoveLast()
+    {
+        Count--;
+        _length = Count == 0 ? 0 : _ends[Count - 1];
+    }
+
+    public void Clear()
+    {
+        Count = 0;
+        _length = 0;
+    }
+
+    private void Reserve(int bytes)
+    {
+        if (_length + bytes > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + bytes));
+        }
+    }
+}
