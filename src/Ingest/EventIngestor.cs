@@ -36,7 +36,9 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
     {
         ArgumentNullException.ThrowIfNull(path);
         var name = Path.GetFileName(path);
-        var fileKey = await SourceLedger.FileKeyAsync(path, cancellationToken).ConfigureAwait(false);
+        var hashing = SourceLedger.FileKeyAsync(path, cancellationToken);
+        await ReferenceAsync(cancellationToken).ConfigureAwait(false); // meanwhile, which also opens the connection
+        var fileKey = await hashing.ConfigureAwait(false);
 
         var rejectsPath = Path.Combine(rejectsDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path))!, name + ".rejects.csv");
         return await IngestAsync(name, fileKey, () => File.OpenRead(path), rejectsPath, progress, cancellationToken).ConfigureAwait(false);
@@ -53,6 +55,9 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
     /// <summary>Rows quarantined for a source, in line order.</summary>
     public Task<IReadOnlyList<Rejection>> RejectionsAsync(string fileKey, int limit, CancellationToken cancellationToken) =>
         ledger.RejectionsAsync(fileKey, limit, cancellationToken);
+
+    private async Task<IngestReference> ReferenceAsync(CancellationToken cancellationToken) =>
+        _reference ??= await IngestReference.LoadAsync(store, cancellationToken).ConfigureAwait(false);
 
     private async Task<IngestResult> IngestAsync(
         string source, string fileKey, Func<Stream> open, string? rejectsPath, IProgress<IngestProgress>? progress,
@@ -78,8 +83,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
                 ? (new Dictionary<uint, BatchOutcome>(), BatchRows)
                 : await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
             await ledger.SetStatusAsync(fileKey, source, 0, "loading", default, 0, string.Empty, cancellationToken).ConfigureAwait(false);
-            _reference ??= await IngestReference.LoadAsync(store, cancellationToken).ConfigureAwait(false);
-            var validator = new EventValidator(_reference, clock);
+            var validator = new EventValidator(await ReferenceAsync(cancellationToken).ConfigureAwait(false), clock);
 
             await using var counting = new CountingStream(open());
             var size = counting.CanSeek ? counting.Length : 0;

@@ -11,7 +11,8 @@ internal static class BenchVerb
     public static Command Create()
     {
         var rows = new Option<long>("--rows") { Description = "Số sự kiện (mặc định 2.000.000)", DefaultValueFactory = _ => 2_000_000 };
-        var ingest = new Command("ingest", "Tốc độ nạp so với lệnh INSERT CSV của chính ClickHouse trên cùng tệp; bộ nhớ đỉnh.") { rows };
+        var rounds = new Option<int>("--rounds") { Description = "Số lượt đo xen kẽ, lấy trung vị (mặc định 3)", DefaultValueFactory = _ => 3 };
+        var ingest = new Command("ingest", "Tốc độ nạp so với lệnh INSERT CSV của chính ClickHouse trên cùng tệp; bộ nhớ đỉnh.") { rows, rounds };
         ingest.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(rows);
@@ -20,8 +21,13 @@ internal static class BenchVerb
                 throw new UsageException("--rows phải lớn hơn 0.");
             }
 
+            if (parse.GetValue(rounds) is < 1 or > 20)
+            {
+                throw new UsageException("--rounds phải từ 1 đến 20.");
+            }
+
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
-            return await IngestBenchmark.RunAsync(cli, count, cancellationToken);
+            return await IngestBenchmark.RunAsync(cli, count, parse.GetValue(rounds), cancellationToken);
         });
         var year = new Option<int?>("--year") { Description = "Năm của truy vấn tổng quan (mặc định năm trước năm mới nhất có dữ liệu)" };
         var queries = new Option<int>("--queries") { Description = "Số truy vấn tổng quan mỗi phép đo (mặc định 200)", DefaultValueFactory = _ => 200 };

@@ -16,11 +16,21 @@ public sealed class SourceLedger(ClickHouseStore store, ILogger<SourceLedger> lo
 {
     public sealed record FileRecord(string Status, ulong Rows, ulong Accepted, ulong Duplicates, ulong Rejected);
 
-    public static async Task<string> FileKeyAsync(string path, CancellationToken cancellationToken)
+    public static Task<string> FileKeyAsync(string path, CancellationToken cancellationToken) => Task.Run(() =>
     {
-        await using var hashing = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(hashing, cancellationToken).ConfigureAwait(false));
-    }
+        // Read in large synchronous blocks: the default 4 KiB asynchronous reads take 1.7 times as long on a 175 MB file.
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        int read;
+        while ((read = file.Read(buffer)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            hash.AppendData(buffer, 0, read);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }, cancellationToken);
 
     public async Task<FileRecord?> StatusAsync(string fileKey, CancellationToken cancellationToken)
     {

@@ -26,10 +26,10 @@ public sealed class EventColumns
 
     public Utf8Column EventId { get; } = new();
     public Utf8Column DossierId { get; } = new();
-    public Utf8Column ProvinceCode { get; } = new();
-    public Utf8Column AgencyCode { get; } = new();
-    public Utf8Column SectorCode { get; } = new();
-    public Utf8Column ProcedureCode { get; } = new();
+    public CodeColumn ProvinceCode { get; } = new();
+    public CodeColumn AgencyCode { get; } = new();
+    public CodeColumn SectorCode { get; } = new();
+    public CodeColumn ProcedureCode { get; } = new();
     public Utf8Column Reason { get; } = new();
 
     public ReadOnlySpan<byte> EventType => _type.AsSpan(0, Count);
@@ -90,6 +90,11 @@ public sealed class EventColumns
         {
             column.RemoveLast();
         }
+
+        foreach (var column in Codes)
+        {
+            column.RemoveLast();
+        }
     }
 
     public void Clear()
@@ -97,6 +102,11 @@ public sealed class EventColumns
         Count = 0;
         Scratch.Indexed = false;
         foreach (var column in Strings)
+        {
+            column.Clear();
+        }
+
+        foreach (var column in Codes)
         {
             column.Clear();
         }
@@ -112,7 +122,9 @@ public sealed class EventColumns
         Rating = _rating[row], Reason = Reason.GetString(row), Line = _line[row],
     };
 
-    private IEnumerable<Utf8Column> Strings => [EventId, DossierId, ProvinceCode, AgencyCode, SectorCode, ProcedureCode, Reason];
+    private IEnumerable<Utf8Column> Strings => [EventId, DossierId, Reason];
+
+    private IEnumerable<CodeColumn> Codes => [ProvinceCode, AgencyCode, SectorCode, ProcedureCode];
 
     private void Grow()
     {
