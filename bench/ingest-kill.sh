@@ -49,7 +49,7 @@ check() {
 while [ "$killed" -lt "$kills" ]; do
   "$root/reform" --clickhouse "$conn" ingest "$scratch/kill.csv" --no-refresh >/dev/null 2>&1 &
   pid=$!
-  sleep "$(( RANDOM % 6 )).$(( RANDOM % 10 ))"
+  sleep "$(( RANDOM % 3 )).$(( RANDOM % 10 ))" # a load of 1,000,000 events takes about 2 s
   if kill -0 "$pid" 2>/dev/null; then
     kill -9 "$pid"; killed=$(( killed + 1 ))
     wait "$pid" 2>/dev/null || true
