@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Kills `reform ingest` with SIGKILL at random moments while it loads a file of EVENTS events (default 1,000,000:
 # 250,000 dossiers, 4 events each, plus 2% repeated rows), restarting it each time, until KILLS runs (default 20)
-# have been killed mid-load. Whenever a load completes, its counts are checked and a fresh database is used for
-# the next cycle. Prints how many events were lost and how many stored twice, per cycle and in all: both must be 0.
+# have been killed mid-load: every other kill at a random moment, the others within 0.4 s of the run's first stored
+# events. Whenever a load completes, its counts are checked and a fresh database is used for the next cycle.
+# Prints how many events were lost and how many stored twice, per cycle and in all: both must be 0.
 # Usage: bench/ingest-kill.sh [KILLS] [EVENTS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,14 +47,27 @@ check() {
   lost_total=$(( lost_total + lost )); twice_total=$(( twice_total + twice ))
   echo "cycle $cycle complete: lost $lost, stored twice $twice"
 }
+count_events() { curl -sS "http://127.0.0.1:$port/?database=$REFORM_ClickHouse__Database" --data-binary "SELECT count() FROM events"; }
 while [ "$killed" -lt "$kills" ]; do
+  before=$(count_events)
   "$root/reform" --clickhouse "$conn" ingest "$scratch/kill.csv" --no-refresh >/dev/null 2>&1 &
   pid=$!
-  sleep "$(( RANDOM % 3 )).$(( RANDOM % 10 ))" # a load of 1,000,000 events takes about 2 s
+  if [ $(( killed % 2 )) -eq 0 ]; then
+    # At any moment: starting, re-reading the batches done before, looking up, storing.
+    sleep "$(( RANDOM % 3 )).$(( RANDOM % 10 ))" # a load of 1,000,000 events takes about 2 s
+  else
+    # Mid-storing: once this run has stored something, within the next 0.4 s (a batch takes about 0.3 s to store).
+    for _ in $(seq 1 400); do
+      kill -0 "$pid" 2>/dev/null || break
+      [ "$(count_events)" != "$before" ] && break
+      sleep 0.02
+    done
+    sleep "0.$(( RANDOM % 4 ))"
+  fi
   if kill -0 "$pid" 2>/dev/null; then
     kill -9 "$pid"; killed=$(( killed + 1 ))
     wait "$pid" 2>/dev/null || true
-    echo "kill $killed (cycle $cycle): $(curl -sS "http://127.0.0.1:$port/?database=$REFORM_ClickHouse__Database" --data-binary "SELECT count() FROM events") events stored so far"
+    echo "kill $killed (cycle $cycle): $(count_events) events stored so far (were $before)"
   else
     wait "$pid" 2>/dev/null || true
     check
