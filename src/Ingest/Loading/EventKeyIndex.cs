@@ -48,18 +48,10 @@ public sealed class EventKeyIndex
     public int AddOrGet(int row, int hash)
     {
         var columns = _columns!;
-        var dossier = columns.DossierId.Entry(row);
-        var eventId = _withEvent ? columns.EventId.Entry(row) : default;
-        var slot = hash & _mask;
-        while (_slots[slot] != 0)
+        var existing = Probe(hash, columns.DossierId.Entry(row), _withEvent ? columns.EventId.Entry(row) : default, out var slot);
+        if (existing >= 0)
         {
-            var other = _slots[slot] - 1;
-            if (_hashes[slot] == hash && Same(other, dossier, eventId))
-            {
-                return other;
-            }
-
-            slot = (slot + 1) & _mask;
+            return existing;
         }
 
         _slots[slot] = row + 1;
@@ -69,14 +61,13 @@ public sealed class EventKeyIndex
     }
 
     /// <summary>The row with this key (Native entries, as <see cref="Utf8Column.Entry"/> gives them, and their hash), or -1.</summary>
-    public int Find(int hash, ReadOnlySpan<byte> dossier, ReadOnlySpan<byte> eventId)
-    {
-        if (_columns is null)
-        {
-            return -1;
-        }
+    public int Find(int hash, ReadOnlySpan<byte> dossier, ReadOnlySpan<byte> eventId) =>
+        _columns is null ? -1 : Probe(hash, dossier, eventId, out _);
 
-        var slot = hash & _mask;
+    /// <summary>The row with this key, or -1 and the free slot where it would go (linear probing).</summary>
+    private int Probe(int hash, ReadOnlySpan<byte> dossier, ReadOnlySpan<byte> eventId, out int slot)
+    {
+        slot = hash & _mask;
         while (_slots[slot] != 0)
         {
             var row = _slots[slot] - 1;
