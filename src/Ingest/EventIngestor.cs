@@ -79,8 +79,8 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
             }
 
             // Batches are recorded only after the file's first status row, so a file without one has none to resume.
-            var (done, batchRows) = previous is null
-                ? (new Dictionary<uint, BatchOutcome>(), BatchRows)
+            var plan = previous is null
+                ? BatchPlan.Fresh(BatchRows)
                 : await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
             await ledger.SetStatusAsync(fileKey, source, 0, "loading", default, 0, string.Empty, cancellationToken).ConfigureAwait(false);
             var validator = new EventValidator(await ReferenceAsync(cancellationToken).ConfigureAwait(false), clock);
@@ -92,7 +92,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
             {
                 var content = EventSource.Decompressed(counting);
                 var sourceFormat = format ?? EventSource.FormatOf(source, content);
-                var outcome = await PipelineAsync(source, fileKey, content, sourceFormat, validator, done, batchRows, counting, size, stopwatch, progress, cancellationToken)
+                var outcome = await PipelineAsync(source, fileKey, content, sourceFormat, validator, plan, counting, size, stopwatch, progress, cancellationToken)
                     .ConfigureAwait(false);
                 string? rejects = null;
                 if (rejectsPath is not null && outcome.Totals.Rejected > 0)
@@ -126,7 +126,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
 
     private async Task<(BatchOutcome Totals, long Rows)> PipelineAsync(
         string source, string fileKey, Stream content, SourceFormat format, EventValidator validator,
-        IReadOnlyDictionary<uint, BatchOutcome> done, int batchRows, CountingStream counting, long size, Stopwatch stopwatch,
+        BatchPlan plan, CountingStream counting, long size, Stopwatch stopwatch,
         IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
         // One batch read ahead at most: reading waits while ClickHouse is slow (back-pressure), memory stays bounded.
@@ -135,9 +135,9 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Columns cycle between the reader and the loader: one being filled, one waiting, one prepared, one committing.
         var pool = new ConcurrentBag<EventColumns>();
-        var producer = Task.Run(() => Produce(source, fileKey, content, format, validator, done, batchRows, channel.Writer, rows, pool, stop.Token), stop.Token);
+        var producer = Task.Run(() => Produce(source, fileKey, content, format, validator, plan, channel.Writer, rows, pool, stop.Token), stop.Token);
 
-        var totals = done.Values.Aggregate(default(BatchOutcome), (a, b) => a + b);
+        var totals = plan.Done.Values.Aggregate(default(BatchOutcome), (a, b) => a + b.Outcome);
         try
         {
             // Batch N is committed while batch N+1 is looked up: the look-up checks the events of batch N in memory,
@@ -192,7 +192,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
 
     private static void Produce(
         string source, string fileKey, Stream content, SourceFormat format, EventValidator validator,
-        IReadOnlyDictionary<uint, BatchOutcome> done, int batchRows, ChannelWriter<IngestBatch> writer, RowCounter rows,
+        BatchPlan plan, ChannelWriter<IngestBatch> writer, RowCounter rows,
         ConcurrentBag<EventColumns> pool, CancellationToken cancellationToken)
     {
         Exception? failure = null;
@@ -203,16 +203,17 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
             var rejections = new List<Rejection>();
             long first = 1;
             long inBatch = 0;
+            var batchRows = plan.Rows(number, first);
             foreach (var rejection in EventSource.ReadInto(content, format, validator, sink, cancellationToken))
             {
                 rows.Increment();
                 inBatch++;
-                if (rejection is not null && !done.ContainsKey(number))
+                if (rejection is not null && !plan.IsDone(number))
                 {
                     rejections.Add(rejection);
                 }
 
-                // Batch boundaries depend on row numbers only: resumption counts batches, so they must not move.
+                // Batch boundaries depend on row numbers only (BatchPlan), so that a resumed load finds them again.
                 if (inBatch == batchRows)
                 {
                     Flush();
@@ -226,7 +227,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
 
             void Flush()
             {
-                if (done.ContainsKey(number))
+                if (plan.IsDone(number))
                 {
                     // Stored by an earlier run: read again only to keep the row count, its events are dropped.
                     sink.Columns.Clear();
@@ -243,6 +244,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
                 number++;
                 first += inBatch;
                 inBatch = 0;
+                batchRows = plan.Rows(number, first);
             }
         }
         catch (Exception ex)
@@ -265,20 +267,18 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
         pool.Add(columns);
     }
 
-    /// <summary>The batches of an interrupted load, and the batch size it used: a resumed load keeps that size, since
-    /// batches are known by number (a load begun by a version with another default size resumes correctly).</summary>
-    private async Task<(Dictionary<uint, BatchOutcome> Done, int BatchRows)> CommittedBatchesAsync(string fileKey, CancellationToken cancellationToken)
+    /// <summary>The batches an interrupted load recorded, with their row ranges, for the load that resumes it.</summary>
+    private async Task<BatchPlan> CommittedBatchesAsync(string fileKey, CancellationToken cancellationToken)
     {
         await using var connection = store.CreateConnection();
-        var rows = (await connection.QueryAsync<(uint Batch, ulong FirstRow, ulong LastRow, uint Accepted, uint Duplicates, uint Rejected)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(uint Batch, ulong FirstRow, ulong LastRow, uint Accepted, uint Duplicates, uint Rejected)>(new CommandDefinition(
             """
             SELECT batch, argMax(first_row, committed_at), argMax(last_row, committed_at),
                    argMax(accepted, committed_at), argMax(duplicates, committed_at), argMax(rejected, committed_at)
             FROM ingest_batches WHERE file_key = @fileKey GROUP BY batch
             """,
-            new { fileKey }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-        // Batches are committed in order, so batch 0 is there whenever any is, and it is full unless it is the only one.
-        var size = rows.Where(r => r.Batch == 0).Select(r => (int)(r.LastRow - r.FirstRow + 1)).FirstOrDefault(BatchRows);
-        return (rows.ToDictionary(r => r.Batch, r => new BatchOutcome(r.Accepted, r.Duplicates, r.Rejected)), size);
+            new { fileKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new BatchPlan(BatchRows, rows.ToDictionary(
+            r => r.Batch, r => new RecordedBatch((long)r.FirstRow, (long)r.LastRow, new BatchOutcome(r.Accepted, r.Duplicates, r.Rejected))));
     }
 }
