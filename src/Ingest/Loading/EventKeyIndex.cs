@@ -9,8 +9,8 @@ namespace ReformMetrics.Ingest.Loading;
 /// </summary>
 public sealed class EventKeyIndex
 {
-    private int[] _slots = [];
-    private int[] _hashes = [];
+    // A slot holds the key's hash (high 32 bits) and its row + 1 (low 32 bits, 0 when free): one memory access per probe.
+    private long[] _slots = [];
     private int _mask;
     private EventColumns? _columns;
     private bool _withEvent;
@@ -32,8 +32,7 @@ public sealed class EventKeyIndex
 
         if (_slots.Length != size)
         {
-            _slots = new int[size];
-            _hashes = new int[size];
+            _slots = new long[size];
         }
         else
         {
@@ -54,8 +53,7 @@ public sealed class EventKeyIndex
             return existing;
         }
 
-        _slots[slot] = row + 1;
-        _hashes[slot] = hash;
+        _slots[slot] = ((long)hash << 32) | (uint)(row + 1);
         Count++;
         return -1;
     }
@@ -68,10 +66,11 @@ public sealed class EventKeyIndex
     private int Probe(int hash, ReadOnlySpan<byte> dossier, ReadOnlySpan<byte> eventId, out int slot)
     {
         slot = hash & _mask;
-        while (_slots[slot] != 0)
+        long entry;
+        while ((entry = _slots[slot]) != 0)
         {
-            var row = _slots[slot] - 1;
-            if (_hashes[slot] == hash && Same(row, dossier, eventId))
+            var row = (int)(uint)entry - 1;
+            if ((int)(entry >> 32) == hash && Same(row, dossier, eventId))
             {
                 return row;
             }
@@ -96,7 +95,7 @@ public sealed class EventKeyIndex
         {
             if (slot != 0)
             {
-                yield return slot - 1;
+                yield return (int)(uint)slot - 1;
             }
         }
     }
