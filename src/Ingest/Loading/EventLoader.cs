@@ -48,13 +48,15 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
             var dossierHash = EventKeyIndex.DossierHash(events.DossierId.Entry(row));
             hashes[row] = EventKeyIndex.EventHash(dossierHash, events.EventId.Entry(row));
             keep[row] = scratch.Events.AddOrGet(row, hashes[row]) < 0;
-            if (keep[row])
-            {
-                scratch.Dossiers.AddOrGet(row, EventKeyIndex.Fold(dossierHash));
-            }
-            else
+            if (!keep[row])
             {
                 repeated++;
+            }
+            else if (row == 0 || !events.DossierId.Entry(row).SequenceEqual(events.DossierId.Entry(row - 1)))
+            {
+                // A dossier's events often come together: the same dossier as the row before is in the index already
+                // (that row, or the earlier event it repeats, put it there).
+                scratch.Dossiers.AddOrGet(row, EventKeyIndex.Fold(dossierHash));
             }
         }
 
