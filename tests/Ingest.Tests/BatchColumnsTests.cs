@@ -75,9 +75,9 @@ public sealed class BatchColumnsTests(TestDatabase database) : IClassFixture<Tes
         Assert.Equal(3, scratch.Dossiers.Count); // D1, D2, D1E
         var d2 = Utf8Column.EntryOf("D2");
         var e1 = Utf8Column.EntryOf("E1");
-        Assert.Equal(2, scratch.Events.Find(EventKeyIndex.EventHash(EventKeyIndex.DossierHash(d2), e1), d2, e1));
+        Assert.Equal(2, scratch.Events.Find(EventKeyIndex.EventHash(d2, e1), d2, e1));
         var missing = Utf8Column.EntryOf("D3");
-        Assert.Equal(-1, scratch.Events.Find(EventKeyIndex.EventHash(EventKeyIndex.DossierHash(missing), e1), missing, e1));
+        Assert.Equal(-1, scratch.Events.Find(EventKeyIndex.EventHash(missing, e1), missing, e1));
     }
 
     [Fact]

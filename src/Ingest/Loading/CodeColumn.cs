@@ -1,5 +1,4 @@
 using System.IO.Hashing;
-using System.Text;
 
 namespace ReformMetrics.Ingest.Loading;
 
@@ -53,19 +52,8 @@ public sealed class CodeColumn
     private int KeyOf(ReadOnlySpan<char> value)
     {
         // Codes are at most 50 characters (validated), so their entry (length prefix and UTF-8) fits on the stack.
-        Span<byte> buffer = stackalloc byte[Encoding.UTF8.GetMaxByteCount(value.Length) + 5];
-        var byteCount = Encoding.UTF8.GetByteCount(value);
-        var prefix = 0;
-        for (var rest = (uint)byteCount; ; rest >>= 7)
-        {
-            buffer[prefix++] = (byte)(rest >= 0x80 ? rest | 0x80 : rest);
-            if (rest < 0x80)
-            {
-                break;
-            }
-        }
-
-        var entry = buffer[..(prefix + Encoding.UTF8.GetBytes(value, buffer[prefix..]))];
+        Span<byte> buffer = stackalloc byte[Utf8Column.MaxEntryLength(value)];
+        var entry = buffer[..Utf8Column.WriteEntry(value, buffer)];
         var hash = (int)XxHash3.HashToUInt64(entry) | 1;
         var slot = hash & _mask;
         while (_slots[slot] != 0)

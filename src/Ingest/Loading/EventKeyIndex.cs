@@ -86,6 +86,9 @@ public sealed class EventKeyIndex
     /// <summary>The hash of a (dossier, event id) key, from its dossier's hash.</summary>
     public static int EventHash(ulong dossierHash, ReadOnlySpan<byte> eventId) => Fold(XxHash3.HashToUInt64(eventId, (long)dossierHash));
 
+    /// <summary>The hash of a (dossier, event id) key from its two entries.</summary>
+    public static int EventHash(ReadOnlySpan<byte> dossier, ReadOnlySpan<byte> eventId) => EventHash(DossierHash(dossier), eventId);
+
     public static int Fold(ulong hash) => (int)(hash ^ (hash >> 32));
 
     /// <summary>The rows held, in no particular order.</summary>

@@ -90,7 +90,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         {
             var dossierEntry = Utf8Column.EntryOf(dossier);
             var eventEntry = Utf8Column.EntryOf(eventId);
-            var row = scratch.Events.Find(EventKeyIndex.EventHash(EventKeyIndex.DossierHash(dossierEntry), eventEntry), dossierEntry, eventEntry);
+            var row = scratch.Events.Find(EventKeyIndex.EventHash(dossierEntry, eventEntry), dossierEntry, eventEntry);
             if (row < 0 || !keep[row])
             {
                 continue;

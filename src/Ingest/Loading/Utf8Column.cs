@@ -20,18 +20,8 @@ public sealed class Utf8Column
 
     public void Add(ReadOnlySpan<char> value)
     {
-        var byteCount = Encoding.UTF8.GetByteCount(value);
-        Reserve(byteCount + 5);
-        var position = _length;
-        var length = (uint)byteCount;
-        while (length >= 0x80)
-        {
-            _bytes[position++] = (byte)(length | 0x80);
-            length >>= 7;
-        }
-
-        _bytes[position++] = (byte)length;
-        position += Encoding.UTF8.GetBytes(value, _bytes.AsSpan(position));
+        Reserve(MaxEntryLength(value));
+        var position = _length + WriteEntry(value, _bytes.AsSpan(_length));
         _length = position;
         if (Count == _ends.Length)
         {
@@ -66,9 +56,26 @@ public sealed class Utf8Column
     /// <summary>The entry a value would have in this column, to compare with <see cref="Entry"/>.</summary>
     public static byte[] EntryOf(string value)
     {
-        var column = new Utf8Column();
-        column.Add(value);
-        return column.Entry(0).ToArray();
+        var entry = new byte[MaxEntryLength(value)];
+        return entry[..WriteEntry(value, entry)];
+    }
+
+    /// <summary>Room enough for the entry of <paramref name="value"/>.</summary>
+    public static int MaxEntryLength(ReadOnlySpan<char> value) => Encoding.UTF8.GetMaxByteCount(value.Length) + 5;
+
+    /// <summary>Writes the entry of <paramref name="value"/> (VarUInt length, then UTF-8) and returns its length.</summary>
+    public static int WriteEntry(ReadOnlySpan<char> value, Span<byte> destination)
+    {
+        var position = 0;
+        var length = (uint)Encoding.UTF8.GetByteCount(value);
+        while (length >= 0x80)
+        {
+            destination[position++] = (byte)(length | 0x80);
+            length >>= 7;
+        }
+
+        destination[position++] = (byte)length;
+        return position + Encoding.UTF8.GetBytes(value, destination[position..]);
     }
 
     public void RemoveLast()
