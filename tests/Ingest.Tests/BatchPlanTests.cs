@@ -29,6 +29,6 @@ public sealed class BatchPlanTests
         Assert.False(plan.IsDone(2));
         Assert.Equal(125_000L, plan.Rows(2, 200_001));
         var mismatch = Assert.Throws<InvalidOperationException>(() => plan.Rows(1, 90_001));
-        Assert.Contains("row 100001", mismatch.Message, StringComparison.Ordinal);
+        Assert.Contains("từ dòng 100001", mismatch.Message, StringComparison.Ordinal);
     }
 }

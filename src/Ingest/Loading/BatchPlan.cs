@@ -28,7 +28,8 @@ public sealed class BatchPlan(int batchRows, IReadOnlyDictionary<uint, RecordedB
         return recorded.FirstRow == firstRow
             ? recorded.LastRow - recorded.FirstRow + 1
             : throw new InvalidOperationException(
-                $"Batch {number} was recorded from row {recorded.FirstRow}, but the source reaches it at row {firstRow}");
+                $"Lô {number} được ghi nhận là bắt đầu từ dòng {recorded.FirstRow}, nhưng trong tệp lô này bắt đầu ở dòng {firstRow}: " +
+                "sổ nạp (ingest_batches) không khớp với tệp, không thể nạp tiếp.");
     }
 }
 
