@@ -32,6 +32,30 @@ public sealed class BatchColumnsTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Theory]
+    [InlineData(new[] { 0, 1, 2, 3, 4, 5 }, 1)] // every row: one piece
+    [InlineData(new[] { 0, 1, 2, 5, 6, 9 }, 3)]
+    [InlineData(new[] { 1, 3, 5 }, 3)]
+    [InlineData(new[] { 4 }, 1)]
+    public void Runs_of_consecutive_rows_are_their_entries_one_after_the_other(int[] rows, int pieces)
+    {
+        var column = new Utf8Column();
+        foreach (var value in new[] { "K1-r", "", "Hộ tịch", new string('đ', 70), "K2-x", "K3", "K4-t", "K5", "K6", "K7-s" })
+        {
+            column.Add(value);
+        }
+
+        var runs = new List<byte[]>();
+        for (var index = 0; index < rows.Length;)
+        {
+            runs.Add(column.NextRun(rows, ref index).ToArray());
+        }
+
+        // Block strings and the insert's deduplication token read the same bytes as row by row, in fewer pieces.
+        Assert.Equal(pieces, runs.Count);
+        Assert.Equal(rows.SelectMany(r => column.Entry(r).ToArray()), runs.SelectMany(r => r));
+    }
+
+    [Theory]
     [InlineData(3)]
     [InlineData(255)] // 256 keys with the empty one: still one byte per row
     [InlineData(300)] // two bytes per row

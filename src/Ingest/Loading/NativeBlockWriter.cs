@@ -88,16 +88,10 @@ public sealed class NativeBlockWriter
     private void StringColumn(string name, Utf8Column column, ReadOnlySpan<int> rows)
     {
         Header(name, "String");
-        if (rows.Length == column.Count && rows.Length > 0 && rows[^1] == rows.Length - 1)
+        // Runs of consecutive rows are copied whole: every row, in order, is the usual case and one copy.
+        for (var index = 0; index < rows.Length;)
         {
-            // Every row, in order (the usual case): the column's entries are the block's bytes.
-            Bytes(column.AllEntries);
-            return;
-        }
-
-        foreach (var row in rows)
-        {
-            Bytes(column.Entry(row));
+            Bytes(column.NextRun(rows, ref index));
         }
     }
 

@@ -38,6 +38,21 @@ public sealed class Utf8Column
         return _bytes.AsSpan(start, _ends[row] - start);
     }
 
+    /// <summary>The entries of the longest run of consecutive rows in <paramref name="rows"/> that starts at
+    /// <paramref name="index"/>, as one span (they lie one after the other); moves <paramref name="index"/> past the run.</summary>
+    public ReadOnlySpan<byte> NextRun(ReadOnlySpan<int> rows, ref int index)
+    {
+        var first = rows[index];
+        var last = first;
+        while (++index < rows.Length && rows[index] == last + 1)
+        {
+            last++;
+        }
+
+        var start = first == 0 ? 0 : _ends[first - 1];
+        return _bytes.AsSpan(start, _ends[last] - start);
+    }
+
     /// <summary>The UTF-8 value of row <paramref name="row"/>, without its length prefix.</summary>
     public ReadOnlySpan<byte> Value(int row)
     {
