@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace ReformMetrics.Ingest.Contract;
@@ -12,6 +13,7 @@ public static class EventTime
     private const long VietnamOffsetMs = 7 * 3600 * 1000;
 
     /// <summary>Parses to Unix milliseconds (UTC).</summary>
+    [MethodImpl(HotPath.Options)]
     public static bool TryParse(ReadOnlySpan<char> text, out long utcMilliseconds)
     {
         utcMilliseconds = 0;

@@ -60,6 +60,7 @@ public sealed class EventKeyIndex
 
     /// <summary>Adds row <paramref name="row"/>, whose key hashes to <paramref name="hash"/> (<see cref="DossierHash"/> or
     /// <see cref="EventHash"/>), unless a row with its key is there already; returns that row, or -1 when added.</summary>
+    [MethodImpl(HotPath.Options)]
     public int AddOrGet(int row, int hash)
     {
         var columns = _columns!;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -35,6 +36,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
     /// Finds the events repeated within the batch and the batch's dossiers, in memory. The reader calls it before it
     /// hands the batch over, so this work runs beside the store's, not in its path.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static void Index(IngestBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
 
@@ -37,6 +38,7 @@ public sealed class NativeBlockWriter
     }
 
     /// <summary>One block of the selected rows of <paramref name="events"/>, replacing what the buffer held.</summary>
+    [MethodImpl(HotPath.Options)]
     public void Write(EventColumns events, ReadOnlySpan<int> rows, string source, string loadId)
     {
         ArgumentNullException.ThrowIfNull(events);

@@ -73,6 +73,7 @@ public static class CsvEventReader
         }
     }
 
+    [MethodImpl(HotPath.Options)]
     private static Rejection? ReadOne(SepReader.Row row, long line, int[] columns, RowFields fields, EventValidator validator, EventColumns target)
     {
         if (row.ColCount != columns.Length)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using ReformMetrics.Ingest.Contract;
@@ -31,6 +32,7 @@ public static class NdjsonEventReader
         }
     }
 
+    [MethodImpl(HotPath.Options)]
     private static Rejection? ReadLine(string line, long number, RowFields fields, EventValidator validator, EventColumns target)
     {
         fields.Clear();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ReformMetrics.Ingest.Contract;
 using ReformMetrics.Ingest.Loading;
 
@@ -29,6 +30,7 @@ public sealed class EventValidator(IngestReference reference, TimeProvider clock
     }
 
     /// <summary>Validates a row and, when it is valid, appends its event to <paramref name="target"/>.</summary>
+    [MethodImpl(HotPath.Options)]
     public bool TryAdd(RowFields values, long line, EventColumns target, out (string Field, string Reason) problem)
     {
         ArgumentNullException.ThrowIfNull(values);
