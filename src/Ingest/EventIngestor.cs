@@ -135,8 +135,8 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Columns cycle between the reader and the loader: one being filled, one waiting, one prepared, one committing.
         var pool = new ConcurrentBag<EventColumns>();
-        // The reader gets a thread of its own: it runs for the whole load and blocks while the channel is full, which on
-        // a pool thread would hold a worker and make the pool add threads that spin for work.
+        // The reader gets a thread of its own: it runs for the whole load and blocks while the channel is full, so on
+        // the pool it would hold one of its few workers throughout.
         var producer = Task.Factory.StartNew(
             () => Produce(source, fileKey, content, format, validator, plan, channel.Writer, rows, pool, stop.Token),
             stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
