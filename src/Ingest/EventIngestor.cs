@@ -113,9 +113,11 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
             logger.LogInformation(
                 "{Source}: {Rows} rows, {Accepted} accepted, {Duplicates} duplicate, {Rejected} rejected in {Elapsed} ms",
                 source, result.Rows, result.Accepted, result.Duplicates, result.Rejected, (long)result.Elapsed.TotalMilliseconds);
-            logger.LogDebug("Process so far: GC {Gen0}/{Gen1}/{Gen2} collections, paused {Pause} ms, allocated {Allocated} MB",
+            logger.LogDebug(
+                "Process so far: GC {Gen0}/{Gen1}/{Gen2} collections, paused {Pause} ms, allocated {Allocated} MB; JIT {Methods} methods in {Jit} ms",
                 GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), (long)GC.GetTotalPauseDuration().TotalMilliseconds,
-                GC.GetTotalAllocatedBytes() >> 20);
+                GC.GetTotalAllocatedBytes() >> 20, System.Runtime.JitInfo.GetCompiledMethodCount(),
+                (long)System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
             return result;
         }
         finally

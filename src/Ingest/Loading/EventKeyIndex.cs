@@ -34,8 +34,7 @@ public sealed class EventKeyIndex
 
         if (_slots.Length != size)
         {
-            // Pinned, so that Prefetch may take a slot's address.
-            _slots = GC.AllocateArray<long>(size, pinned: true);
+            _slots = new long[size];
         }
         else
         {
@@ -54,7 +53,11 @@ public sealed class EventKeyIndex
     {
         if (Sse.IsSupported && _slots.Length > 0)
         {
-            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[hash & _mask]));
+            // A prefetch never faults, so the address may outlive the pin: at worst the wrong line is fetched.
+            fixed (long* slot = &_slots[hash & _mask])
+            {
+                Sse.Prefetch0(slot);
+            }
         }
     }
 
