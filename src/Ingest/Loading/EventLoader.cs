@@ -210,7 +210,17 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         }
 
         var rows = dossiers.Rows().ToList();
-        var bytes = rows.Sum(r => events.DossierId.Entry(r).Length + 4);
+        var bytes = 0;
+        foreach (var row in rows)
+        {
+            // Counted only as far as the limit: a large batch passes it within a few thousand dossiers.
+            bytes += events.DossierId.Entry(row).Length + 4;
+            if (bytes > MaxParameterBytes)
+            {
+                break;
+            }
+        }
+
         return bytes <= MaxParameterBytes
             ? await StoredByParameterAsync([.. rows.Select(events.DossierId.GetString)], [.. months], cancellationToken).ConfigureAwait(false)
             : await StoredByLookupTableAsync(events.DossierId, rows, [.. months], cancellationToken).ConfigureAwait(false);
