@@ -213,5 +213,19 @@ public sealed class ReformCommandTests(TestEngine engine)
         }
     }
 
+    [Fact]
+    public async Task Bench_ingest_loads_the_file_both_ways_and_prints_the_ratio_and_memory()
+    {
+        // The benchmark exits 1 unless both loads stored every event exactly once.
+        var result = await ReformProcess.RunAsync(
+            ["--clickhouse", engine.ConnectionString, "bench", "ingest", "--rows", "3000", "--rounds", "1"], timeout: TimeSpan.FromMinutes(4));
+
+        Assert.True(result.ExitCode == 0, result.StandardError + result.StandardOutput);
+        Assert.Contains("round 1: CSV insert", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("(3.000 rows), reform ingest", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("ratio reform ingest / ClickHouse CSV insert (median rates):", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("peak RSS of the reform ingest process:", result.StandardOutput, StringComparison.Ordinal);
+    }
+
     private static Task<ReformProcess.Result> ReformAsync(params string[] arguments) => ReformProcess.RunAsync(arguments);
 }

@@ -11,7 +11,7 @@ internal static class BenchVerb
     public static Command Create()
     {
         var rows = new Option<long>("--rows") { Description = "Số sự kiện (mặc định 2.000.000)", DefaultValueFactory = _ => 2_000_000 };
-        var rounds = new Option<int>("--rounds") { Description = "Số lượt đo xen kẽ, lấy trung vị (mặc định 3)", DefaultValueFactory = _ => 3 };
+        var rounds = new Option<int>("--rounds") { Description = "Số lượt đo xen kẽ, lấy trung vị (mặc định 5)", DefaultValueFactory = _ => 5 };
         var ingest = new Command("ingest", "Tốc độ nạp so với lệnh INSERT CSV của chính ClickHouse trên cùng tệp; bộ nhớ đỉnh.") { rows, rounds };
         ingest.SetAction(async (parse, cancellationToken) =>
         {
