@@ -78,11 +78,9 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
                     stopwatch.Elapsed, AlreadyLoaded: true, FileKey: fileKey);
             }
 
-            // Batches are recorded only after the file's first status row, so a file without one has none to resume.
-            var plan = previous is null
-                ? BatchPlan.Fresh(BatchRows)
-                : await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
-            await ledger.SetStatusAsync(fileKey, source, 0, "loading", default, 0, string.Empty, cancellationToken).ConfigureAwait(false);
+            // A load writes no status row until it ends (an insert per small file saved): the batches an interrupted
+            // run recorded are found by the file key alone.
+            var plan = await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
             var validator = new EventValidator(await ReferenceAsync(cancellationToken).ConfigureAwait(false), clock);
 
             await using var counting = new CountingStream(open());
@@ -228,10 +226,10 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
 
             if (inBatch > 0)
             {
-                Flush();
+                Flush(last: true);
             }
 
-            void Flush()
+            void Flush(bool last = false)
             {
                 if (plan.IsDone(number))
                 {
@@ -240,7 +238,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
                 }
                 else
                 {
-                    var batch = new IngestBatch(fileKey, source, number, first, first + inBatch - 1, sink.Columns, rejections);
+                    var batch = new IngestBatch(fileKey, source, number, first, first + inBatch - 1, sink.Columns, rejections, last);
                     EventLoader.Index(batch);
                     writer.WriteAsync(batch, cancellationToken).AsTask().GetAwaiter().GetResult();
                     sink.Columns = Rent(pool);

@@ -68,7 +68,7 @@ public sealed class EventIngestorTests(TestDatabase database) : IClassFixture<Te
         var batches = 0;
         var progress = new SynchronousProgress(_ =>
         {
-            if (++batches == 5) // batches of 6, 12, 25, 50 and 50 rows are stored by then (BatchPlan)
+            if (++batches == 5) // batches of 6, 12, 24, 48 and 50 rows are stored by then (BatchPlan)
             {
                 stop.Cancel();
             }
@@ -81,6 +81,29 @@ public sealed class EventIngestorTests(TestDatabase database) : IClassFixture<Te
         Assert.InRange(partial.Rows, 100UL, 399UL);
         Assert.Equal((420L, 400L, 20L), (result.Rows, result.Accepted, result.Duplicates));
         Assert.Equal((400UL, 400UL), await CountAsync($"{prefix}%"));
+    }
+
+    [Fact]
+    public async Task A_load_stopped_after_its_last_batch_was_stored_but_before_it_was_marked_done_resumes_with_exact_counts()
+    {
+        var rows = TestFiles.CsvRows("LST", 0, 100).ToList();
+        rows.AddRange(rows.Take(20));
+        var path = TestFiles.WriteCsv(_directory, "last-batch.csv", rows);
+        var first = await Ingestor(batchRows: 50).IngestFileAsync(path, null, TestContext.Current.CancellationToken);
+        await using var connection = database.Store.CreateConnection();
+        // 420 rows in batches of 6, 12, 24, 48, six of 50 and 30: the last (10) is not recorded, the file's "done" row
+        // stands for it. Without that row, the store is as a SIGKILL between the last insert and the "done" row leaves it.
+        var recorded = (await connection.QueryAsync<uint>(
+            "SELECT batch FROM ingest_batches WHERE file_key = @key ORDER BY batch", new { key = first.FileKey })).ToList();
+        await connection.ExecuteAsync("DELETE FROM ingest_files WHERE file_key = @key", new { key = first.FileKey });
+
+        var again = await Ingestor(batchRows: 50).IngestFileAsync(path, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(b => (uint)b), recorded);
+        Assert.Equal((420L, 400L, 20L), (first.Rows, first.Accepted, first.Duplicates));
+        Assert.False(again.AlreadyLoaded);
+        Assert.Equal((420L, 400L, 20L), (again.Rows, again.Accepted, again.Duplicates));
+        Assert.Equal((400UL, 400UL), await CountAsync("LST%"));
     }
 
     [Fact]

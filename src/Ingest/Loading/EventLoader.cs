@@ -153,7 +153,8 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         return new PreparedBatch(batch, accepted, duplicates);
     }
 
-    /// <summary>Inserts what <see cref="PrepareAsync"/> kept, quarantines the rejected rows and records the batch.</summary>
+    /// <summary>Inserts what <see cref="PrepareAsync"/> kept, quarantines the rejected rows and records the batch (but the
+    /// last: if the load stops before the source's "done" row, its resumption finds that batch's events by their load id).</summary>
     public async Task<BatchOutcome> CommitAsync(PreparedBatch prepared, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prepared);
@@ -169,6 +170,11 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         }
 
         var accepted = prepared.AlreadyStored + prepared.ToInsert;
+        if (batch.IsLast)
+        {
+            return new BatchOutcome(accepted, prepared.Duplicates, batch.Rejections.Count);
+        }
+
         await Retry.RunAsync("record batch", async token =>
         {
             await using var connection = store.CreateConnection();
