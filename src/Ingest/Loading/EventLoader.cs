@@ -16,7 +16,8 @@ namespace ReformMetrics.Ingest.Loading;
 /// Stores batches exactly once. Per batch: drop events repeated within it; drop those already in <c>events</c>
 /// (looked up by the batch's dossiers in the batch's months, on the primary key); insert the rest as one Native block
 /// with an insert_deduplication_token derived from the batch and the events it carries; store its rejected rows
-/// in quarantine; then record the batch. Every step is retried while ClickHouse is unavailable.
+/// in quarantine; then record the batch, unless it is the source's last (the source's "done" row, written next, stands
+/// for it). Every step is retried while ClickHouse is unavailable.
 /// </summary>
 /// <remarks>
 /// A crash at any point leaves either nothing of the batch, or its events without its record: the next run
