@@ -143,18 +143,22 @@ internal static class IngestBenchmark
             {
                 if (sink.Columns.Count == ReformMetrics.Ingest.EventIngestor.DefaultBatchRows)
                 {
-                    ReformMetrics.Ingest.Loading.EventLoader.Index(new ReformMetrics.Ingest.Loading.IngestBatch("bench", "bench", 0, 1, sink.Columns.Count, sink.Columns, []));
-                    writer.Write(sink.Columns, all, "bench", "bench");
-                    await output.WriteAsync(writer.Written, cancellationToken);
-                    sink.Columns.Clear();
+                    await FlushAsync();
                 }
             }
 
             if (sink.Columns.Count > 0)
             {
-                ReformMetrics.Ingest.Loading.EventLoader.Index(new ReformMetrics.Ingest.Loading.IngestBatch("bench", "bench", 0, 1, sink.Columns.Count, sink.Columns, []));
-                writer.Write(sink.Columns, all.AsSpan(0, sink.Columns.Count), "bench", "bench");
+                await FlushAsync();
+            }
+
+            async Task FlushAsync()
+            {
+                var count = sink.Columns.Count;
+                ReformMetrics.Ingest.Loading.EventLoader.Index(new ReformMetrics.Ingest.Loading.IngestBatch("bench", "bench", 0, 1, count, sink.Columns, []));
+                writer.Write(sink.Columns, all.AsSpan(0, count), "bench", "bench");
                 await output.WriteAsync(writer.Written, cancellationToken);
+                sink.Columns.Clear();
             }
         }
 

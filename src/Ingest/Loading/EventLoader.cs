@@ -253,7 +253,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
     private Task<List<(string Dossier, string EventId, string LoadId)>> StoredByLookupTableAsync(
         Utf8Column column, List<int> rows, uint[] months, CancellationToken cancellationToken)
     {
-        _lookup.WriteStrings("dossier_id", column, rows);
+        _lookup.WriteStrings("dossier_id", column, CollectionsMarshal.AsSpan(rows));
         return Retry.RunAsync("look up stored events", async token =>
         {
             await ExecuteAsync("TRUNCATE TABLE ingest_lookup", token).ConfigureAwait(false);

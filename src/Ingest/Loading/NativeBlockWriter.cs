@@ -23,18 +23,13 @@ public sealed class NativeBlockWriter
     public ReadOnlyMemory<byte> Written => _buffer.WrittenMemory;
 
     /// <summary>One block of a single String column: the given rows of <paramref name="values"/>.</summary>
-    public void WriteStrings(string column, Utf8Column values, IReadOnlyCollection<int> rows)
+    public void WriteStrings(string column, Utf8Column values, ReadOnlySpan<int> rows)
     {
         ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(rows);
         _buffer.ResetWrittenCount();
         VarUInt(1);
-        VarUInt((ulong)rows.Count);
-        Header(column, "String");
-        foreach (var row in rows)
-        {
-            Bytes(values.Entry(row));
-        }
+        VarUInt((ulong)rows.Length);
+        StringColumn(column, values, rows);
     }
 
     /// <summary>One block of the selected rows of <paramref name="events"/>, replacing what the buffer held.</summary>
