@@ -35,6 +35,21 @@ public sealed class EventIngestorTests(TestDatabase database) : IClassFixture<Te
     }
 
     [Fact]
+    public async Task A_batch_with_more_dossiers_than_a_query_parameter_holds_finds_stored_events_through_the_lookup_table()
+    {
+        // 6,000 dossiers of 13 to 16 characters: more than the 64 KiB a look-up may pass as a parameter.
+        var first = TestFiles.WriteCsv(_directory, "lookup-first.csv", TestFiles.CsvRows("BIGLOOKUP", 0, 6000));
+        var second = TestFiles.WriteCsv(_directory, "lookup-second.csv", TestFiles.CsvRows("BIGLOOKUP", 3000, 6000));
+
+        var a = await Ingestor().IngestFileAsync(first, null, TestContext.Current.CancellationToken);
+        var b = await Ingestor().IngestFileAsync(second, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal((24_000L, 24_000L, 0L), (a.Rows, a.Accepted, a.Duplicates));
+        Assert.Equal((24_000L, 12_000L, 12_000L), (b.Rows, b.Accepted, b.Duplicates));
+        Assert.Equal((36_000UL, 36_000UL), await CountAsync("BIGLOOKUP%"));
+    }
+
+    [Fact]
     public async Task Rejected_rows_go_to_quarantine_and_a_rejects_file_while_good_rows_load()
     {
         var rows = TestFiles.CsvRows("REJ", 0, 5).ToList();
