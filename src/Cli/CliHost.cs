@@ -103,6 +103,11 @@ internal sealed class CliHost : IAsyncDisposable
             overrides[$"{ClickHouseOptions.SectionName}:{nameof(ClickHouseOptions.ConnectionString)}"] = fromEnvironment;
         }
 
+        if (Environment.GetEnvironmentVariable(ClickHouseOptions.AnalystEnvironmentVariable) is { Length: > 0 } analyst)
+        {
+            overrides[$"{ClickHouseOptions.SectionName}:{nameof(ClickHouseOptions.AnalystConnectionString)}"] = analyst;
+        }
+
         if (parse.GetValue(GlobalOptions.ClickHouse) is { Length: > 0 } connectionString)
         {
             overrides[$"{ClickHouseOptions.SectionName}:{nameof(ClickHouseOptions.ConnectionString)}"] = connectionString;

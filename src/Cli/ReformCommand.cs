@@ -35,6 +35,7 @@ internal static class ReformCommand
         root.Add(SourcesVerb.Create());
         root.Add(UsersVerb.Create());
         root.Add(SqlVerb.Create());
+        root.Add(AnalystVerb.Create());
         root.Add(DemoVerb.Create());
         root.Add(EngineVerb.Create());
 

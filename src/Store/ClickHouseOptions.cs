@@ -13,6 +13,17 @@ public sealed class ClickHouseOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// The analysts' connection (a ClickHouse user that may only read the documented <c>v_*</c> views, read-only, with
+    /// limits: see SECURITY.md), used by the SQL page and <c>reform sql --analyst</c> against a server. The embedded
+    /// engine makes its own analyst user, so this is only needed with a connection string. From
+    /// <c>REFORM_CLICKHOUSE_ANALYST</c> too.
+    /// </summary>
+    public string? AnalystConnectionString { get; set; }
+
+    /// <summary>The short environment name of <see cref="AnalystConnectionString"/>.</summary>
+    public const string AnalystEnvironmentVariable = "REFORM_CLICKHOUSE_ANALYST";
+
     /// <summary>Data directory of the embedded engine (<c>--store</c>), used when no connection string is set.</summary>
     [Required]
     public string StoreDirectory { get; set; } = ".reform-data";
@@ -33,6 +44,11 @@ public sealed class ClickHouseOptions
     /// minutes; computing indicators from the raw events of a large store takes longer).</summary>
     [Range(1, 86_400)]
     public int QueryTimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>The embedded engine's HTTP port on 127.0.0.1; 0 (the default) takes a free port at each start. A fixed port
+    /// lets an analyst's client keep its connection settings (reform analyst).</summary>
+    [Range(0, 65_535)]
+    public int EngineHttpPort { get; set; }
 
     /// <summary>Where the embedded engine library is cached; default $XDG_CACHE_HOME/reform-metrics/engine.</summary>
     public string? EngineCacheDirectory { get; set; }

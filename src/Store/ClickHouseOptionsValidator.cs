@@ -27,6 +27,11 @@ public sealed class ClickHouseOptionsValidator : IValidateOptions<ClickHouseOpti
             failures.Add("ClickHouse:Cluster chỉ dùng được với máy chủ ClickHouse (--clickhouse), không dùng với bộ máy nhúng.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.AnalystConnectionString))
+        {
+            failures.AddRange(CheckConnectionString(options.AnalystConnectionString).Select(f => "ClickHouse:AnalystConnectionString: " + f));
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

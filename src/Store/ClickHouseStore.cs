@@ -18,6 +18,7 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
     private EmbeddedEngine? _engine;
     private ClickHouseDataSource? _server;
     private ClickHouseDataSource? _database;
+    private ClickHouseDataSource? _analyst;
 
     public string Database => _options.Database;
 
@@ -28,6 +29,9 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
 
     /// <summary>Connection string of the server in use (for tools and child processes).</summary>
     public string ConnectionString => (_server ?? throw NotOpen()).ConnectionString;
+
+    /// <summary>The analysts' connection string (their own ClickHouse user), or null when none is configured.</summary>
+    public string? AnalystConnectionString { get; private set; }
 
     public async Task OpenAsync(IProgress<string>? progress, CancellationToken cancellationToken)
     {
@@ -48,14 +52,18 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
                     StoreLayout.For(_options.StoreDirectory),
                     cache,
                     EngineHostCommand.Resolve(),
+                    _options.Database,
+                    _options.EngineHttpPort,
                     loggerFactory.CreateLogger<EmbeddedEngine>(),
                     progress,
                     cancellationToken).ConfigureAwait(false);
-                connectionString = _engine.State.ConnectionString;
+                connectionString = _engine.ServiceConnectionString;
+                AnalystConnectionString = _engine.AnalystConnectionString(_options.Database);
             }
             else
             {
                 connectionString = _options.ConnectionString!;
+                AnalystConnectionString = string.IsNullOrWhiteSpace(_options.AnalystConnectionString) ? null : _options.AnalystConnectionString;
             }
 
             // Form-data parameters: ingestion passes tens of thousands of ids as one array parameter, too long for a URL.
@@ -66,6 +74,14 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
             settings.Database = string.Empty;
             _server = new ClickHouseDataSource(settings);
             _database = new ClickHouseDataSource(new ClickHouseClientSettings(settings) { Database = _options.Database });
+            if (AnalystConnectionString is not null)
+            {
+                _analyst = new ClickHouseDataSource(new ClickHouseClientSettings(AnalystConnectionString)
+                {
+                    LoggerFactory = loggerFactory, Timeout = TimeSpan.FromSeconds(_options.QueryTimeoutSeconds), Database = _options.Database,
+                });
+            }
+
             _logger.LogDebug("Store open: {Mode}, database {Database}", _options.IsEmbedded ? "embedded" : "server", _options.Database);
         }
         finally
@@ -76,6 +92,9 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
 
     /// <summary>The driver's client for the ReformMetrics database (raw results, bulk inserts).</summary>
     public ClickHouse.Driver.IClickHouseClient Client => (_database ?? throw NotOpen()).GetClient();
+
+    /// <summary>The analysts' client (read-only over the v_* views, within their limits), or null when none is configured.</summary>
+    public ClickHouse.Driver.IClickHouseClient? AnalystClient => _database is null ? throw NotOpen() : _analyst?.GetClient();
 
     /// <summary>The driver's client without a default database.</summary>
     public ClickHouse.Driver.IClickHouseClient ServerClient => (_server ?? throw NotOpen()).GetClient();
@@ -114,7 +133,8 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
     {
         _database?.Dispose();
         _server?.Dispose();
-        _database = _server = null;
+        _analyst?.Dispose();
+        _database = _server = _analyst = null;
         if (_engine is not null)
         {
             await _engine.DisposeAsync().ConfigureAwait(false);

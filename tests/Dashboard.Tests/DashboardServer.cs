@@ -22,6 +22,10 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
     public const string Password = "mat-khau-thu-nghiem";
 
     private readonly Scenario _scenario = new(engine);
+
+    /// <summary>The server over a database of a given name (see <see cref="AnalystDashboardServer"/>).</summary>
+    internal DashboardServer(TestEngine engine, string database)
+        : this(engine) => _scenario = Scenario.InDatabase(engine, database);
     private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
     private WebApplication? _app;
 
@@ -102,4 +106,17 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
         await _scenario.DisposeAsync();
         Directory.Delete(ReportsDirectory, recursive: true);
     }
+}
+
+/// <summary>
+/// The dashboard over the scenario in the one database whose views the analyst user may read (TestEngine.AnalystDatabase),
+/// for the SQL page, which runs as that user. Only this fixture writes to that database.
+/// </summary>
+public sealed class AnalystDashboardServer(TestEngine engine) : IAsyncLifetime
+{
+    public DashboardServer Server { get; } = new(engine, TestEngine.AnalystDatabase);
+
+    public ValueTask InitializeAsync() => Server.InitializeAsync();
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
 }

@@ -5,8 +5,10 @@ namespace ReformMetrics.Dashboard.Tests;
 
 /// <summary>The analysts' SQL page: a SELECT over the views runs; anything that could read or change something else is
 /// refused before it runs, naming why.</summary>
-public sealed partial class SqlPageTests(DashboardServer server) : IClassFixture<DashboardServer>
+public sealed partial class SqlPageTests(AnalystDashboardServer fixture) : IClassFixture<AnalystDashboardServer>
 {
+    private readonly DashboardServer server = fixture.Server;
+
     [Fact]
     public async Task A_select_over_the_views_answers_with_the_hand_computed_figure()
     {
@@ -31,6 +33,12 @@ public sealed partial class SqlPageTests(DashboardServer server) : IClassFixture
     [InlineData("SELECT joinGet('dashboard_users', 'name', 1)", "joinGet")]
     [InlineData("INSERT INTO audit_log (user_name) VALUES ('x')", "SELECT")]
     [InlineData("DROP TABLE events", "SELECT")]
+    [InlineData("SELECT file('/etc/hostname')", "file")]
+    [InlineData("SELECT length(file('/etc/shadow')) AS n FROM v_dossiers LIMIT 1", "file")]
+    [InlineData("SELECT FILE('/etc/hostname')", "FILE")]
+    [InlineData("SELECT * FROM `v_dossiers (`.dashboard_users", "v_dossiers (")]
+    [InlineData("SELECT * FROM `v_ok (x`", "v_ok (x")]
+    [InlineData("SELECT 1 INTO OUTFILE '/tmp/x'", "OUTFILE")]
     public async Task Anything_but_reading_the_views_is_refused_before_it_runs(string sql, string named)
     {
         var (status, html) = await RunAsync("phantich", sql);
@@ -46,6 +54,27 @@ public sealed partial class SqlPageTests(DashboardServer server) : IClassFixture
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("ClickHouse không hiểu câu truy vấn", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_format_clause_is_a_400_naming_it_not_a_500()
+    {
+        var (status, html) = await RunAsync("phantich", "SELECT province_code FROM v_kpi_month LIMIT 1 FORMAT JSON");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("FORMAT", Regex.Match(html, "<p class=\"error\" role=\"alert\">([^<]*)</p>").Groups[1].Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_page_runs_as_the_analysts_own_ClickHouse_user_not_as_the_service()
+    {
+        var (status, html) = await RunAsync("quantri", "SELECT currentUser() AS who");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var analyst = new ClickHouse.Driver.ADO.ClickHouseClientSettings(fixture.Server.Engine.AnalystConnectionString).Username;
+        var service = new ClickHouse.Driver.ADO.ClickHouseClientSettings(fixture.Server.Engine.ConnectionString).Username;
+        Assert.NotEqual(service, analyst);
+        Assert.Contains($"<td class=\"text\">{analyst}</td>", html, StringComparison.Ordinal);
     }
 
     private async Task<(HttpStatusCode Status, string Html)> RunAsync(string user, string sql)

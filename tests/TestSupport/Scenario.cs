@@ -10,6 +10,13 @@ namespace ReformMetrics.TestSupport;
 /// </summary>
 public sealed class Scenario(TestEngine engine) : IAsyncLifetime
 {
+    private Scenario(TestEngine engine, string database)
+        : this(engine) => Database = new TestDatabase(engine, database);
+
+    /// <summary>The scenario in a database of a given name (TestEngine.AnalystDatabase for the analyst tests). Not a
+    /// constructor: xunit wants a class fixture to have only one.</summary>
+    public static Scenario InDatabase(TestEngine engine, string database) => new(engine, database);
+
     public TestDatabase Database { get; } = new(engine);
 
     public static readonly Dictionary<string, Ev[]> Dossiers = new(StringComparer.Ordinal)

@@ -14,6 +14,10 @@ public sealed class TestDatabase(TestEngine engine) : IAsyncLifetime
 {
     private ClickHouseStore? _store;
 
+    /// <summary>A database with a given name (TestEngine.AnalystDatabase for the analyst tests), emptied first.</summary>
+    internal TestDatabase(TestEngine engine, string name)
+        : this(engine) => Name = name;
+
     public string Name { get; } = $"test_{Guid.NewGuid():N}"[..21];
 
     public TestEngine Engine => engine;
@@ -24,6 +28,11 @@ public sealed class TestDatabase(TestEngine engine) : IAsyncLifetime
     {
         _store = engine.StoreFor(Name);
         await _store.OpenAsync(progress: null, TestContext.Current.CancellationToken);
+        await using (var connection = _store.CreateServerConnection())
+        {
+            await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {Name} SYNC"); // left by an interrupted run
+        }
+
         await new MigrationRunner(_store, NullLogger<MigrationRunner>.Instance)
             .RunAsync(Migration.LoadEmbedded(), TestContext.Current.CancellationToken);
     }

@@ -16,6 +16,15 @@ public sealed class TestEngine : IAsyncLifetime
 
     public string ConnectionString => _store?.ConnectionString ?? throw new InvalidOperationException("Test engine not started");
 
+    /// <summary>The analyst user's connection (REFORM_CLICKHOUSE_ANALYST, or the embedded engine's own analyst user). Its
+    /// grants cover the v_* views of <see cref="AnalystDatabase"/> only.</summary>
+    public string AnalystConnectionString => (_store ?? throw new InvalidOperationException("Test engine not started")).AnalystConnectionString
+        ?? throw new InvalidOperationException($"No analyst connection: set {ClickHouseOptions.AnalystEnvironmentVariable} with REFORM_CLICKHOUSE.");
+
+    /// <summary>The one database whose views the analyst user may read (the engine's configured database). Only the
+    /// analyst tests write to it, through <see cref="TestDatabase"/> with this name.</summary>
+    public static string AnalystDatabase => new ClickHouseOptions().Database;
+
     public static string DefaultStoreDirectory =>
         Environment.GetEnvironmentVariable("REFORM_TEST_STORE") is { Length: > 0 } configured
             ? configured
@@ -26,6 +35,7 @@ public sealed class TestEngine : IAsyncLifetime
         var options = new ClickHouseOptions
         {
             ConnectionString = Environment.GetEnvironmentVariable("REFORM_CLICKHOUSE") is { Length: > 0 } server ? server : null,
+            AnalystConnectionString = Environment.GetEnvironmentVariable(ClickHouseOptions.AnalystEnvironmentVariable) is { Length: > 0 } analyst ? analyst : null,
             StoreDirectory = DefaultStoreDirectory,
         };
         _store = new ClickHouseStore(Options.Create(options), NullLoggerFactory.Instance);
@@ -34,7 +44,10 @@ public sealed class TestEngine : IAsyncLifetime
 
     /// <summary>A store bound to another database of the same engine.</summary>
     public ClickHouseStore StoreFor(string database, string? cluster = null) =>
-        new(Options.Create(new ClickHouseOptions { ConnectionString = ConnectionString, Database = database, Cluster = cluster }), NullLoggerFactory.Instance);
+        new(Options.Create(new ClickHouseOptions
+        {
+            ConnectionString = ConnectionString, AnalystConnectionString = _store?.AnalystConnectionString, Database = database, Cluster = cluster,
+        }), NullLoggerFactory.Instance);
 
     public async ValueTask DisposeAsync()
     {

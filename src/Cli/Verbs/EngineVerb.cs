@@ -2,14 +2,16 @@ using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
 using Microsoft.Extensions.Logging;
+using ReformMetrics.Store;
 using ReformMetrics.Store.Embedded;
 
 namespace ReformMetrics.Cli.Verbs;
 
 /// <summary>
 /// `reform engine` (hidden): the embedded engine's own process (`host`, started by the store, never by hand),
-/// `exec -- CMD` to run a command while the store's engine is up with REFORM_CLICKHOUSE pointing at it
-/// (the test script runs the suite this way, so every test project shares one engine), and `status`.
+/// `exec -- CMD` to run a command while the store's engine is up with REFORM_CLICKHOUSE (the service user) and
+/// REFORM_CLICKHOUSE_ANALYST (the analyst user) pointing at it (the test script runs the suite this way, so every test
+/// project shares one engine), and `status`.
 /// </summary>
 internal static class EngineVerb
 {
@@ -27,7 +29,8 @@ internal static class EngineVerb
         var port = new Option<int>("--port") { Required = true };
         var library = new Option<string>("--library") { Required = true };
         var queryId = new Option<string>("--query-id") { Required = true };
-        var command = new Command("host", "Tiến trình của bộ máy nhúng (do kho dữ liệu tự khởi động).") { port, library, queryId };
+        var database = new Option<string>("--database") { Required = true };
+        var command = new Command("host", "Tiến trình của bộ máy nhúng (do kho dữ liệu tự khởi động).") { port, library, queryId, database };
         command.Hidden = true;
         command.SetAction(parse =>
         {
@@ -41,7 +44,7 @@ internal static class EngineVerb
                 })
                 .SetMinimumLevel(LogLevel.Information));
             var host = new EngineHost(
-                layout, parse.GetRequiredValue(library), parse.GetValue(port), parse.GetRequiredValue(queryId),
+                layout, parse.GetRequiredValue(library), parse.GetValue(port), parse.GetRequiredValue(queryId), parse.GetRequiredValue(database),
                 loggerFactory.CreateLogger<EngineHost>());
             return host.Run();
         });
@@ -63,6 +66,10 @@ internal static class EngineVerb
             }
 
             start.Environment["REFORM_CLICKHOUSE"] = cli.Store.ConnectionString;
+            if (cli.Store.AnalystConnectionString is { } analyst)
+            {
+                start.Environment[ClickHouseOptions.AnalystEnvironmentVariable] = analyst;
+            }
             using var child = Process.Start(start) ?? throw new UsageException($"Không chạy được {arguments[0]}.");
             // Ctrl-C or SIGTERM: end the child before giving up the engine it runs against.
             await using (cancellationToken.Register(() => child.Kill(entireProcessTree: true)))
@@ -87,7 +94,8 @@ internal static class EngineVerb
                 return 1;
             }
 
-            ConsoleUi.Out.WriteLine($"pid {state.Pid}, http://127.0.0.1:{state.HttpPort}, từ {state.StartedAt.ToLocalTime():dd/MM/yyyy HH:mm:ss}, {Lease.CountLive(layout.LeaseDirectory)} tiến trình đang dùng");
+            ConsoleUi.Out.WriteLine($"pid {state.Pid}, http://127.0.0.1:{state.HttpPort}, từ {state.StartedAt.ToLocalTime():dd/MM/yyyy HH:mm:ss}, {Lease.CountLive(layout.LeaseDirectory)} tiến trình đang dùng, "
+                + (state.IsConfined ? $"cô lập bằng {state.Confinement}" : $"KHÔNG cô lập ({state.Confinement})"));
             return 0;
         });
         return command;

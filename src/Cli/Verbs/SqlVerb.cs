@@ -9,7 +9,8 @@ namespace ReformMetrics.Cli.Verbs;
 /// <summary>
 /// `reform sql "<query>"`: runs one statement in the ReformMetrics database and prints a table, or with
 /// --format the raw output in any ClickHouse format (CSVWithNames, JSONEachRow, Parquet...). Read-only
-/// unless --write is given.
+/// unless --write is given. With --analyst it runs as the analysts' ClickHouse user, exactly what an analyst may see
+/// (the v_* views) within their limits.
 /// </summary>
 internal static class SqlVerb
 {
@@ -24,13 +25,23 @@ internal static class SqlVerb
             HelpName = "FORMAT",
         };
         var write = new Option<bool>("--write") { Description = "Cho phép câu lệnh ghi hoặc đổi cấu trúc (mặc định chỉ đọc)" };
-        var command = new Command("sql", "Chạy một câu lệnh SQL trên cơ sở dữ liệu và in kết quả.") { query, format, write };
+        var analyst = new Option<bool>("--analyst")
+        {
+            Description = "Chạy bằng tài khoản ClickHouse của người phân tích: chỉ đọc các view v_*, trong giới hạn thời gian, bộ nhớ và số dòng",
+        };
+        var command = new Command("sql", "Chạy một câu lệnh SQL trên cơ sở dữ liệu và in kết quả.") { query, format, write, analyst };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var sql = parse.GetRequiredValue(query);
             if (string.IsNullOrWhiteSpace(sql))
             {
                 throw new UsageException("Câu lệnh SQL đang trống.");
+            }
+
+            var asAnalyst = parse.GetValue(analyst);
+            if (asAnalyst && parse.GetValue(write))
+            {
+                throw new UsageException("--analyst và --write không dùng cùng nhau: tài khoản phân tích chỉ được đọc.");
             }
 
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
@@ -42,13 +53,16 @@ internal static class SqlVerb
             }
 
             var options = new QueryOptions { Database = database, CustomSettings = new Dictionary<string, object>() };
-            if (!parse.GetValue(write))
+            if (!parse.GetValue(write) && !asAnalyst)
             {
-                // readonly=2 forbids writes and DDL but lets the driver send its own per-query settings.
+                // readonly=2 forbids writes and DDL but lets the driver send its own per-query settings. The analyst's
+                // profile fixes readonly itself and refuses any attempt to set it.
                 options.CustomSettings["readonly"] = 2;
             }
 
-            var client = cli.Store.Client;
+            var client = asAnalyst
+                ? cli.Store.AnalystClient ?? throw new UsageException(AnalystVerb.NotConfigured)
+                : cli.Store.Client;
             if (parse.GetValue(format) is { Length: > 0 } outputFormat)
             {
                 options.CustomSettings["default_format"] = outputFormat;

@@ -1,23 +1,26 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClickHouse.Driver;
-using Dapper;
 using ReformMetrics.Dashboard.Access;
 using ReformMetrics.Store;
 
 namespace ReformMetrics.Dashboard.Sql;
 
+/// <summary>No analyst connection is configured (503: the page cannot work until an operator sets one).</summary>
+public sealed class AnalystUnavailableException(string message) : Exception(message);
+
 /// <summary>The answer to an analyst's query: column names and at most <see cref="AnalystQuery.MaxRows"/> rows as text.</summary>
 public sealed record QueryAnswer(IReadOnlyList<string> Columns, IReadOnlyList<string[]> Rows, bool Truncated);
 
 /// <summary>
-/// Runs an analyst's SQL on the SQL page. The documented views are the analysts' interface (docs/sql-views.md), and the
-/// embedded engine has no users or roles to enforce it, so the statement is checked on ClickHouse's own parse tree
-/// (EXPLAIN AST) before it runs: a single SELECT that reads only <c>v_*</c> views (in FROM, JOIN, subqueries and
-/// <c>IN table</c>), no table functions (file, url, remote, ...), no functions that read tables by name, no SETTINGS,
-/// no common table expressions (their names would pass for tables).
-/// It then runs read-only (readonly=2), with a time limit and a row limit. A province-bound user never gets here: the
-/// page is for analysts and administrators, who see every province.
+/// Runs an analyst's SQL on the SQL page, as the analyst's own ClickHouse user: ClickHouse lets that user read only the
+/// documented <c>v_*</c> views (docs/sql-views.md), read-only, within time, memory and result limits it cannot raise
+/// (EngineUsers on the embedded engine; SECURITY.md for a server). A check of ClickHouse's own parse tree (EXPLAIN AST)
+/// stays in front as a second wall and gives a clear reason: a single SELECT that reads only <c>v_*</c> views (in
+/// FROM, JOIN, subqueries and <c>IN table</c>), no table functions, no functions that read files or tables by name
+/// (<c>file</c> is not checked against grants by ClickHouse's local mode, which the embedded engine runs), no SETTINGS,
+/// FORMAT or INTO OUTFILE, no common table expressions (their names would pass for tables).
+/// A province-bound user never gets here: the page is for analysts and administrators, who see every province.
 /// </summary>
 public sealed partial class AnalystQuery(ClickHouseStore store)
 {
@@ -25,6 +28,10 @@ public sealed partial class AnalystQuery(ClickHouseStore store)
     public const int MaxSeconds = 30;
 
     private static readonly string[] InFunctions = ["in", "notIn", "globalIn", "globalNotIn", "nullIn", "notNullIn", "globalNullIn", "globalNotNullIn"];
+
+    // Functions that read something other than their arguments: files, models, dictionaries, other tables.
+    private static readonly string[] RefusedFunctions = ["file", "catboostEvaluate", "hasColumnInTable", "getServerSetting", "getMacro"];
+    private static readonly string[] RefusedPrefixes = ["joinGet", "dict"];
 
     public async Task<QueryAnswer> RunAsync(string sql, CancellationToken cancellationToken)
     {
@@ -35,11 +42,31 @@ public sealed partial class AnalystQuery(ClickHouseStore store)
             throw new AccessDeniedException("sql: câu truy vấn trống hoặc dài quá 20.000 ký tự.");
         }
 
-        await using var connection = store.CreateConnection();
+        var client = store.AnalystClient ?? throw new AnalystUnavailableException(
+            "Chưa cấu hình tài khoản ClickHouse cho người phân tích (ClickHouse:AnalystConnectionString, xem SECURITY.md).");
+        var options = new QueryOptions
+        {
+            Database = store.Database,
+            CustomSettings = new Dictionary<string, object>
+            {
+                ["max_execution_time"] = MaxSeconds, ["max_result_rows"] = MaxRows + 1, ["result_overflow_mode"] = "break",
+            },
+        };
         IReadOnlyList<string> ast;
         try
         {
-            ast = (await connection.QueryAsync<string>(new CommandDefinition("EXPLAIN AST " + sql, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            using var explained = await client.ExecuteReaderAsync("EXPLAIN AST " + sql, null, options, cancellationToken).ConfigureAwait(false);
+            var lines = new List<string>();
+            while (await explained.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                lines.Add(explained.GetString(0));
+            }
+
+            ast = lines;
+        }
+        catch (ClickHouse.Driver.ClickHouseServerException ex) when (Refusal(ex) is { } refusal)
+        {
+            throw refusal;
         }
         catch (ClickHouse.Driver.ClickHouseServerException ex)
         {
@@ -47,17 +74,9 @@ public sealed partial class AnalystQuery(ClickHouseStore store)
         }
 
         Check(ast, store.Database);
-        var options = new QueryOptions
-        {
-            Database = store.Database,
-            CustomSettings = new Dictionary<string, object>
-            {
-                ["readonly"] = 2, ["max_execution_time"] = MaxSeconds, ["max_result_rows"] = MaxRows + 1, ["result_overflow_mode"] = "break",
-            },
-        };
         try
         {
-            using var reader = await store.Client.ExecuteReaderAsync(sql, null, options, cancellationToken).ConfigureAwait(false);
+            using var reader = await client.ExecuteReaderAsync(sql, null, options, cancellationToken).ConfigureAwait(false);
             var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
             var rows = new List<string[]>();
             while (rows.Count <= MaxRows && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -68,11 +87,32 @@ public sealed partial class AnalystQuery(ClickHouseStore store)
             var truncated = rows.Count > MaxRows;
             return new QueryAnswer(columns, truncated ? rows.Take(MaxRows).ToList() : rows, truncated);
         }
+        catch (ClickHouse.Driver.ClickHouseServerException ex) when (Refusal(ex) is { } refusal)
+        {
+            throw refusal;
+        }
         catch (ClickHouse.Driver.ClickHouseServerException ex)
         {
             throw new Metrics.Query.SelectionException("sql: ClickHouse từ chối câu truy vấn: " + ex.Message);
         }
+        catch (Exception ex) when (ex is NotSupportedException or FormatException or InvalidCastException or ArgumentException or InvalidOperationException)
+        {
+            // A result the driver cannot read (an unusual type): the query's fault, not the server's.
+            throw new Metrics.Query.SelectionException("sql: không đọc được kết quả (" + ex.Message + "); hãy đổi kiểu cột, ví dụ bằng toString().");
+        }
     }
+
+    // What ClickHouse's access control refused for the analyst user: a 403 like the check's own refusals.
+    private static AccessDeniedException? Refusal(ClickHouse.Driver.ClickHouseServerException ex) => ex.ErrorCode switch
+    {
+        AccessDeniedCode => new AccessDeniedException("sql: ClickHouse không cho tài khoản phân tích đọc: " + ex.Message),
+        ReadonlyCode or SettingConstraintCode => new AccessDeniedException("sql: không được đổi thiết lập (SETTINGS) của tài khoản phân tích: " + ex.Message),
+        _ => null,
+    };
+
+    private const int AccessDeniedCode = 497;
+    private const int ReadonlyCode = 164;
+    private const int SettingConstraintCode = 452;
 
     /// <summary>Refuses a parse tree that is not a SELECT over the views only (the reason names what was refused).</summary>
     public static void Check(IReadOnlyList<string> ast, string database)
@@ -87,9 +127,17 @@ public sealed partial class AnalystQuery(ClickHouseStore store)
         for (var i = 0; i < nodes.Count; i++)
         {
             var (depth, text) = nodes[i];
+            if (depth == 1 && !text.StartsWith("ExpressionList", StringComparison.Ordinal))
+            {
+                // The statement's own clauses beside its SELECTs: FORMAT (an identifier), INTO OUTFILE (a literal), SETTINGS.
+                throw text.StartsWith("Identifier ", StringComparison.Ordinal)
+                    ? new Metrics.Query.SelectionException("sql: không dùng FORMAT trên trang này (kết quả luôn hiện thành bảng); để xuất CSV hay Parquet, dùng reform sql --analyst --format.")
+                    : new AccessDeniedException("sql: chỉ được chạy một câu SELECT, không có INTO OUTFILE hay SETTINGS.");
+            }
+
             if (text.StartsWith("TableIdentifier ", StringComparison.Ordinal))
             {
-                CheckTable(Name(text, "TableIdentifier "), database);
+                CheckTable(TableName(text), database);
             }
             else if (text.StartsWith("TableExpression", StringComparison.Ordinal) && i + 1 < nodes.Count && nodes[i + 1].Depth > depth
                      && nodes[i + 1].Text.StartsWith("Function ", StringComparison.Ordinal))
@@ -99,8 +147,8 @@ public sealed partial class AnalystQuery(ClickHouseStore store)
             else if (text.StartsWith("Function ", StringComparison.Ordinal))
             {
                 var function = Name(text, "Function ");
-                if (function.StartsWith("joinGet", StringComparison.OrdinalIgnoreCase) || function.StartsWith("dict", StringComparison.OrdinalIgnoreCase)
-                    || function.Equals("hasColumnInTable", StringComparison.OrdinalIgnoreCase))
+                if (RefusedFunctions.Contains(function, StringComparer.OrdinalIgnoreCase)
+                    || RefusedPrefixes.Any(p => function.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
                 {
                     throw new AccessDeniedException($"sql: không được dùng hàm {function}().");
                 }
@@ -129,6 +177,15 @@ public sealed partial class AnalystQuery(ClickHouseStore store)
         {
             throw new AccessDeniedException($"sql: chỉ được đọc các view v_* của cơ sở dữ liệu {database}, không đọc \"{name}\".");
         }
+    }
+
+    // "TableIdentifier db.name" or "TableIdentifier name (alias a)". A quoted name may hold anything, " (" included, so
+    // anything but a plain identifier is refused rather than cut where it looks like an alias begins.
+    private static string TableName(string text)
+    {
+        var match = TableIdentifierLine().Match(text);
+        return match.Success ? match.Groups["name"].Value
+            : throw new AccessDeniedException($"sql: tên bảng \"{text["TableIdentifier ".Length..]}\" không phải tên của một view v_*.");
     }
 
     // The second child of the function's argument list, if it is a direct one.
@@ -164,4 +221,7 @@ public sealed partial class AnalystQuery(ClickHouseStore store)
 
     [GeneratedRegex("^v_[a-z0-9_]+$")]
     private static partial Regex ViewName();
+
+    [GeneratedRegex(@"^TableIdentifier (?<name>[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?)( \(alias [A-Za-z0-9_]+\))?$")]
+    private static partial Regex TableIdentifierLine();
 }

@@ -34,9 +34,14 @@ public static class SqlEndpoints
             {
                 answer = await query.RunAsync(sql, context.RequestAborted).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is AccessDeniedException or SelectionException)
+            catch (Exception ex) when (ex is AccessDeniedException or SelectionException or AnalystUnavailableException)
             {
-                context.Response.StatusCode = ex is AccessDeniedException ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+                context.Response.StatusCode = ex switch
+                {
+                    AccessDeniedException => StatusCodes.Status403Forbidden,
+                    AnalystUnavailableException => StatusCodes.Status503ServiceUnavailable,
+                    _ => StatusCodes.Status400BadRequest,
+                };
                 error = ex.Message;
             }
 

@@ -17,10 +17,11 @@ public sealed class EmbeddedEngine : IAsyncDisposable
     private readonly Lease _lease;
     private readonly ILogger _logger;
 
-    private EmbeddedEngine(StoreLayout layout, EngineState state, Lease lease, bool startedHere, ILogger logger)
+    private EmbeddedEngine(StoreLayout layout, EngineState state, EngineUsers users, Lease lease, bool startedHere, ILogger logger)
     {
         Layout = layout;
         State = state;
+        Users = users;
         _lease = lease;
         StartedHere = startedHere;
         _logger = logger;
@@ -30,6 +31,15 @@ public sealed class EmbeddedEngine : IAsyncDisposable
 
     public EngineState State { get; }
 
+    /// <summary>The engine's users and their passwords (from the store's secrets).</summary>
+    public EngineUsers Users { get; }
+
+    /// <summary>ReformMetrics' own connection: every right but reading files, URLs and other external sources.</summary>
+    public string ServiceConnectionString => Users.ServiceConnectionString(State.HttpPort);
+
+    /// <summary>The analysts' connection: the database's v_* views, read-only, within limits ClickHouse enforces.</summary>
+    public string AnalystConnectionString(string database) => Users.AnalystConnectionString(State.HttpPort, database);
+
     /// <summary>True when this process started the engine, false when it joined a running one.</summary>
     public bool StartedHere { get; }
 
@@ -37,6 +47,8 @@ public sealed class EmbeddedEngine : IAsyncDisposable
         StoreLayout layout,
         EngineCache cache,
         EngineHostCommand hostCommand,
+        string database,
+        int httpPort,
         ILogger logger,
         IProgress<string>? progress,
         CancellationToken cancellationToken)
@@ -55,15 +67,16 @@ public sealed class EmbeddedEngine : IAsyncDisposable
         var lease = Lease.Take(layout.LeaseDirectory);
         try
         {
+            var users = EngineUsers.LoadOrCreate(layout);
             var deadline = DateTime.UtcNow + StartTimeout;
             while (!FileLock.IsFree(layout.EngineLock))
             {
                 // An engine runs. Under the start lock it is either ready or still starting for a holder that died.
                 if (EngineState.Read(layout.StateFile) is { } running
-                    && await EngineControl.IsServingAsync(running.HttpPort, running.QueryId, cancellationToken).ConfigureAwait(false))
+                    && await EngineControl.IsServingAsync(running.HttpPort, running.QueryId, users, cancellationToken).ConfigureAwait(false))
                 {
                     logger.LogDebug("Joined the engine on port {Port} (pid {Pid})", running.HttpPort, running.Pid);
-                    return new EmbeddedEngine(layout, running, lease, startedHere: false, logger);
+                    return new EmbeddedEngine(layout, running, users, lease, startedHere: false, logger);
                 }
 
                 if (DateTime.UtcNow > deadline)
@@ -77,8 +90,8 @@ public sealed class EmbeddedEngine : IAsyncDisposable
 
             var libraryPath = await library.Value.ConfigureAwait(false);
             progress?.Report("Đang khởi động ClickHouse nhúng");
-            var state = await StartAsync(layout, libraryPath, hostCommand, logger, cancellationToken).ConfigureAwait(false);
-            return new EmbeddedEngine(layout, state, lease, startedHere: true, logger);
+            var state = await StartAsync(layout, libraryPath, hostCommand, database, httpPort, logger, cancellationToken).ConfigureAwait(false);
+            return new EmbeddedEngine(layout, state, users, lease, startedHere: true, logger);
         }
         catch
         {
@@ -113,29 +126,31 @@ public sealed class EmbeddedEngine : IAsyncDisposable
     }
 
     private static async Task<EngineState> StartAsync(
-        StoreLayout layout, string libraryPath, EngineHostCommand hostCommand, ILogger logger, CancellationToken cancellationToken)
+        StoreLayout layout, string libraryPath, EngineHostCommand hostCommand, string database, int httpPort, ILogger logger,
+        CancellationToken cancellationToken)
     {
-        const int Attempts = 3;
+        var attempts = httpPort == 0 ? 3 : 1;
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreeLoopbackPort();
+            var port = httpPort == 0 ? FreeLoopbackPort() : httpPort;
             var queryId = $"reform-engine-{Guid.NewGuid():N}";
             var logOffset = File.Exists(layout.LogFile) ? new FileInfo(layout.LogFile).Length : 0;
             var stopwatch = Stopwatch.StartNew();
-            using var process = Spawn(layout, libraryPath, hostCommand, port, queryId);
+            using var process = Spawn(layout, libraryPath, hostCommand, port, queryId, database);
             var deadline = DateTime.UtcNow + StartTimeout;
             while (true)
             {
                 if (EngineState.Read(layout.StateFile) is { } state && state.QueryId == queryId)
                 {
-                    logger.LogInformation("Engine started on port {Port} (pid {Pid}) in {Elapsed} ms", port, state.Pid, stopwatch.ElapsedMilliseconds);
+                    logger.LogInformation("Engine started on port {Port} (pid {Pid}) in {Elapsed} ms ({Confinement})",
+                        port, state.Pid, stopwatch.ElapsedMilliseconds, state.Confinement);
                     return state;
                 }
 
                 if (process.HasExited)
                 {
                     var log = ReadLogFrom(layout.LogFile, logOffset);
-                    if (attempt < Attempts && log.Contains("Address already in use", StringComparison.Ordinal))
+                    if (attempt < attempts && log.Contains("Address already in use", StringComparison.Ordinal))
                     {
                         logger.LogWarning("Port {Port} was taken before the engine could listen; trying another", port);
                         break;
@@ -165,7 +180,7 @@ public sealed class EmbeddedEngine : IAsyncDisposable
         }
     }
 
-    private static Process Spawn(StoreLayout layout, string libraryPath, EngineHostCommand hostCommand, int port, string queryId)
+    private static Process Spawn(StoreLayout layout, string libraryPath, EngineHostCommand hostCommand, int port, string queryId, string database)
     {
         // All three streams are redirected so the engine never holds this process's terminal or pipes
         // (a caller reading our output would otherwise wait for the engine to exit); the host then points
@@ -178,6 +193,13 @@ public sealed class EmbeddedEngine : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The engine can read its own /proc/self/environ (file() is not checked against grants in local mode): it gets
+        // none of the caller's settings, which may hold connection strings and passwords.
+        foreach (var name in start.Environment.Keys.Where(IsPrivate).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
         foreach (var argument in hostCommand.PrefixArguments)
         {
             start.ArgumentList.Add(argument);
@@ -186,7 +208,7 @@ public sealed class EmbeddedEngine : IAsyncDisposable
         foreach (var argument in new[]
                  {
                      "engine", "host", "--store", layout.Root, "--port", port.ToString(CultureInfo.InvariantCulture),
-                     "--library", libraryPath, "--query-id", queryId,
+                     "--library", libraryPath, "--query-id", queryId, "--database", database,
                  })
         {
             start.ArgumentList.Add(argument);
@@ -200,6 +222,11 @@ public sealed class EmbeddedEngine : IAsyncDisposable
         process.BeginErrorReadLine();
         return process;
     }
+
+    // Only what a process needs to start: paths, locale, the .NET host's own settings.
+    private static bool IsPrivate(string name) =>
+        name is not ("PATH" or "HOME" or "LANG" or "LC_ALL" or "TZ" or "TMPDIR" or "DOTNET_ROOT" or "DOTNET_HOST_PATH")
+        && !name.StartsWith("DOTNET_gc", StringComparison.OrdinalIgnoreCase);
 
     private static int FreeLoopbackPort()
     {

@@ -4,18 +4,19 @@ using System.Text;
 
 namespace ReformMetrics.Store.Embedded;
 
-/// <summary>The few control statements sent to an engine over its HTTP interface, outside the driver.</summary>
+/// <summary>The few control statements sent to an engine over its HTTP interface, outside the driver, as the service
+/// user (the start-up user may not kill queries or read the process list).</summary>
 internal static class EngineControl
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>True when the engine on this port is the one whose blocking statement carries <paramref name="queryId"/>.</summary>
-    public static async Task<bool> IsServingAsync(int port, string queryId, CancellationToken cancellationToken)
+    public static async Task<bool> IsServingAsync(int port, string queryId, EngineUsers users, CancellationToken cancellationToken)
     {
         try
         {
             var answer = await QueryAsync(
-                port, $"SELECT count() FROM system.processes WHERE query_id = {Quote(queryId)}", cancellationToken).ConfigureAwait(false);
+                port, $"SELECT count() FROM system.processes WHERE query_id = {Quote(queryId)}", users, cancellationToken).ConfigureAwait(false);
             return answer.Trim() == "1";
         }
         catch (HttpRequestException)
@@ -29,11 +30,12 @@ internal static class EngineControl
     }
 
     /// <summary>Cancels the blocking statement, which makes chdb_query_cmdline return: a clean shutdown.</summary>
-    public static Task StopAsync(int port, string queryId, CancellationToken cancellationToken) =>
-        QueryAsync(port, $"KILL QUERY WHERE query_id = {Quote(queryId)} SYNC", cancellationToken);
+    public static Task StopAsync(int port, string queryId, EngineUsers users, CancellationToken cancellationToken) =>
+        QueryAsync(port, $"KILL QUERY WHERE query_id = {Quote(queryId)} SYNC", users, cancellationToken);
 
-    public static async Task<string> QueryAsync(int port, string sql, CancellationToken cancellationToken)
+    public static async Task<string> QueryAsync(int port, string sql, EngineUsers users, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(users);
         // Connection: close, because ClickHouse waits for idle keep-alive connections when it shuts down and
         // then exits forcefully: a pooled control connection would turn every clean stop into a forced one.
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")))
@@ -41,6 +43,8 @@ internal static class EngineControl
             Content = new StringContent(sql, Encoding.UTF8),
         };
         request.Headers.ConnectionClose = true;
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{EngineUsers.ServiceUser}:{users.ServicePassword}")));
         using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)

@@ -9,22 +9,27 @@ namespace ReformMetrics.Store.Embedded;
 /// </summary>
 /// <remarks>
 /// ClickHouse runs in this separate process so that its signal handling never meets the runtime of the
-/// process that uses it. The main thread blocks inside chdb_query_cmdline; a watchdog thread publishes
-/// run/engine.json once the engine answers and ends the blocking statement when the last holder is gone.
+/// process that uses it. The main thread writes the engine's users file (EngineUsers), confines itself with Landlock
+/// (EngineConfinement) and blocks inside chdb_query_cmdline, so that every ClickHouse thread inherits the confinement;
+/// a watchdog thread publishes run/engine.json once the engine answers and ends the blocking statement when the last
+/// holder is gone.
 /// </remarks>
-public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpPort, string queryId, ILogger logger)
+public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpPort, string queryId, string database, ILogger logger)
 {
     public const int ExitAlreadyRunning = 3;
+    public const string ConfinedPrefix = "landlock ABI ";
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
     private volatile bool _stopRequested;
     private volatile bool _stopping;
+    private EngineUsers? _users;
+    private volatile string _confinement = string.Empty;
 
     /// <summary>Redirects this process's standard streams to the engine log and leaves the terminal's session.</summary>
     public static void DetachFromTerminal(StoreLayout layout)
     {
         layout.EnsureCreated();
         Libc.setsid();
-        var log = Libc.open(layout.LogFile, Libc.O_RDWR | Libc.O_CREAT | 0x400 /* O_APPEND */, Convert.ToInt32("644", 8));
+        var log = Libc.open(layout.LogFile, Libc.O_RDWR | Libc.O_CREAT | 0x400 /* O_APPEND */, Convert.ToInt32("600", 8));
         var devNull = Libc.open("/dev/null", Libc.O_RDWR, 0);
         if (log >= 0)
         {
@@ -55,16 +60,31 @@ public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpP
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
 
+        _users = EngineUsers.LoadOrCreate(layout);
+        _users.WriteConfig(layout.EngineConfigFile, database);
         var chdb = Chdb.Load(libraryPath);
         chdb.DisableSignalHandlers();
         var watchdog = new Thread(Watch) { IsBackground = true, Name = "engine-watchdog" };
         watchdog.Start();
 
-        logger.LogInformation("Engine starting on 127.0.0.1:{Port} with data in {Path}", httpPort, layout.DataDirectory);
+        // From here this thread, and every thread ClickHouse starts from it, sees only what EngineConfinement lists.
+        var refused = Landlock.ConfineCurrentThread(EngineConfinement.Rules(layout, libraryPath));
+        if (refused is null)
+        {
+            _confinement = ConfinedPrefix + Landlock.AbiVersion().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            _confinement = "none: " + refused;
+            logger.LogWarning("Engine runs unconfined ({Reason}): file() in queries can read any file this process can", refused);
+        }
+
+        logger.LogInformation("Engine starting on 127.0.0.1:{Port} with data in {Path} ({Confinement})", httpPort, layout.DataDirectory, _confinement);
         var error = chdb.QueryCmdline(
         [
             "clickhouse",
             $"--path={layout.DataDirectory}/",
+            $"--config-file={layout.EngineConfigFile}",
             $"--http_port={httpPort}",
             "--listen_host=127.0.0.1",
             "--multiquery",
@@ -111,10 +131,10 @@ public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpP
         while (true)
         {
             await Task.Delay(WatchInterval).ConfigureAwait(false);
-            if (!ready && await EngineControl.IsServingAsync(httpPort, queryId, CancellationToken.None).ConfigureAwait(false))
+            if (!ready && await EngineControl.IsServingAsync(httpPort, queryId, _users!, CancellationToken.None).ConfigureAwait(false))
             {
                 ready = true;
-                new EngineState(Environment.ProcessId, httpPort, queryId, DateTimeOffset.UtcNow).Write(layout.StateFile);
+                new EngineState(Environment.ProcessId, httpPort, queryId, DateTimeOffset.UtcNow, _confinement).Write(layout.StateFile);
                 logger.LogInformation("Engine ready on port {Port}", httpPort);
             }
 
@@ -139,7 +159,7 @@ public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpP
             {
                 try
                 {
-                    await EngineControl.StopAsync(httpPort, queryId, CancellationToken.None).ConfigureAwait(false);
+                    await EngineControl.StopAsync(httpPort, queryId, _users!, CancellationToken.None).ConfigureAwait(false);
                     break;
                 }
                 catch (HttpRequestException ex)

@@ -2,10 +2,12 @@ using System.Text.Json;
 
 namespace ReformMetrics.Store.Embedded;
 
-/// <summary>What a running engine tells other processes about itself (run/engine.json).</summary>
-public sealed record EngineState(int Pid, int HttpPort, string QueryId, DateTimeOffset StartedAt)
+/// <summary>What a running engine tells other processes of its owner about itself (run/engine.json, owner-only).
+/// <paramref name="Confinement"/> says how the engine process is sandboxed ("landlock ABI n"), or why it is not.</summary>
+public sealed record EngineState(int Pid, int HttpPort, string QueryId, DateTimeOffset StartedAt, string Confinement = "")
 {
-    public string ConnectionString => $"Host=127.0.0.1;Port={HttpPort};Protocol=http;Username=default;Password=";
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsConfined => Confinement.StartsWith(EngineHost.ConfinedPrefix, StringComparison.Ordinal);
 
     public static EngineState? Read(string path)
     {
@@ -22,7 +24,14 @@ public sealed record EngineState(int Pid, int HttpPort, string QueryId, DateTime
     public void Write(string path)
     {
         var temp = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this));
+        using (var stream = new FileStream(temp, new FileStreamOptions
+               {
+                   Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+               }))
+        {
+            JsonSerializer.Serialize(stream, this);
+        }
+
         File.Move(temp, path, overwrite: true);
     }
 }

@@ -24,10 +24,28 @@ public sealed record StoreLayout(string Root)
 
     public string LogFile => Path.Combine(Root, "logs", "engine.log");
 
+    /// <summary>The engine's configuration (its users), written by the engine process at each start.</summary>
+    public string EngineConfigFile => Path.Combine(RunDirectory, "users.xml");
+
+    /// <summary>Owner-only; never reachable by the engine process itself (see EngineConfinement).</summary>
+    public string SecretsDirectory => Path.Combine(Root, "secrets");
+
+    /// <summary>The passwords of the engine's users (EngineUsers).</summary>
+    public string UsersSecretFile => Path.Combine(SecretsDirectory, "engine-users.json");
+
+    /// <summary>Creates the engine's directories, readable by their owner only: the engine is loopback-only, and its
+    /// data, state and log are nobody else's business on a shared host.</summary>
     public void EnsureCreated()
     {
-        Directory.CreateDirectory(DataDirectory);
-        Directory.CreateDirectory(LeaseDirectory);
-        Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
+        foreach (var directory in new[] { Root, DataDirectory, RunDirectory, LeaseDirectory, Path.GetDirectoryName(LogFile)! })
+        {
+            Directory.CreateDirectory(directory, OwnerOnly);
+        }
+
+        // Stores made by earlier versions had them world-readable.
+        File.SetUnixFileMode(RunDirectory, OwnerOnly);
+        File.SetUnixFileMode(Path.GetDirectoryName(LogFile)!, OwnerOnly);
     }
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 }

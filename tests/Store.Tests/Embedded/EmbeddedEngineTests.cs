@@ -101,7 +101,7 @@ public sealed class EmbeddedEngineTests : IDisposable
         var library = await NewCache().EnsureAsync(null, TestContext.Current.CancellationToken);
 
         var result = await ReformProcess.RunAsync(
-            ["--store", _layout.Root, "engine", "host", "--port", "1", "--library", library, "--query-id", "second"]);
+            ["--store", _layout.Root, "engine", "host", "--port", "1", "--library", library, "--query-id", "second", "--database", "reform"]);
 
         Assert.Equal(EngineHost.ExitAlreadyRunning, result.ExitCode);
         Assert.Contains("Another engine already serves", await File.ReadAllTextAsync(_layout.LogFile, TestContext.Current.CancellationToken), StringComparison.Ordinal);
@@ -125,10 +125,10 @@ public sealed class EmbeddedEngineTests : IDisposable
     private static EngineCache NewCache() => new(EngineCache.DefaultRoot(), NullLogger.Instance);
 
     private Task<EmbeddedEngine> AttachAsync() => EmbeddedEngine.AttachAsync(
-        _layout, NewCache(), EngineHostCommand.Resolve(), NullLogger.Instance, null, TestContext.Current.CancellationToken);
+        _layout, NewCache(), EngineHostCommand.Resolve(), "reform", 0, NullLogger.Instance, null, TestContext.Current.CancellationToken);
 
     private static async Task<string> QueryAsync(EmbeddedEngine engine, string sql) =>
-        (await EngineControl.QueryAsync(engine.State.HttpPort, sql, TestContext.Current.CancellationToken)).Trim();
+        (await EngineControl.QueryAsync(engine.State.HttpPort, sql, engine.Users, TestContext.Current.CancellationToken)).Trim();
 
     private async Task<EngineState> WaitForStateAsync()
     {
