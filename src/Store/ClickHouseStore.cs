@@ -43,43 +43,14 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
                 return;
             }
 
-            string connectionString;
             if (_options.IsEmbedded)
             {
-                var cache = new EngineCache(
-                    _options.EngineCacheDirectory ?? EngineCache.DefaultRoot(), loggerFactory.CreateLogger<EngineCache>());
-                _engine = await EmbeddedEngine.AttachAsync(
-                    StoreLayout.For(_options.StoreDirectory),
-                    cache,
-                    EngineHostCommand.Resolve(),
-                    _options.Database,
-                    _options.EngineHttpPort,
-                    loggerFactory.CreateLogger<EmbeddedEngine>(),
-                    progress,
-                    cancellationToken).ConfigureAwait(false);
-                connectionString = _engine.ServiceConnectionString;
-                AnalystConnectionString = _engine.AnalystConnectionString(_options.Database);
+                _engine = await AttachEngineAsync(progress, cancellationToken).ConfigureAwait(false);
+                Connect(_engine.ServiceConnectionString, _engine.AnalystConnectionString(_options.Database));
             }
             else
             {
-                connectionString = _options.ConnectionString!;
-                AnalystConnectionString = string.IsNullOrWhiteSpace(_options.AnalystConnectionString) ? null : _options.AnalystConnectionString;
-            }
-
-            // Form-data parameters: ingestion passes tens of thousands of ids as one array parameter, too long for a URL.
-            var settings = new ClickHouseClientSettings(connectionString)
-            {
-                LoggerFactory = loggerFactory, UseFormDataParameters = true, Timeout = TimeSpan.FromSeconds(_options.QueryTimeoutSeconds),
-            };
-            settings.Database = string.Empty;
-            _server = new ClickHouseDataSource(settings);
-            _database = new ClickHouseDataSource(new ClickHouseClientSettings(settings) { Database = _options.Database });
-            if (AnalystConnectionString is not null)
-            {
-                _analyst = new ClickHouseDataSource(new ClickHouseClientSettings(AnalystConnectionString)
-                {
-                    LoggerFactory = loggerFactory, Timeout = TimeSpan.FromSeconds(_options.QueryTimeoutSeconds), Database = _options.Database,
-                });
+                Connect(_options.ConnectionString!, string.IsNullOrWhiteSpace(_options.AnalystConnectionString) ? null : _options.AnalystConnectionString);
             }
 
             _logger.LogDebug("Store open: {Mode}, database {Database}", _options.IsEmbedded ? "embedded" : "server", _options.Database);
@@ -88,6 +59,77 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
         {
             _openLock.Release();
         }
+    }
+
+    /// <summary>
+    /// When this process's embedded engine has died (killed, crashed), starts a new one (or joins one another process
+    /// started meanwhile) and points new connections at it. Long-running hosts call it periodically (StoreLifetime);
+    /// requests made while the engine is down fail as "store down" (503) and the next ones succeed. Returns true when it
+    /// restarted the engine.
+    /// </summary>
+    public async Task<bool> RestartEngineIfGoneAsync(CancellationToken cancellationToken)
+    {
+        if (_engine is not { IsAlive: false })
+        {
+            return false;
+        }
+
+        await _openLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_engine is not { IsAlive: false } dead)
+            {
+                return false;
+            }
+
+            _logger.LogWarning("The embedded engine (pid {Pid}) is gone; starting it again", dead.State.Pid);
+            await dead.DisposeAsync().ConfigureAwait(false);
+            _engine = null;
+            var engine = await AttachEngineAsync(null, cancellationToken).ConfigureAwait(false);
+            var stale = (_server, _database, _analyst);
+            Connect(engine.ServiceConnectionString, engine.AnalystConnectionString(_options.Database));
+            _engine = engine;
+            stale._server?.Dispose();
+            stale._database?.Dispose();
+            stale._analyst?.Dispose();
+            _logger.LogWarning("The embedded engine runs again on port {Port} (pid {Pid})", engine.State.HttpPort, engine.State.Pid);
+            return true;
+        }
+        finally
+        {
+            _openLock.Release();
+        }
+    }
+
+    private Task<EmbeddedEngine> AttachEngineAsync(IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var cache = new EngineCache(_options.EngineCacheDirectory ?? EngineCache.DefaultRoot(), loggerFactory.CreateLogger<EngineCache>());
+        return EmbeddedEngine.AttachAsync(
+            StoreLayout.For(_options.StoreDirectory),
+            cache,
+            EngineHostCommand.Resolve(),
+            _options.Database,
+            _options.EngineHttpPort,
+            loggerFactory.CreateLogger<EmbeddedEngine>(),
+            progress,
+            cancellationToken);
+    }
+
+    private void Connect(string connectionString, string? analystConnectionString)
+    {
+        // Form-data parameters: ingestion passes tens of thousands of ids as one array parameter, too long for a URL.
+        var settings = new ClickHouseClientSettings(connectionString)
+        {
+            LoggerFactory = loggerFactory, UseFormDataParameters = true, Timeout = TimeSpan.FromSeconds(_options.QueryTimeoutSeconds),
+        };
+        settings.Database = string.Empty;
+        _server = new ClickHouseDataSource(settings);
+        _database = new ClickHouseDataSource(new ClickHouseClientSettings(settings) { Database = _options.Database });
+        AnalystConnectionString = analystConnectionString;
+        _analyst = analystConnectionString is null ? null : new ClickHouseDataSource(new ClickHouseClientSettings(analystConnectionString)
+        {
+            LoggerFactory = loggerFactory, Timeout = TimeSpan.FromSeconds(_options.QueryTimeoutSeconds), Database = _options.Database,
+        });
     }
 
     /// <summary>The driver's client for the ReformMetrics database (raw results, bulk inserts).</summary>

@@ -17,8 +17,11 @@ public sealed class EmbeddedEngine : IAsyncDisposable
     private readonly Lease _lease;
     private readonly ILogger _logger;
 
+    private readonly string? _startTime;
+
     private EmbeddedEngine(StoreLayout layout, EngineState state, EngineUsers users, Lease lease, bool startedHere, ILogger logger)
     {
+        _startTime = Lease.ProcessStartTime(state.Pid);
         Layout = layout;
         State = state;
         Users = users;
@@ -39,6 +42,9 @@ public sealed class EmbeddedEngine : IAsyncDisposable
 
     /// <summary>The analysts' connection: the database's v_* views, read-only, within limits ClickHouse enforces.</summary>
     public string AnalystConnectionString(string database) => Users.AnalystConnectionString(State.HttpPort, database);
+
+    /// <summary>False once the engine process has gone (killed, crashed, or stopped).</summary>
+    public bool IsAlive => _startTime is not null && Lease.ProcessStartTime(State.Pid) == _startTime;
 
     /// <summary>True when this process started the engine, false when it joined a running one.</summary>
     public bool StartedHere { get; }

@@ -122,6 +122,43 @@ public sealed class EmbeddedEngineTests : IDisposable
         await engine.DisposeAsync();
     }
 
+    [Fact]
+    public async Task A_long_running_host_starts_a_killed_engine_again_with_its_data()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var store = new ClickHouseStore(
+            Microsoft.Extensions.Options.Options.Create(new ClickHouseOptions { StoreDirectory = _layout.Root }), NullLoggerFactory.Instance);
+        using var lifetime = new StoreLifetime(store, NullLogger<StoreLifetime>.Instance);
+        await lifetime.StartAsync(cancellationToken);
+        try
+        {
+            await using (var connection = store.CreateServerConnection())
+            {
+                await Dapper.SqlMapper.ExecuteAsync(connection, "CREATE DATABASE kept");
+                await Dapper.SqlMapper.ExecuteAsync(connection, "CREATE TABLE kept.t (a UInt8) ENGINE = MergeTree ORDER BY a");
+                await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO kept.t VALUES (1), (2), (3)");
+            }
+
+            var killed = store.Engine!.State.Pid;
+            Process.Start("kill", ["-KILL", killed.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
+            Assert.True(await ReformProcess.WaitUntilGoneAsync(killed, GoneWithin));
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (!await store.PingAsync(cancellationToken) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, cancellationToken);
+            }
+
+            Assert.NotEqual(killed, store.Engine!.State.Pid);
+            await using var again = store.CreateServerConnection();
+            Assert.Equal(3UL, await Dapper.SqlMapper.ExecuteScalarAsync<ulong>(again, "SELECT count() FROM kept.t"));
+        }
+        finally
+        {
+            await lifetime.StopAsync(CancellationToken.None);
+        }
+    }
+
     private static EngineCache NewCache() => new(EngineCache.DefaultRoot(), NullLogger.Instance);
 
     private Task<EmbeddedEngine> AttachAsync() => EmbeddedEngine.AttachAsync(
