@@ -18,6 +18,7 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
     private EmbeddedEngine? _engine;
     private ClickHouseDataSource? _server;
     private ClickHouseDataSource? _database;
+    private readonly Dictionary<QueryBudget, (ClickHouseDataSource Server, ClickHouseDataSource Database)> _budgeted = [];
 
     public string Database => _options.Database;
 
@@ -75,16 +76,48 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
     }
 
     /// <summary>The driver's client for the ReformMetrics database (raw results, bulk inserts).</summary>
-    public ClickHouse.Driver.IClickHouseClient Client => (_database ?? throw NotOpen()).GetClient();
+    public ClickHouse.Driver.IClickHouseClient Client => Source(database: true).GetClient();
 
     /// <summary>The driver's client without a default database.</summary>
-    public ClickHouse.Driver.IClickHouseClient ServerClient => (_server ?? throw NotOpen()).GetClient();
+    public ClickHouse.Driver.IClickHouseClient ServerClient => Source(database: false).GetClient();
 
     /// <summary>A connection whose default database is the ReformMetrics database.</summary>
-    public ClickHouseConnection CreateConnection() => (_database ?? throw NotOpen()).CreateConnection();
+    public ClickHouseConnection CreateConnection() => Source(database: true).CreateConnection();
 
     /// <summary>A connection without a default database, for server-wide statements.</summary>
-    public ClickHouseConnection CreateServerConnection() => (_server ?? throw NotOpen()).CreateConnection();
+    public ClickHouseConnection CreateServerConnection() => Source(database: false).CreateConnection();
+
+    /// <summary>The data source for the current flow: with the settings of the <see cref="QueryBudget"/> entered, if any.
+    /// The driver's connections share their data source's settings, so a budget gets data sources of its own, made once.</summary>
+    private ClickHouseDataSource Source(bool database)
+    {
+        var plain = (database ? _database : _server) ?? throw NotOpen();
+        if (QueryBudget.Current is not { } budget)
+        {
+            return plain;
+        }
+
+        lock (_budgeted)
+        {
+            if (!_budgeted.TryGetValue(budget, out var sources))
+            {
+                ClickHouseDataSource With(ClickHouseDataSource source)
+                {
+                    var settings = new ClickHouseClientSettings(source.Settings);
+                    foreach (var (name, value) in budget.Settings())
+                    {
+                        settings.CustomSettings[name] = value;
+                    }
+
+                    return new ClickHouseDataSource(settings);
+                }
+
+                _budgeted[budget] = sources = (With(_server!), With(_database!));
+            }
+
+            return database ? sources.Database : sources.Server;
+        }
+    }
 
     public async Task<bool> DatabaseExistsAsync(CancellationToken cancellationToken)
     {
@@ -115,6 +148,16 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
         _database?.Dispose();
         _server?.Dispose();
         _database = _server = null;
+        lock (_budgeted)
+        {
+            foreach (var (server, database) in _budgeted.Values)
+            {
+                database.Dispose();
+                server.Dispose();
+            }
+
+            _budgeted.Clear();
+        }
         if (_engine is not null)
         {
             await _engine.DisposeAsync().ConfigureAwait(false);
