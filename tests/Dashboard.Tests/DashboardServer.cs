@@ -63,12 +63,17 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
         return client;
     }
 
-    public static async Task<WebApplication> StartAsync(ClickHouseStore store, string? reports = null)
+    public static async Task<WebApplication> StartAsync(ClickHouseStore store, string? reports = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (reports is not null)
         {
             builder.Configuration["Reports:Directory"] = reports;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.Configuration[key] = value;
         }
 
         builder.WebHost.UseTestServer();
