@@ -84,7 +84,16 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
         builder.Services.AddDashboard(builder.Configuration);
         var app = builder.Build();
         app.MapDashboard();
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync(); // options refused on start
+            throw;
+        }
+
         return app;
     }
 

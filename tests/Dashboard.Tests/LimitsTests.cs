@@ -58,6 +58,18 @@ public sealed class LimitsTests(LimitsServer server) : IClassFixture<LimitsServe
         Assert.Equal("0", await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT toString(getSetting('max_memory_usage'))", cancellationToken: Cancel)));
     }
 
+    [Theory]
+    [InlineData("Dashboard:QueryTimeoutSeconds", "1800", "phải nhỏ hơn ClickHouse:QueryTimeoutSeconds")]
+    [InlineData("Dashboard:QueryMemoryBytes", "0", "không chấp nhận 0")]
+    [InlineData("Dashboard:RequestsPerMinute", "0", "Dashboard:RequestsPerMinute phải từ 1")]
+    public async Task A_budget_ClickHouse_could_not_enforce_before_the_client_gives_up_or_no_limit_at_all_stops_the_start(string setting, string value, string message)
+    {
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            server.StartAsync(new Dictionary<string, string?> { [setting] = value }));
+
+        Assert.Contains(message, failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task One_call_more_than_a_user_may_make_is_a_429_with_Retry_After_and_other_users_go_on()
     {

@@ -53,7 +53,9 @@ public static class RequestLimits
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseRateLimiter();
-        var budget = app.Services.GetRequiredService<IOptions<LimitOptions>>().Value.Budget();
+        // Read at the first request: the options are validated when the host starts, like every other section.
+        var limits = app.Services.GetRequiredService<IOptions<LimitOptions>>();
+        var budget = new Lazy<Store.QueryBudget>(() => limits.Value.Budget());
         app.Use(async (context, next) =>
         {
             if (!Bounded(context))
@@ -62,7 +64,7 @@ public static class RequestLimits
                 return;
             }
 
-            using (budget.Enter())
+            using (budget.Value.Enter())
             {
                 await next(context).ConfigureAwait(false);
             }
