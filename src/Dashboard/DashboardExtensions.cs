@@ -9,6 +9,7 @@ using ReformMetrics.Dashboard.Api;
 using ReformMetrics.Dashboard.Auth;
 using ReformMetrics.Dashboard.Overdue;
 using ReformMetrics.Dashboard.Docs;
+using ReformMetrics.Dashboard.Limits;
 using ReformMetrics.Dashboard.Pages;
 using ReformMetrics.Dashboard.Registers;
 using ReformMetrics.Dashboard.Sql;
@@ -40,6 +41,7 @@ public static class DashboardExtensions
         services.AddRazorComponents();
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreErrors>();
+        services.AddRequestLimits(configuration);
         return services;
     }
 
@@ -70,6 +72,7 @@ public static class DashboardExtensions
             RequestPath = "/static",
         });
         app.UseAuthentication();
+        app.UseRequestLimits();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapLogin();

@@ -19,6 +19,7 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
     private ClickHouseDataSource? _server;
     private ClickHouseDataSource? _database;
     private ClickHouseDataSource? _analyst;
+    private readonly Dictionary<QueryBudget, (ClickHouseDataSource Server, ClickHouseDataSource Database)> _budgeted = [];
 
     public string Database => _options.Database;
 
@@ -88,6 +89,7 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
             var engine = await AttachEngineAsync(null, cancellationToken).ConfigureAwait(false);
             var stale = (_server, _database, _analyst);
             Connect(engine.ServiceConnectionString, engine.AnalystConnectionString(_options.Database));
+            ForgetBudgetedSources(); // they point at the dead engine's port
             _engine = engine;
             stale._server?.Dispose();
             stale._database?.Dispose();
@@ -133,19 +135,51 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
     }
 
     /// <summary>The driver's client for the ReformMetrics database (raw results, bulk inserts).</summary>
-    public ClickHouse.Driver.IClickHouseClient Client => (_database ?? throw NotOpen()).GetClient();
+    public ClickHouse.Driver.IClickHouseClient Client => Source(database: true).GetClient();
 
     /// <summary>The analysts' client (read-only over the v_* views, within their limits), or null when none is configured.</summary>
     public ClickHouse.Driver.IClickHouseClient? AnalystClient => _database is null ? throw NotOpen() : _analyst?.GetClient();
 
     /// <summary>The driver's client without a default database.</summary>
-    public ClickHouse.Driver.IClickHouseClient ServerClient => (_server ?? throw NotOpen()).GetClient();
+    public ClickHouse.Driver.IClickHouseClient ServerClient => Source(database: false).GetClient();
 
     /// <summary>A connection whose default database is the ReformMetrics database.</summary>
-    public ClickHouseConnection CreateConnection() => (_database ?? throw NotOpen()).CreateConnection();
+    public ClickHouseConnection CreateConnection() => Source(database: true).CreateConnection();
 
     /// <summary>A connection without a default database, for server-wide statements.</summary>
-    public ClickHouseConnection CreateServerConnection() => (_server ?? throw NotOpen()).CreateConnection();
+    public ClickHouseConnection CreateServerConnection() => Source(database: false).CreateConnection();
+
+    /// <summary>The data source for the current flow: with the settings of the <see cref="QueryBudget"/> entered, if any.
+    /// The driver's connections share their data source's settings, so a budget gets data sources of its own, made once.</summary>
+    private ClickHouseDataSource Source(bool database)
+    {
+        var plain = (database ? _database : _server) ?? throw NotOpen();
+        if (QueryBudget.Current is not { } budget)
+        {
+            return plain;
+        }
+
+        lock (_budgeted)
+        {
+            if (!_budgeted.TryGetValue(budget, out var sources))
+            {
+                ClickHouseDataSource With(ClickHouseDataSource source)
+                {
+                    var settings = new ClickHouseClientSettings(source.Settings);
+                    foreach (var (name, value) in budget.Settings())
+                    {
+                        settings.CustomSettings[name] = value;
+                    }
+
+                    return new ClickHouseDataSource(settings);
+                }
+
+                _budgeted[budget] = sources = (With(_server!), With(_database!));
+            }
+
+            return database ? sources.Database : sources.Server;
+        }
+    }
 
     public async Task<bool> DatabaseExistsAsync(CancellationToken cancellationToken)
     {
@@ -177,6 +211,7 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
         _server?.Dispose();
         _analyst?.Dispose();
         _database = _server = _analyst = null;
+        ForgetBudgetedSources();
         if (_engine is not null)
         {
             await _engine.DisposeAsync().ConfigureAwait(false);
@@ -184,6 +219,21 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
         }
 
         _openLock.Dispose();
+    }
+
+    /// <summary>Disposes the budgeted data sources (they are made again from the current ones when next needed).</summary>
+    private void ForgetBudgetedSources()
+    {
+        lock (_budgeted)
+        {
+            foreach (var (server, database) in _budgeted.Values)
+            {
+                database.Dispose();
+                server.Dispose();
+            }
+
+            _budgeted.Clear();
+        }
     }
 
     private static InvalidOperationException NotOpen() => new("The store is not open: call OpenAsync first.");

@@ -86,6 +86,13 @@ public sealed class ApiTests(DashboardServer server) : IClassFixture<DashboardSe
     [InlineData("/api/kpi?period=2025&geo=1999", "1999")]
     [InlineData("/api/kpi?period=2025&province=99", "\"99\"")]
     [InlineData("/api/rankings?period=2025&metric=nope", "nope")]
+    [InlineData("/api/kpi?period=2025-04&agency=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "agency: mã")]
+    [InlineData("/api/kpi?period=2025-04&agency=AG%01TEST", "agency: mã")]
+    [InlineData("/api/kpi?period=2025-04&procedure=KHONG.CO.001", "procedure: mã thủ tục \"KHONG.CO.001\"")]
+    [InlineData("/api/rankings?period=2025-04&by=sector&procedure=KHONG.CO.001", "procedure:")]
+    [InlineData("/api/index766?period=2025-04&procedure=KHONG.CO.001", "procedure:")]
+    [InlineData("/api/kpi?period=2025-04&compare=co", "compare: \"co\"")]
+    [InlineData("/api/kpi?period=2025-04&sector=HO%0D%0ATICH", "sector: mã")]
     public async Task A_bad_parameter_is_a_400_in_Vietnamese_naming_it(string path, string named)
     {
         using var client = server.As("quocgia");
@@ -98,6 +105,21 @@ public sealed class ApiTests(DashboardServer server) : IClassFixture<DashboardSe
         Assert.Contains(named, detail, StringComparison.Ordinal);
         Assert.Contains("không", detail, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task More_codes_than_a_filter_takes_are_refused_before_any_query()
+    {
+        using var client = server.As("quocgia");
+        var codes = string.Join(",", Enumerable.Range(1, SelectionLimit + 1).Select(i => $"P{i}"));
+
+        using var response = await client.GetAsync(new Uri($"/api/kpi?period=2025-04&agency={codes}", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal($"agency: tối đa {SelectionLimit} mã, không phải {SelectionLimit + 1}.", problem.RootElement.GetProperty("detail").GetString());
+    }
+
+    private const int SelectionLimit = Metrics.Query.SelectionParser.MaxCodes;
 
     private async Task<JsonDocument> GetJsonAsync(string user, string path)
     {

@@ -67,12 +67,17 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
         return client;
     }
 
-    public static async Task<WebApplication> StartAsync(ClickHouseStore store, string? reports = null)
+    public static async Task<WebApplication> StartAsync(ClickHouseStore store, string? reports = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (reports is not null)
         {
             builder.Configuration["Reports:Directory"] = reports;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.Configuration[key] = value;
         }
 
         builder.WebHost.UseTestServer();
@@ -83,7 +88,16 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
         builder.Services.AddDashboard(builder.Configuration);
         var app = builder.Build();
         app.MapDashboard();
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync(); // options refused on start
+            throw;
+        }
+
         return app;
     }
 

@@ -68,10 +68,10 @@ public sealed partial class OverdueTests(DashboardServer server) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("ho_so,tinh,co_quan,linh_vuc,thu_tuc,kenh,tiep_nhan,han,giai_quyet,so_ngay_lam_viec_qua_han,thu_xin_loi", lines[0]);
-        Assert.Equal(["N", "C"], lines.Skip(1).Select(l => l.Split(',')[0]));
-        Assert.StartsWith("N,Tây Ninh,", lines[1], StringComparison.Ordinal);
-        Assert.EndsWith(",25/03/2025 09:00,27/03/2025 17:00,02/04/2025 10:00,4,co", lines[1], StringComparison.Ordinal);
+        Assert.Equal("\"ho_so\",\"tinh\",\"co_quan\",\"linh_vuc\",\"thu_tuc\",\"kenh\",\"tiep_nhan\",\"han\",\"giai_quyet\",\"so_ngay_lam_viec_qua_han\",\"thu_xin_loi\"", lines[0]);
+        Assert.Equal(["\"N\"", "\"C\""], lines.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.StartsWith("\"N\",\"Tây Ninh\",", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(",\"25/03/2025 09:00\",\"27/03/2025 17:00\",\"02/04/2025 10:00\",\"4\",\"co\"", lines[1], StringComparison.Ordinal);
         var audit = await ((Users.AuditLog)server.Services.GetService(typeof(Users.AuditLog))!).RecentAsync(100, cancel);
         Assert.Contains(audit, a => a.User == "tayninh" && a.Action == "export" && a.Detail.StartsWith("qua-han.csv?", StringComparison.Ordinal));
     }
@@ -91,6 +91,24 @@ public sealed partial class OverdueTests(DashboardServer server) : IClassFixture
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/qua-han?level=tinh", "level: cấp \"tinh\"")]
+    [InlineData("/qua-han?sector=KHONGCO", "sector: mã lĩnh vực \"KHONGCO\"")]
+    [InlineData("/qua-han?province=99", "province: mã tỉnh \"99\"")]
+    [InlineData("/qua-han?geo=2008&province=N99", "province: mã tỉnh \"N99\"")]
+    [InlineData("/qua-han?channel=fax", "channel: kênh \"fax\"")]
+    [InlineData("/qua-han?agency=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "agency: mã")]
+    [InlineData("/qua-han/csv?level=tinh", "level: cấp \"tinh\"")]
+    public async Task Every_filter_of_the_list_is_checked_and_a_bad_one_named_in_Vietnamese(string path, string named)
+    {
+        using var client = server.As("quocgia");
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(named.Replace("\"", "&quot;", StringComparison.Ordinal), await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     private static List<string> DossierIds(string html) =>

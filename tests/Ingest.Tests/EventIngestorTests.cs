@@ -62,13 +62,28 @@ public sealed class EventIngestorTests(TestDatabase database) : IClassFixture<Te
         Assert.Equal((22L, 20L, 2L), (result.Rows, result.Accepted, result.Rejected));
         Assert.Equal(path + ".rejects.csv", result.RejectsFile);
         var rejects = File.ReadAllLines(result.RejectsFile!);
-        Assert.Equal("row_number,field,reason,raw", rejects[0]);
-        Assert.StartsWith("4,occurred_at,", rejects[1], StringComparison.Ordinal);
-        Assert.StartsWith("7,event_type,", rejects[2], StringComparison.Ordinal);
+        Assert.Equal("\"row_number\",\"field\",\"reason\",\"raw\"", rejects[0]);
+        Assert.StartsWith("\"4\",\"occurred_at\",", rejects[1], StringComparison.Ordinal);
+        Assert.StartsWith("\"7\",\"event_type\",", rejects[2], StringComparison.Ordinal);
         await using var connection = database.Store.CreateConnection();
         var quarantined = (await connection.QueryAsync<(ulong Row, string Field, string Source)>(
             "SELECT row_number, toString(field), source FROM quarantine WHERE source = 'rejects.csv' ORDER BY row_number")).ToList();
         Assert.Equal([(4UL, "occurred_at", "rejects.csv"), (7UL, "event_type", "rejects.csv")], quarantined);
+    }
+
+    [Fact]
+    public async Task A_rejected_row_that_would_run_as_a_formula_reaches_the_rejects_file_as_text()
+    {
+        var rows = TestFiles.CsvRows("FML", 0, 2).ToList();
+        rows.Add("=cmd|' /C calc'!A0,FML9,created,2025-03-03T09:00:00,,,,,,,,,,,");
+        var path = TestFiles.WriteCsv(_directory, "formula.csv", rows);
+
+        var result = await Ingestor().IngestFileAsync(path, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1L, result.Rejected);
+        var reject = File.ReadAllLines(result.RejectsFile!)[1];
+        // The raw line, apostrophe first and quoted: a spreadsheet shows it and runs nothing.
+        Assert.EndsWith(",\"'=cmd|' /C calc'!A0,FML9,created,2025-03-03T09:00:00,,,,,,,,,,,\"", reject, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -210,7 +210,7 @@ public sealed class KpiTests(Scenario scenario) : IClassFixture<Scenario>
     [Theory]
     [InlineData(2025, "99", "không có trong 34")]
     [InlineData(2008, "N80", null)]
-    [InlineData(2026, "01", "Địa giới")]
+    [InlineData(2026, "01", "geo: địa giới")]
     public async Task A_selection_is_validated_with_a_message_naming_what_is_wrong(int geo, string province, string? error)
     {
         var selection = new Selection { Period = April, Geo = geo, Provinces = [province] };

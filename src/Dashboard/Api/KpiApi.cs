@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using ReformMetrics.Dashboard.Access;
 using ReformMetrics.Dashboard.Auth;
+using ReformMetrics.Dashboard.Users;
 using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Index766;
 using ReformMetrics.Metrics.Query;
@@ -33,8 +34,8 @@ public static class KpiApi
         api.MapGet("/kpi", (HttpRequest request, KpiService kpi, TargetService targets, ProvinceMap map, TimeProvider clock, CancellationToken cancellationToken) =>
             Answer(async () =>
             {
+                var compare = Compare(request);
                 var selection = await AccessScope.From(request.HttpContext.User).RestrictAsync(SelectionFrom(request, clock), map, cancellationToken).ConfigureAwait(false);
-                var compare = request.Query["compare"] is { Count: > 0 } c && c[0] is "true" or "1";
                 var result = await kpi.GetAsync(selection, compare, cancellationToken).ConfigureAwait(false);
                 var book = await targets.LoadAsync(selection.Period.End.Year, cancellationToken).ConfigureAwait(false);
                 return KpiDocument.Build(selection, result, book);
@@ -43,16 +44,16 @@ public static class KpiApi
         api.MapGet("/rankings", (HttpRequest request, RankingService rankings, ProvinceMap map, TimeProvider clock, CancellationToken cancellationToken) =>
             Answer(async () =>
             {
-                // Provinces are ranked among all of them; a province viewer is shown their own places only.
+                // Provinces are ranked among every province of the geography, then the user is shown the places asked for
+                // that they may see: a province viewer's rank is its national rank.
                 var scope = AccessScope.From(request.HttpContext.User);
                 var asked = SelectionFrom(request, clock);
                 var restricted = await scope.RestrictAsync(asked, map, cancellationToken).ConfigureAwait(false); // refuses another province
                 var metric = request.Query["metric"].FirstOrDefault() ?? "on_time_rate";
                 var by = asked.GroupBy.Count == 1 ? asked.GroupBy[0] : Dimension.Province;
-                var allowed = scope.SeesAllProvinces ? null : restricted.Provinces;
-                var selection = by == Dimension.Province ? asked with { Provinces = scope.SeesAllProvinces ? asked.Provinces : [] } : restricted;
+                var selection = by == Dimension.Province ? restricted with { Provinces = [] } : restricted;
                 var result = await rankings.RankAsync(selection, metric, by, cancellationToken).ConfigureAwait(false);
-                var units = by == Dimension.Province && allowed is not null ? result.Units.Where(u => allowed.Contains(u.Code)).ToList() : result.Units;
+                var units = by == Dimension.Province && restricted.Provinces.Count > 0 ? result.Units.Where(u => restricted.Provinces.Contains(u.Code)).ToList() : result.Units;
                 return new
                 {
                     metric = result.Metric.Key,
@@ -67,8 +68,9 @@ public static class KpiApi
         api.MapGet("/index766", (HttpRequest request, Index766Service index, ProvinceMap map, TimeProvider clock, CancellationToken cancellationToken) =>
             Answer(async () =>
             {
+                // By province unless asked otherwise, so that a province (even the only one a user may see) is ranked among all.
                 var selection = await AccessScope.From(request.HttpContext.User).RestrictAsync(SelectionFrom(request, clock), map, cancellationToken).ConfigureAwait(false);
-                selection = selection.GroupBy.Count == 0 && selection.Provinces.Count != 1 ? selection with { GroupBy = [Dimension.Province] } : selection;
+                selection = selection.GroupBy.Count == 0 ? selection with { GroupBy = [Dimension.Province] } : selection;
                 var result = await index.ComputeAsync(selection, cancellationToken).ConfigureAwait(false);
                 return new
                 {
@@ -101,11 +103,26 @@ public static class KpiApi
         var q = request.Query;
         string? One(string name) => q[name].FirstOrDefault();
         IReadOnlyList<string> Many(string name) => q[name].Where(v => v is not null).Select(v => v!).ToList();
-        return SelectionParser.Parse(
+        var selection = SelectionParser.Parse(
             new SelectionParser.Input(One("from"), One("to"), One("period"), One("geo"), Many("by"), Many("province"), Many("sector"), Many("level"),
                 Many("agency"), Many("procedure"), Many("channel"), One("source")),
             SelectionParser.TodayInVietnam(clock));
+        // The live path reads every event of the period (23 s for a province's quarter on the demo store): an
+        // administrator's check of the aggregates, not a viewer's question.
+        if (selection.Source == KpiSource.LiveEvents && !request.HttpContext.User.IsInRole(Role.Admin.Name()))
+        {
+            throw new AccessDeniedException("source: chỉ quản trị viên được tính số liệu trực tiếp từ sự kiện gốc (source=live); dùng source=auto.");
+        }
+
+        return selection;
     }
+
+    private static bool Compare(HttpRequest request) => request.Query["compare"].FirstOrDefault() switch
+    {
+        null or "" or "false" or "0" => false,
+        "true" or "1" => true,
+        var other => throw new SelectionException($"compare: \"{(other.Length > 20 ? other[..20] + "…" : other)}\" không hợp lệ; dùng true hoặc false."),
+    };
 
     // A bad parameter (SelectionException) or a province not the user's (AccessDeniedException) becomes its problem
     // detail in StoreErrors, like everywhere else in the dashboard.

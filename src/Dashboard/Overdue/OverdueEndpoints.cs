@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using ReformMetrics.Dashboard.Access;
 using ReformMetrics.Dashboard.Auth;
 using ReformMetrics.Dashboard.Components;
+using ReformMetrics.Dashboard.Limits;
 using ReformMetrics.Dashboard.Pages;
 using ReformMetrics.Dashboard.Users;
 using ReformMetrics.Metrics.Query;
@@ -21,9 +22,9 @@ public static class OverdueEndpoints
     public static IEndpointRouteBuilder MapOverdue(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/qua-han").RequireAuthorization(DashboardAuth.Viewer);
-        group.MapGet(string.Empty, async (HttpContext context, PageData pages, OverdueQuery query, ProvinceMap map, KpiCache cache, IAntiforgery antiforgery) =>
+        group.MapGet(string.Empty, async (HttpContext context, PageData pages, OverdueQuery query, ProvinceMap map, KpiService kpi, KpiCache cache, IAntiforgery antiforgery) =>
         {
-            var (filter, period, province) = await FilterAsync(context, pages, map).ConfigureAwait(false);
+            var (filter, period, province) = await FilterAsync(context, pages, map, kpi).ConfigureAwait(false);
             var (total, rows) = await query.PageAsync(filter, context.RequestAborted).ConfigureAwait(false);
             // The sector list of the filter, from the names the metrics layer keeps per data version.
             var names = await cache.NamesAsync(await cache.VersionAsync(context.RequestAborted).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false);
@@ -34,20 +35,21 @@ public static class OverdueEndpoints
             });
         });
 
-        group.MapGet("/csv", async (HttpContext context, PageData pages, OverdueQuery query, ProvinceMap map, AuditLog audit, TimeProvider clock) =>
+        group.MapGet("/csv", async (HttpContext context, PageData pages, OverdueQuery query, ProvinceMap map, KpiService kpi, AuditLog audit, TimeProvider clock) =>
         {
-            var (filter, _, _) = await FilterAsync(context, pages, map).ConfigureAwait(false);
+            var (filter, _, _) = await FilterAsync(context, pages, map, kpi).ConfigureAwait(false);
             await audit.WriteAsync(context.User.Identity?.Name ?? string.Empty, "export", "qua-han.csv" + context.Request.QueryString,
                 context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted).ConfigureAwait(false);
             context.Response.ContentType = "text/csv; charset=utf-8";
             context.Response.Headers.ContentDisposition = $"attachment; filename=\"ho-so-qua-han-{clock.GetUtcNow().ToOffset(TimeSpan.FromHours(7)):yyyyMMdd-HHmm}.csv\"";
             // A byte-order mark, so that Excel opens the Vietnamese text as UTF-8.
             var buffer = new StringBuilder("\uFEFF");
-            buffer.Append("ho_so,tinh,co_quan,linh_vuc,thu_tuc,kenh,tiep_nhan,han,giai_quyet,so_ngay_lam_viec_qua_han,thu_xin_loi\r\n");
+            buffer.Append(CsvText.Row("ho_so", "tinh", "co_quan", "linh_vuc", "thu_tuc", "kenh", "tiep_nhan", "han", "giai_quyet", "so_ngay_lam_viec_qua_han", "thu_xin_loi"));
             await foreach (var d in query.AllAsync(filter, context.RequestAborted).ConfigureAwait(false))
             {
-                buffer.AppendJoin(',', d.DossierId, CsvText.Field(d.Province), CsvText.Field(d.Agency), CsvText.Field(d.Sector), CsvText.Field(d.Procedure), d.Channel,
-                    d.ReceivedAt, d.DueAt, d.ResolvedAt, d.WorkingDaysOverdue.ToString(CultureInfo.InvariantCulture), d.Apologized ? "co" : "chua").Append("\r\n");
+                // Every cell by the spreadsheet rule: names and codes come from the sources and the agency lists.
+                buffer.Append(CsvText.Row(d.DossierId, d.Province, d.Agency, d.Sector, d.Procedure, d.Channel,
+                    d.ReceivedAt, d.DueAt, d.ResolvedAt, d.WorkingDaysOverdue.ToString(CultureInfo.InvariantCulture), d.Apologized ? "co" : "chua"));
                 if (buffer.Length > 1 << 16)
                 {
                     await context.Response.WriteAsync(buffer.ToString(), context.RequestAborted).ConfigureAwait(false);
@@ -56,12 +58,12 @@ public static class OverdueEndpoints
             }
 
             await context.Response.WriteAsync(buffer.ToString(), context.RequestAborted).ConfigureAwait(false);
-        });
+        }).RequireRateLimiting(RequestLimits.Exports);
         return endpoints;
     }
 
     /// <summary>The list's filters from the URL, validated (400 naming the field) and limited to what the user may see (403).</summary>
-    private static async Task<(OverdueFilter Filter, string Period, string Province)> FilterAsync(HttpContext context, PageData pages, ProvinceMap map)
+    private static async Task<(OverdueFilter Filter, string Period, string Province)> FilterAsync(HttpContext context, PageData pages, ProvinceMap map, KpiService kpi)
     {
         var q = context.Request.Query;
         IReadOnlyList<string> Many(string name) => q[name].Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!).ToList();
@@ -91,6 +93,8 @@ public static class OverdueEndpoints
             new SelectionParser.Input(Period: q["period"].FirstOrDefault(), Geo: q["geo"].FirstOrDefault(), Provinces: Many("province"),
                 Sectors: Many("sector"), Levels: Many("level"), Channels: Many("channel"), Agencies: Many("agency")),
             out var period);
+        // The codes must exist, as for the figures: an unknown province, sector or level is an error, not an empty list.
+        await kpi.ValidateAsync(selection, context.RequestAborted).ConfigureAwait(false);
         var allowed = await AccessScope.From(context.User).RestrictAsync(selection, map, context.RequestAborted).ConfigureAwait(false);
         var filter = new OverdueFilter(kind, allowed.Period, allowed.Geo, allowed.Provinces, allowed.Sectors, allowed.Levels, allowed.Channels,
             sort, ascending, page, allowed.Agencies);

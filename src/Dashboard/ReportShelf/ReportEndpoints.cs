@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using ReformMetrics.Dashboard.Access;
 using ReformMetrics.Dashboard.Auth;
 using ReformMetrics.Dashboard.Components;
+using ReformMetrics.Dashboard.Limits;
 using ReformMetrics.Dashboard.Users;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
@@ -70,7 +71,7 @@ public static class ReportEndpoints
             var bytes = await File.ReadAllBytesAsync(temp, context.RequestAborted).ConfigureAwait(false);
             File.Delete(temp);
             return Results.File(bytes, ContentType(request.FileName), request.FileName);
-        }).RequireAuthorization(DashboardAuth.Reporter);
+        }).RequireAuthorization(DashboardAuth.Reporter).RequireRateLimiting(RequestLimits.Exports);
         return endpoints;
     }
 

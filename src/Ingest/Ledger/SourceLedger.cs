@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using ClickHouse.Driver;
 using Dapper;
 using Microsoft.Extensions.Logging;
-using nietras.SeparatedValues;
 using ReformMetrics.Ingest.Contract;
 using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Reading;
@@ -104,15 +103,13 @@ public sealed class SourceLedger(ClickHouseStore store, ILogger<SourceLedger> lo
     {
         var rejections = await RejectionsAsync(fileKey, int.MaxValue, cancellationToken).ConfigureAwait(false);
         var temp = path + ".tmp";
-        await using (var writer = Sep.Writer(o => o with { Sep = new Sep(','), Escape = true }).ToFile(temp))
+        await using (var writer = new StreamWriter(temp, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
         {
-            foreach (var r in rejections)
+            // People open this file in a spreadsheet, and a rejected row's text is whatever the source sent: the spreadsheet rule.
+            foreach (var cells in rejections.Select(r => new[] { r.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Field, r.Reason, r.Raw })
+                         .Prepend(["row_number", "field", "reason", "raw"]))
             {
-                await using var row = writer.NewRow(cancellationToken);
-                row["row_number"].Format(r.Line);
-                row["field"].Set(r.Field);
-                row["reason"].Set(r.Reason);
-                row["raw"].Set(r.Raw);
+                await writer.WriteAsync(CsvText.Row(cells).AsMemory(), cancellationToken).ConfigureAwait(false);
             }
         }
 

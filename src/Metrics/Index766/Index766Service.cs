@@ -23,14 +23,20 @@ public sealed class Index766Service(KpiService kpi)
 {
     public const string Satisfaction766 = "satisfaction_766";
 
+    /// <summary>The index of each unit of the selection, ranked. Grouped by province, the provinces are ranked among every
+    /// province of the geography (with the selection's other filters) before the ones asked for are kept: a province's
+    /// rank is the same whoever asks, never its place among the few a user may see.</summary>
     public async Task<Index766Result> ComputeAsync(Selection selection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(selection);
         var scoring = Index766Scoring.Load();
-        var result = await kpi.GetAsync(selection with { Grain = TimeGrain.None }, compare: false, cancellationToken).ConfigureAwait(false);
+        var byProvince = selection.GroupBy is [Dimension.Province];
+        var ranked = byProvince ? selection with { Provinces = [] } : selection;
+        var result = await kpi.GetAsync(ranked with { Grain = TimeGrain.None }, compare: false, cancellationToken).ConfigureAwait(false);
         var units = result.Groups.Select(g => Score(g, scoring)).ToList();
         var ranks = Ranking.Rank(units.Select((u, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), u.Share)), Catalogue.Better.Higher);
         units = units.Select((u, i) => u with { Rank = ranks.TryGetValue(i.ToString(System.Globalization.CultureInfo.InvariantCulture), out var r) ? r : null })
+            .Where(u => !byProvince || selection.Provinces.Count == 0 || selection.Provinces.Contains(u.Keys[Selection.KeyName(Dimension.Province)]))
             .OrderBy(u => u.Rank ?? int.MaxValue).ToList();
         return new Index766Result(selection, scoring, units);
     }

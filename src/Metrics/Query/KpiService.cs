@@ -43,6 +43,16 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
             () => ComputeAsync(selection, compare, reference, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Checks a selection's codes against the reference tables (a <see cref="SelectionException"/> naming the
+    /// parameter), for the pages that query without the metrics path (the overdue list).</summary>
+    public async Task ValidateAsync(Selection selection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
+            : await cache.NamesAsync(await cache.VersionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        Validate(selection, names);
+    }
+
     /// <summary>Answers a selection already validated against <paramref name="names"/>.</summary>
     private async Task<KpiResult> ComputeAsync(Selection selection, bool compare, ReferenceNames names, CancellationToken cancellationToken)
     {
@@ -225,34 +235,40 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     {
         if (selection.Geo is not (2008 or 2025))
         {
-            throw new SelectionException($"Địa giới \"{selection.Geo}\" không hợp lệ; dùng 2025 (34 tỉnh, thành phố) hoặc 2008 (63 tỉnh, thành phố).");
+            throw new SelectionException($"geo: địa giới \"{selection.Geo}\" không hợp lệ; dùng 2025 (34 tỉnh, thành phố) hoặc 2008 (63 tỉnh, thành phố).");
         }
 
         if (selection.Period.Start < new DateOnly(2015, 1, 1) || selection.Period.End > new DateOnly(2030, 12, 31))
         {
-            throw new SelectionException("Kỳ báo cáo phải nằm trong khoảng 01/01/2015 đến 31/12/2030.");
+            throw new SelectionException("period: kỳ báo cáo phải nằm trong khoảng 01/01/2015 đến 31/12/2030.");
         }
 
         foreach (var code in selection.Provinces.Where(c => !names.ProvinceExists(selection.Geo, c)))
         {
             throw new SelectionException(selection.Geo == 2025
-                ? $"Mã tỉnh \"{code}\" không có trong 34 tỉnh, thành phố (địa giới 2025)."
-                : $"Mã tỉnh \"{code}\" không có trong 63 tỉnh, thành phố (địa giới 2008).");
+                ? $"province: mã tỉnh \"{code}\" không có trong 34 tỉnh, thành phố (địa giới 2025)."
+                : $"province: mã tỉnh \"{code}\" không có trong 63 tỉnh, thành phố (địa giới 2008).");
         }
 
         foreach (var code in selection.Sectors.Where(c => !names.SectorExists(c)))
         {
-            throw new SelectionException($"Mã lĩnh vực \"{code}\" không có trong danh mục lĩnh vực.");
+            throw new SelectionException($"sector: mã lĩnh vực \"{code}\" không có trong danh mục lĩnh vực.");
+        }
+
+        // Agencies have no complete list (the agency lists are optional), so an agency code is only checked for its form.
+        foreach (var code in selection.Procedures.Where(c => !names.ProcedureExists(c)))
+        {
+            throw new SelectionException($"procedure: mã thủ tục \"{code}\" không có trong danh mục thủ tục.");
         }
 
         foreach (var level in selection.Levels.Where(l => !LevelCodes.Contains(l)))
         {
-            throw new SelectionException($"Cấp \"{level}\" không hợp lệ; dùng province, district hoặc commune.");
+            throw new SelectionException($"level: cấp \"{level}\" không hợp lệ; dùng province, district hoặc commune.");
         }
 
         foreach (var channel in selection.Channels.Where(c => !ChannelCodes.Contains(c)))
         {
-            throw new SelectionException($"Kênh \"{channel}\" không hợp lệ; dùng direct, online hoặc postal.");
+            throw new SelectionException($"channel: kênh \"{channel}\" không hợp lệ; dùng direct, online hoặc postal.");
         }
     }
 

@@ -57,6 +57,8 @@ public sealed class ReferenceNames
 
     public bool SectorExists(string code) => _sectors.ContainsKey(code);
 
+    public bool ProcedureExists(string code) => _procedures.ContainsKey(code);
+
     /// <summary>Every sector, by name, for pick lists.</summary>
     public IEnumerable<(string Code, string Name)> Sectors => _sectors.OrderBy(s => s.Value, StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("vi-VN"), false)).Select(s => (s.Key, s.Value));
 

@@ -61,12 +61,12 @@ public static class SelectionParser
             },
             GroupBy = dimensions.Distinct().ToList(),
             Grain = grain,
-            Provinces = Values(input.Provinces),
-            Sectors = Values(input.Sectors),
-            Levels = Values(input.Levels),
-            Agencies = Values(input.Agencies),
-            Procedures = Values(input.Procedures),
-            Channels = Values(input.Channels),
+            Provinces = Codes("province", input.Provinces),
+            Sectors = Codes("sector", input.Sectors),
+            Levels = Codes("level", input.Levels),
+            Agencies = Codes("agency", input.Agencies),
+            Procedures = Codes("procedure", input.Procedures),
+            Channels = Codes("channel", input.Channels),
             Source = (input.Source ?? "auto") switch
             {
                 "auto" => KpiSource.Auto,
@@ -77,6 +77,38 @@ public static class SelectionParser
                 var other => throw new SelectionException($"source \"{other}\" không hợp lệ; dùng auto, monthly, daily, state hoặc live."),
             },
         };
+    }
+
+    /// <summary>The longest code a filter takes: the longest the event contract allows (ingestion's MaxCodeLength).</summary>
+    public const int MaxCodeLength = 50;
+
+    /// <summary>The most codes one filter takes: every unit of the 2008 geography with its post-merger codes fits.</summary>
+    public const int MaxCodes = 100;
+
+    /// <summary>The codes of one filter (<see cref="Values"/>), each of the form the event contract allows: at most
+    /// <see cref="MaxCodeLength"/> characters, none a control character; at most <see cref="MaxCodes"/> of them.</summary>
+    public static List<string> Codes(string parameter, IEnumerable<string>? values)
+    {
+        var codes = Values(values);
+        if (codes.Count > MaxCodes)
+        {
+            throw new SelectionException($"{parameter}: tối đa {MaxCodes} mã, không phải {codes.Count}.");
+        }
+
+        foreach (var code in codes)
+        {
+            if (code.Length > MaxCodeLength)
+            {
+                throw new SelectionException($"{parameter}: mã \"{code[..20]}…\" dài {code.Length} ký tự, không được quá {MaxCodeLength}.");
+            }
+
+            if (code.Any(char.IsControl))
+            {
+                throw new SelectionException($"{parameter}: mã \"{string.Concat(code.Where(c => !char.IsControl(c)))}\" chứa ký tự điều khiển, không hợp lệ.");
+            }
+        }
+
+        return codes;
     }
 
     /// <summary>Values given as repeated options or comma-separated lists, trimmed, without repeats.</summary>
