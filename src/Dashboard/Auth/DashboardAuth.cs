@@ -39,6 +39,7 @@ public static class DashboardAuth
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(sessionHours);
                 o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = SessionStamp.ValidateAsync;
                 o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
             })
