@@ -13,6 +13,7 @@ using ReformMetrics.Dashboard.Docs;
 using ReformMetrics.Dashboard.Pages;
 using ReformMetrics.Dashboard.Registers;
 using ReformMetrics.Dashboard.Sql;
+using ReformMetrics.Dashboard.Transport;
 using ReformMetrics.Dashboard.ReportShelf;
 using ReformMetrics.Dashboard.Users;
 using ReformMetrics.Reports;
@@ -27,15 +28,16 @@ public static class DashboardExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddDashboardUsers(configuration);
-        var sessionHours = configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>()?.SessionHours ?? new DashboardOptions().SessionHours;
-        services.AddDashboardAuth(sessionHours);
+        var transport = services.AddServerTransport(configuration);
+        var options = configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
+        services.AddDashboardAuth(options.SessionHours, httpsOnly: transport.Certificate is not null);
+        services.AddDashboardKeyRing(configuration, options, transport);
         services.AddTransient<Pages.PageData>();
         services.AddTransient<Overdue.OverdueQuery>();
         services.AddTransient<Registers.RegisterQuery>();
         services.AddTransient<Sql.AnalystQuery>();
         services.AddReportScheduleOptions(configuration);
         services.AddTransient<ReportShelf.ReportLibrary>();
-        services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         // Vietnamese letters go out as themselves, not as &#x1EA1; entities (a third of the page otherwise).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorComponents();
@@ -66,6 +68,7 @@ public static class DashboardExtensions
     public static WebApplication MapDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseTransportSecurity();
         app.UseExceptionHandler();
         app.UseStaticFiles(new StaticFileOptions
         {
