@@ -89,8 +89,11 @@ public sealed class ServeTests(DashboardServer server) : IClassFixture<Dashboard
     [Fact]
     public async Task A_certificate_that_does_not_exist_is_refused_naming_the_setting()
     {
-        var result = await ReformProcess.RunAsync(["--clickhouse", server.Engine.ConnectionString, "serve", "--port", FreePort().ToString(CultureInfo.InvariantCulture)],
+        var store = Directory.CreateTempSubdirectory("reform-serve-").FullName;
+        var result = await ReformProcess.RunAsync(
+            ["--clickhouse", server.Engine.ConnectionString, "--store", store, "serve", "--port", FreePort().ToString(CultureInfo.InvariantCulture)],
             new Dictionary<string, string?> { ["REFORM_Server__Certificate__Path"] = "/khong/co/tep.pem", ["REFORM_ClickHouse__Database"] = server.Store.Database });
+        Directory.Delete(store, recursive: true);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Server:Certificate:Path", result.StandardError, StringComparison.Ordinal);
