@@ -1,7 +1,7 @@
 -- Sessions that end when an account changes, and API tokens that expire (src/Dashboard/Users, src/Dashboard/Auth).
 -- A session cookie carries the user's security stamp and is refused at its next request once the stamp changed (a
--- new role, province or password, or the account disabled). Users saved before this migration have an empty stamp,
--- which no cookie carries: their sessions end once, at the upgrade.
+-- new role, province or password, or the account disabled). Cookies issued before this migration carry no stamp and
+-- are refused once, at the upgrade; users saved before it keep an empty stamp until their next change.
 
 ALTER TABLE dashboard_users {on_cluster}
     ADD COLUMN IF NOT EXISTS security_stamp String DEFAULT '' COMMENT 'random; replaced on every change of role, province, password or disabled state';
