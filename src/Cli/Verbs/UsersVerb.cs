@@ -49,13 +49,13 @@ internal static class UsersVerb
     {
         var name = new Argument<string>("name") { Description = "Tên đăng nhập" };
         var command = disabled
-            ? new Command("disable", "Khoá tài khoản: các phiên đang mở kết thúc ngay ở yêu cầu sau, không đăng nhập được, mã API bị từ chối.") { name }
-            : new Command("enable", "Mở lại tài khoản đã khoá (mã API chưa thu hồi và còn hạn dùng lại được).") { name };
+            ? new Command("disable", "Vô hiệu hoá tài khoản: các phiên đang mở kết thúc ngay ở yêu cầu tiếp theo, không đăng nhập được, mã API bị từ chối.") { name }
+            : new Command("enable", "Kích hoạt lại tài khoản đã vô hiệu hoá (mã API chưa thu hồi và còn hạn dùng lại được).") { name };
         command.SetAction((parse, cancellationToken) => WithUsersAsync(parse, async (users, audit) =>
         {
             var user = await users.SetDisabledAsync(parse.GetRequiredValue(name), disabled, cancellationToken);
             await audit.WriteAsync("cli", disabled ? "user_disabled" : "user_enabled", user.Name, null, cancellationToken);
-            ConsoleUi.Success(disabled ? $"Đã khoá tài khoản {user.Name}; các phiên đang mở đã kết thúc." : $"Đã mở lại tài khoản {user.Name}.");
+            ConsoleUi.Success(disabled ? $"Đã vô hiệu hoá tài khoản {user.Name}; các phiên đang mở kết thúc ở yêu cầu tiếp theo." : $"Đã kích hoạt lại tài khoản {user.Name}.");
         }, cancellationToken));
         return command;
     }
@@ -131,7 +131,7 @@ internal static class UsersVerb
             var table = new Table().AddColumns("Tên", "Vai trò", "Tỉnh", "Trạng thái", "Khoá đến", "Tạo lúc");
             foreach (var user in await users.ListAsync(cancellationToken))
             {
-                table.AddRow(Markup.Escape(user.Name), user.Role.Name(), user.Province, user.Disabled ? "đã khoá" : "hoạt động",
+                table.AddRow(Markup.Escape(user.Name), user.Role.Name(), user.Province, user.Disabled ? "đã vô hiệu hoá" : "hoạt động",
                     user.LockedUntil is { } until ? VietnamTime(until) : string.Empty, VietnamTime(user.CreatedAt));
             }
 
