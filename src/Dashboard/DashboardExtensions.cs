@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,6 +14,7 @@ using ReformMetrics.Dashboard.Limits;
 using ReformMetrics.Dashboard.Pages;
 using ReformMetrics.Dashboard.Registers;
 using ReformMetrics.Dashboard.Sql;
+using ReformMetrics.Dashboard.Transport;
 using ReformMetrics.Dashboard.ReportShelf;
 using ReformMetrics.Dashboard.Users;
 using ReformMetrics.Reports;
@@ -27,15 +29,16 @@ public static class DashboardExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddDashboardUsers(configuration);
-        var sessionHours = configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>()?.SessionHours ?? new DashboardOptions().SessionHours;
-        services.AddDashboardAuth(sessionHours);
+        var transport = services.AddServerTransport(configuration);
+        var options = configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
+        services.AddDashboardAuth(options.SessionHours, httpsOnly: transport.Certificate is not null);
+        services.AddDashboardKeyRing(configuration, options, transport);
         services.AddTransient<Pages.PageData>();
         services.AddTransient<Overdue.OverdueQuery>();
         services.AddTransient<Registers.RegisterQuery>();
         services.AddTransient<Sql.AnalystQuery>();
         services.AddReportScheduleOptions(configuration);
         services.AddTransient<ReportShelf.ReportLibrary>();
-        services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         // Vietnamese letters go out as themselves, not as &#x1EA1; entities (a third of the page otherwise).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorComponents();
@@ -55,6 +58,8 @@ public static class DashboardExtensions
         }
 
         services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPasswordHasher<DashboardUser>, PasswordHasher<DashboardUser>>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ProvinceMap>();
@@ -65,6 +70,7 @@ public static class DashboardExtensions
     public static WebApplication MapDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseTransportSecurity();
         app.UseExceptionHandler();
         app.UseStaticFiles(new StaticFileOptions
         {

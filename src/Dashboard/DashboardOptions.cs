@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using ReformMetrics.Dashboard.Transport;
 
 namespace ReformMetrics.Dashboard;
 
-/// <summary>The "Dashboard" section: sign-in rules.</summary>
+/// <summary>The "Dashboard" section: sign-in rules and the keys of the session cookies.</summary>
 public sealed class DashboardOptions
 {
     public const string SectionName = "Dashboard";
@@ -20,4 +21,10 @@ public sealed class DashboardOptions
     /// <summary>How long a login lasts without activity.</summary>
     [Range(1, 168)]
     public int SessionHours { get; set; } = 8;
+
+    /// <summary>Where the Data Protection keys that sign the cookies are kept (owner-only); default `&lt;store&gt;/keys`.</summary>
+    public string? KeysDirectory { get; set; }
+
+    /// <summary>An RSA certificate that encrypts those keys; default the HTTPS certificate (Server:Certificate).</summary>
+    public CertificateSettings KeysCertificate { get; set; } = new();
 }

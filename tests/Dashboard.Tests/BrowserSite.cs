@@ -56,6 +56,7 @@ public sealed class BrowserSite(TestEngine engine) : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["Dashboard:KeysDirectory"] = Path.Combine(_data, "keys");
         builder.Services.AddSingleton(_database.Store);
         builder.Services.AddKpi();
         builder.Services.AddReports();

@@ -67,6 +67,9 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
         return client;
     }
 
+    /// <summary>The Data Protection keys of the test servers that do not ask for their own (never the home directory).</summary>
+    public static string KeysDirectory { get; } = Path.Combine(Path.GetTempPath(), $"reform-dashboard-keys-{Environment.ProcessId}");
+
     public static async Task<WebApplication> StartAsync(ClickHouseStore store, string? reports = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -75,6 +78,7 @@ public sealed class DashboardServer(TestEngine engine) : IAsyncLifetime
             builder.Configuration["Reports:Directory"] = reports;
         }
 
+        builder.Configuration["Dashboard:KeysDirectory"] = KeysDirectory;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.Configuration[key] = value;

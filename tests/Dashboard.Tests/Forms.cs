@@ -29,6 +29,32 @@ internal static partial class Forms
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Signs in through the login form; returns the session cookie as a Cookie header value.</summary>
+    public static async Task<string> SignInAsync(HttpClient client, string user, string password)
+    {
+        var (cookies, token) = await OpenAsync(client, "/dang-nhap");
+        using var signedIn = await PostAsync(client, "/dang-nhap", cookies, token, new() { ["name"] = user, ["password"] = password, ["returnUrl"] = "/" });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return string.Join("; ", signedIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Where(c => c.StartsWith("reform.session=", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Signs in as the national viewer of <see cref="DashboardServer"/>; returns the Set-Cookie values of the answer.</summary>
+    public static async Task<IReadOnlyList<string>> SignInCookiesAsync(HttpClient client)
+    {
+        var (cookies, token) = await OpenAsync(client, "/dang-nhap");
+        using var signedIn = await PostAsync(client, "/dang-nhap", cookies, token, new() { ["name"] = "quocgia", ["password"] = DashboardServer.Password, ["returnUrl"] = "/" });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return signedIn.Headers.GetValues("Set-Cookie").ToList();
+    }
+
+    /// <summary>A GET carrying a session cookie, as a browser sends it.</summary>
+    public static async Task<HttpResponseMessage> GetWithCookieAsync(HttpClient client, string path, string session)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", session);
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>A page's HTML for a user (by API token), which must answer 200.</summary>
     public static async Task<string> PageAsync(this DashboardServer server, string user, string path)
     {

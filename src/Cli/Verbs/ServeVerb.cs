@@ -8,44 +8,63 @@ using ReformMetrics.Ingest;
 using ReformMetrics.Ingest.Inbox;
 using ReformMetrics.Ingest.Intake;
 using ReformMetrics.Dashboard;
+using ReformMetrics.Dashboard.Transport;
 using ReformMetrics.Reports;
 using ReformMetrics.Store;
 
 namespace ReformMetrics.Cli.Verbs;
 
 /// <summary>
-/// `reform serve [--port P]`: the long-running service: <c>GET /healthz</c>, the dashboard and its metrics API (<c>/api/kpi</c>,
+/// `reform serve [--port P] [--listen ADDRESS]`: the long-running service: <c>GET /healthz</c>, the dashboard and its metrics API (<c>/api/kpi</c>,
 /// <c>/api/rankings</c>, <c>/api/index766</c>, signed-in users only), <c>POST /api/events</c>, the inbox watcher and the report scheduler.
 /// </summary>
 internal static class ServeVerb
 {
     public static Command Create()
     {
-        var port = new Option<int>("--port") { Description = "Cổng HTTP (mặc định 8080)", DefaultValueFactory = _ => 8080 };
-        var command = new Command("serve", "Chạy dịch vụ: nhận sự kiện qua HTTP và thư mục inbox, kiểm tra sức khoẻ.") { port };
-        command.SetAction(async (parse, cancellationToken) =>
+        var port = new Option<int>("--port") { Description = "Cổng (mặc định 8080)", DefaultValueFactory = _ => 8080 };
+        var listen = new Option<string?>("--listen")
         {
-            var listen = parse.GetValue(port);
-            if (listen is < 1 or > 65535)
-            {
-                throw new UsageException($"--port phải từ 1 đến 65535, không phải {listen}.");
-            }
-
-            return await RunAsync(parse, listen, cancellationToken);
-        });
+            Description = "Địa chỉ lắng nghe (mặc định 127.0.0.1, hoặc Server:Listen); 0.0.0.0 hoặc :: để nhận kết nối từ máy khác",
+        };
+        var command = new Command("serve", "Chạy dịch vụ: bảng điều khiển, API, nhận sự kiện qua HTTP và thư mục inbox, kiểm tra sức khoẻ.") { port, listen };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, parse.GetValue(port), parse.GetValue(listen), cancellationToken));
         return command;
     }
 
-    /// <summary>Runs the service until cancelled (also the last step of `reform demo`).</summary>
-    public static async Task<int> RunAsync(ParseResult parse, int listen, CancellationToken cancellationToken)
+    /// <summary>Runs the service until cancelled, as configured (the last step of `reform demo`).</summary>
+    public static Task<int> RunAsync(ParseResult parse, int listen, CancellationToken cancellationToken) => RunAsync(parse, listen, null, cancellationToken);
+
+    /// <summary>Runs the service until cancelled. It binds <paramref name="address"/>, else Server:Listen (127.0.0.1 unless
+    /// configured), over HTTPS when Server:Certificate is set.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, int listen, string? address, CancellationToken cancellationToken)
     {
+        if (listen is < 1 or > 65535)
+        {
+            throw new UsageException($"--port phải từ 1 đến 65535, không phải {listen}.");
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         CliHost.Configure(builder, parse, LogLevel.Information);
+        if (address is not null)
+        {
+            builder.Configuration[$"{ServerOptions.SectionName}:{nameof(ServerOptions.Listen)}"] = address;
+        }
+
         builder.Services.AddHostedService<StoreLifetime>(); // before the inbox watcher: hosted services start in order
         builder.Services.AddInboxWatcher(builder.Configuration);
         builder.Services.AddReportScheduler(builder.Configuration);
-        builder.Services.AddDashboard(builder.Configuration);
-        builder.WebHost.UseUrls($"http://0.0.0.0:{listen}");
+        string url;
+        try
+        {
+            builder.Services.AddDashboard(builder.Configuration);
+            url = builder.WebHost.ListenAsConfigured(builder.Services.AddServerTransport(builder.Configuration), listen);
+        }
+        catch (ServerConfigurationException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = EventIntakeApi.DefaultMaxBodyBytes + 1);
 
         await using var app = builder.Build();
@@ -56,7 +75,7 @@ internal static class ServeVerb
         app.MapEventIntake();
         await app.StartAsync(cancellationToken);
         var inbox = app.Services.GetRequiredService<InboxWatcher>().Directory;
-        ConsoleUi.Success($"ReformMetrics đang chạy: bảng điều khiển http://localhost:{listen}/, GET /healthz, /api/kpi, /api/rankings, /api/index766, POST /api/events, thư mục inbox {inbox}");
+        ConsoleUi.Success($"ReformMetrics đang chạy: bảng điều khiển {url}/, GET /healthz, /api/kpi, /api/rankings, /api/index766, POST /api/events, thư mục inbox {inbox}");
         ConsoleUi.Info("Nhấn Ctrl+C để dừng.");
         try
         {

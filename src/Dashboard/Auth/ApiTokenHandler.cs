@@ -25,7 +25,7 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
         var user = await users.FindByTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted).ConfigureAwait(false);
         if (user is null)
         {
-            return AuthenticateResult.Fail("Mã truy cập API không đúng, đã bị thu hồi, hoặc tài khoản đã bị khoá.");
+            return AuthenticateResult.Fail("Mã truy cập API không đúng, đã hết hạn, đã bị thu hồi, hoặc tài khoản đã bị vô hiệu hoá.");
         }
 
         var identity = new ClaimsIdentity(AccessScope.Claims(user), SchemeName, ClaimTypes.Name, ClaimTypes.Role);

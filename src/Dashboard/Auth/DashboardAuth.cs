@@ -22,8 +22,11 @@ public static class DashboardAuth
     public const string Analyst = "analyst";
     public const string Admin = "admin";
 
-    public static IServiceCollection AddDashboardAuth(this IServiceCollection services, int sessionHours)
+    /// <param name="httpsOnly">The service answers HTTPS only: cookies are always marked Secure. Otherwise they are
+    /// Secure on HTTPS requests, including those a known proxy says came over HTTPS.</param>
+    public static IServiceCollection AddDashboardAuth(this IServiceCollection services, int sessionHours, bool httpsOnly)
     {
+        var secure = httpsOnly ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, Smart, o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
@@ -36,13 +39,19 @@ public static class DashboardAuth
                 o.Cookie.Name = "reform.session";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Cookie.SecurePolicy = secure;
                 o.ExpireTimeSpan = TimeSpan.FromHours(sessionHours);
                 o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = SessionStamp.ValidateAsync;
                 o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenHandler.SchemeName, null);
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = "X-CSRF-TOKEN";
+            o.Cookie.SecurePolicy = secure;
+        });
         services.AddAuthorizationBuilder()
             .AddPolicy(Viewer, p => p.RequireAuthenticatedUser())
             .AddPolicy(Reporter, p => p.RequireRole(Role.Reporter.Name(), Role.Admin.Name()))

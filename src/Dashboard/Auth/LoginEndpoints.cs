@@ -47,7 +47,7 @@ public static class LoginEndpoints
                 });
             }
 
-            var identity = new ClaimsIdentity(AccessScope.Claims(user), CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role);
+            var identity = new ClaimsIdentity(AccessScope.Claims(user).Append(SessionStamp.Claim(user)), CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role);
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity)).ConfigureAwait(false);
             return Results.LocalRedirect(IsLocal(form.ReturnUrl) ? form.ReturnUrl! : "/");
         });
@@ -65,9 +65,12 @@ public static class LoginEndpoints
         return endpoints;
     }
 
-    // Only a path of this site: "//evil.example" and "/\evil" are other sites to a browser.
+    // Only a path of this site: "//evil.example" and "/\evil" are other sites to a browser, which also drops tabs and
+    // line breaks ("/\t/evil.example" is "//evil.example"); and a Location header cannot carry control characters. A
+    // path the site made itself is percent-encoded, so anything but printable ASCII is refused.
     private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        && url.All(c => c is > ' ' and < (char)0x7F);
 
     public sealed class LoginForm
     {

@@ -11,12 +11,17 @@ namespace ReformMetrics.Dashboard.Users;
 /// Dashboard users and API tokens in the store. Passwords are hashed with ASP.NET Core Identity's PasswordHasher; a
 /// token is 32 random bytes shown once, of which only the SHA-256 is kept. Consecutive failed logins lock the account
 /// for a while; each change writes a new version of the user's row (ReplacingMergeTree), and logins of one user are
-/// checked one at a time in this process so that two failures never count as one.
+/// checked one at a time in this process so that two failures never count as one. A change of role, province,
+/// password or disabled state gives the user a new security stamp, which ends their sessions at the next request.
 /// </summary>
-public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardOptions> options, TimeProvider clock)
+public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardOptions> options, TimeProvider clock, IPasswordHasher<DashboardUser> hasher)
 {
-    private static readonly PasswordHasher<DashboardUser> Hasher = new();
     private static readonly SemaphoreSlim LoginLock = new(1, 1);
+
+    // Checked when the name is unknown, so that an unknown name costs the same hashing as a known one. Hashed by the
+    // same hasher (same algorithm and iteration count as the stored hashes), once.
+    private static readonly DashboardUser Nobody = new(string.Empty, Role.National, string.Empty, string.Empty, 0, null, true, default, string.Empty);
+    private readonly Lazy<string> _nobodyHash = new(() => hasher.HashPassword(Nobody, Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
 
     public async Task<DashboardUser> SaveAsync(string name, Role role, string? province, string password, CancellationToken cancellationToken)
     {
@@ -44,9 +49,20 @@ public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardO
             throw new UserInputException($"--province: \"{province}\" không phải mã một trong 34 tỉnh, thành phố từ 01/07/2025.");
         }
 
+        // A disabled account stays disabled when it is edited: only `users enable` lets it in again.
         var existing = await FindAsync(name, cancellationToken).ConfigureAwait(false);
-        var user = new DashboardUser(name, role, province, string.Empty, 0, null, false, existing?.CreatedAt ?? clock.GetUtcNow());
-        user = user with { PasswordHash = Hasher.HashPassword(user, password) };
+        var user = new DashboardUser(name, role, province, string.Empty, 0, null, existing?.Disabled ?? false, existing?.CreatedAt ?? clock.GetUtcNow(), NewStamp());
+        user = user with { PasswordHash = hasher.HashPassword(user, password) };
+        await WriteAsync(user, cancellationToken).ConfigureAwait(false);
+        return user;
+    }
+
+    /// <summary>Disables or enables an account. Either way its sessions end; while disabled it cannot sign in and its API
+    /// tokens are refused (they work again once it is enabled, unless revoked or expired).</summary>
+    public async Task<DashboardUser> SetDisabledAsync(string name, bool disabled, CancellationToken cancellationToken)
+    {
+        var user = await FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw new UserInputException($"tên: không có người dùng \"{name}\".");
+        user = user with { Disabled = disabled, SecurityStamp = NewStamp() };
         await WriteAsync(user, cancellationToken).ConfigureAwait(false);
         return user;
     }
@@ -66,7 +82,18 @@ public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardO
             $"SELECT {Columns} FROM dashboard_users FINAL ORDER BY name", cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(r => r.ToUser()).ToList();
     }
 
-    /// <summary>Checks a password, counting failures and locking the account after too many in a row.</summary>
+    /// <summary>The security stamp a session of this user must carry, or null when the user is gone or disabled. Asked on
+    /// every request that carries a session cookie, so it reads two columns of one row and nothing else.</summary>
+    public async Task<string?> SessionStampAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = store.CreateConnection();
+        var row = await connection.QueryFirstOrDefaultAsync<(string Stamp, bool Disabled)>(new CommandDefinition(
+            "SELECT security_stamp, disabled FROM dashboard_users FINAL WHERE name = @name", new { name }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row is { Disabled: false, Stamp: { } stamp } ? stamp : null;
+    }
+
+    /// <summary>Checks a password, counting failures and locking the account after too many in a row. Every outcome costs
+    /// exactly one password verification, so the time taken does not tell whether the name exists.</summary>
     public async Task<(LoginOutcome Outcome, DashboardUser? User)> LoginAsync(string name, string password, CancellationToken cancellationToken)
     {
         await LoginLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -76,9 +103,11 @@ public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardO
             var now = clock.GetUtcNow();
             if (user is null)
             {
+                hasher.VerifyHashedPassword(Nobody, _nobodyHash.Value, password);
                 return (LoginOutcome.UnknownUser, null);
             }
 
+            var verified = hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
             if (user.Disabled)
             {
                 return (LoginOutcome.Disabled, user);
@@ -89,7 +118,7 @@ public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardO
                 return (LoginOutcome.LockedOut, user);
             }
 
-            if (Hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
+            if (!verified)
             {
                 var failures = user.FailedLogins + 1;
                 var locked = failures >= options.Value.LockoutFailures;
@@ -112,28 +141,7 @@ public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardO
         }
     }
 
-    /// <summary>Creates an API token for a user; returns the token, which is not stored and cannot be shown again.</summary>
-    public async Task<string> CreateTokenAsync(string name, string label, CancellationToken cancellationToken)
-    {
-        var user = await FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw new UserInputException($"--name: không có người dùng \"{name}\".");
-        var token = "rm_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        await using var connection = store.CreateConnection();
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO dashboard_tokens (token_hash, user_name, label, created_at) VALUES (@hash, @user, @label, @at)",
-            new { hash = Hash(token), user = user.Name, label, at = clock.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return token;
-    }
-
-    /// <summary>The user a token belongs to, or null when it is unknown, revoked, or its user is disabled.</summary>
-    public async Task<DashboardUser?> FindByTokenAsync(string token, CancellationToken cancellationToken)
-    {
-        await using var connection = store.CreateConnection();
-        var name = await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT user_name FROM dashboard_tokens FINAL WHERE token_hash = @hash AND revoked_at IS NULL", new { hash = Hash(token) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return name is null ? null : await FindAsync(name, cancellationToken).ConfigureAwait(false) is { Disabled: false } user ? user : null;
-    }
-
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+    private static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     private static string CheckName(string name)
     {
@@ -146,24 +154,25 @@ public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardO
     {
         await using var connection = store.CreateConnection();
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO dashboard_users (name, role, province_code, password_hash, failed_logins, locked_until, disabled, created_at, version) "
-            + "VALUES (@Name, @Role, @Province, @PasswordHash, @FailedLogins, @LockedUntil, @Disabled, @CreatedAt, now64(6))",
+            "INSERT INTO dashboard_users (name, role, province_code, password_hash, failed_logins, locked_until, disabled, created_at, security_stamp, version) "
+            + "VALUES (@Name, @Role, @Province, @PasswordHash, @FailedLogins, @LockedUntil, @Disabled, @CreatedAt, @SecurityStamp, now64(6))",
             new
             {
                 user.Name, Role = user.Role.Name(), user.Province, user.PasswordHash, FailedLogins = (ushort)Math.Min(user.FailedLogins, ushort.MaxValue),
-                LockedUntil = user.LockedUntil?.UtcDateTime, user.Disabled, CreatedAt = user.CreatedAt.UtcDateTime,
+                LockedUntil = user.LockedUntil?.UtcDateTime, user.Disabled, CreatedAt = user.CreatedAt.UtcDateTime, user.SecurityStamp,
             }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     private const string Columns = "name AS Name, toString(role) AS Role, toString(province_code) AS Province, password_hash AS PasswordHash, "
-        + "toInt32(failed_logins) AS FailedLogins, locked_until AS LockedUntil, disabled AS Disabled, created_at AS CreatedAt";
+        + "toInt32(failed_logins) AS FailedLogins, locked_until AS LockedUntil, disabled AS Disabled, created_at AS CreatedAt, security_stamp AS SecurityStamp";
 
     [GeneratedRegex("^[a-z0-9._-]{3,64}$")]
     private static partial Regex NamePattern();
 
-    private sealed record UserRow(string Name, string Role, string Province, string PasswordHash, int FailedLogins, DateTime? LockedUntil, bool Disabled, DateTime CreatedAt)
+    private sealed record UserRow(string Name, string Role, string Province, string PasswordHash, int FailedLogins, DateTime? LockedUntil, bool Disabled, DateTime CreatedAt, string SecurityStamp)
     {
         public DashboardUser ToUser() => new(Name, Enum.Parse<Role>(Role, ignoreCase: true), Province, PasswordHash, FailedLogins,
-            LockedUntil is { } l ? new DateTimeOffset(DateTime.SpecifyKind(l, DateTimeKind.Utc)) : null, Disabled, new DateTimeOffset(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc)));
+            LockedUntil is { } l ? new DateTimeOffset(DateTime.SpecifyKind(l, DateTimeKind.Utc)) : null, Disabled, new DateTimeOffset(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc)),
+            SecurityStamp);
     }
 }
