@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Ingest.Inbox;
 using ReformMetrics.Ingest.Intake;
+using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Store;
 using ReformMetrics.Store.Refresh;
 using ReformMetrics.TestSupport;
@@ -27,7 +28,7 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
     public async Task A_mixed_body_stores_the_good_rows_and_answers_with_each_rejected_row_and_its_reason()
     {
         await using var server = await StartAsync(database.Store);
-        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-80", TestContext.Current.CancellationToken);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-80", ["80"], false, TestContext.Current.CancellationToken);
         var body = TestFiles.Header + "\n" + string.Join("\n", TestFiles.CsvRows("API", 0, 3)) + "\nAPI-bad,API9,received,2025-03-03T09:00:00,99,commune,A,S,P,online,,,,,\n";
 
         var first = await PostAsync(server, key, body, "text/csv");
@@ -47,7 +48,7 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
     public async Task Ndjson_bodies_are_accepted_too()
     {
         await using var server = await StartAsync(database.Store);
-        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-01", TestContext.Current.CancellationToken);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-01", ["80"], false, TestContext.Current.CancellationToken);
         const string body = """
             {"event_id":"J1","dossier_id":"JD1","event_type":"received","occurred_at":"2025-08-04T09:00:00+07:00","province_code":"80","level":"commune","agency_code":"A","sector_code":"HOTICH","procedure_code":"DEMO.HT.001","channel":"online","online_enabled":true}
             {"event_id":"J2","dossier_id":"JD1","event_type":"resolved","occurred_at":"2025-08-05T09:00:00+07:00","outcome":"approved"}
@@ -75,8 +76,8 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
     [Fact]
     public async Task An_oversized_body_is_refused_with_413_and_an_unknown_type_with_415()
     {
-        await using var server = await StartAsync(database.Store, maxBodyBytes: 1000);
-        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-big", TestContext.Current.CancellationToken);
+        await using var server = await StartAsync(database.Store, o => o.MaxBodyBytes = 2000);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-big", ["80"], false, TestContext.Current.CancellationToken);
 
         var big = await PostAsync(server, key, TestFiles.Header + "\n" + string.Join("\n", TestFiles.CsvRows("BIG", 0, 50)), "text/csv");
         var xml = await PostAsync(server, key, "<events/>", "application/xml");
@@ -125,16 +126,17 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
         Assert.Contains("event_id", await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "b.csv.error.txt"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
-    private static async Task<WebApplication> StartAsync(ClickHouseStore store, long maxBodyBytes = EventIntakeApi.DefaultMaxBodyBytes)
+    private static async Task<WebApplication> StartAsync(ClickHouseStore store, Action<IntakeOptions>? limits = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(store);
         builder.Services.AddIngest();
+        builder.Services.Configure<IntakeOptions>(o => limits?.Invoke(o));
         builder.Services.AddProblemDetails();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        app.MapEventIntake(maxBodyBytes);
+        app.MapEventIntake();
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;
     }
