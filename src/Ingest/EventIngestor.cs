@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -51,13 +52,24 @@ public sealed class EventIngestor(
 
     /// <summary>Loads a source held in memory (an HTTP request body); no rejects file is written. A source bound to
     /// provinces (<paramref name="scope"/>) has its rows checked by a <see cref="ProvinceGuard"/>.</summary>
-    public Task<IngestResult> IngestBytesAsync(string source, byte[] content, SourceFormat format, CancellationToken cancellationToken, SourceScope? scope = null)
+    public async Task<IngestResult> IngestBytesAsync(string source, byte[] content, SourceFormat format, CancellationToken cancellationToken, SourceScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var fileKey = Convert.ToHexStringLower(SHA256.HashData(content));
         var guarded = scope is { AllProvinces: false, Provinces.Count: > 0 } ? scope : null;
-        return IngestAsync(source, fileKey, () => new MemoryStream(content, writable: false), null, null, options.Value.MaxUnpackedBodyBytes, guarded,
-            cancellationToken, format);
+        var fileKey = Convert.ToHexStringLower(SHA256.HashData(content));
+        if (guarded is not null)
+        {
+            // What a guarded body's rows come to depends on the source and on the receipts stored so far: it is known by
+            // both, and a body that had rows rejected is read again when sent again (its stored events are then duplicates).
+            fileKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{guarded.Name}\n{fileKey}")));
+            if (await ledger.StatusAsync(fileKey, cancellationToken).ConfigureAwait(false) is { Status: "done", Rejected: > 0 })
+            {
+                fileKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{fileKey}\n{Guid.NewGuid()}")));
+            }
+        }
+
+        return await IngestAsync(source, fileKey, () => new MemoryStream(content, writable: false), null, null, options.Value.MaxUnpackedBodyBytes, guarded,
+            cancellationToken, format).ConfigureAwait(false);
     }
 
     /// <summary>Rows quarantined for a source, in line order.</summary>

@@ -126,7 +126,7 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
         Assert.Contains("event_id", await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "b.csv.error.txt"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
-    private static async Task<WebApplication> StartAsync(ClickHouseStore store, Action<IntakeOptions>? limits = null)
+    internal static async Task<WebApplication> StartAsync(ClickHouseStore store, Action<IntakeOptions>? limits = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -141,7 +141,7 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
         return app;
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(WebApplication server, string? key, string body, string contentType)
+    internal static async Task<HttpResponseMessage> PostAsync(WebApplication server, string? key, string body, string contentType)
     {
         using var client = new HttpClient { BaseAddress = new Uri(server.Urls.First()) };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = new StringContent(body, Encoding.UTF8) };
