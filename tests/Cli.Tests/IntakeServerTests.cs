@@ -61,6 +61,8 @@ public sealed class IntakeServerTests(TestEngine engine) : IAsyncLifetime
         var response = await server.PostAsync(key, new ByteArrayContent(body.ToArray()), "application/x-ndjson");
         var peak = PeakResidentMegabytes(server.Process);
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"reform serve peak RSS (VmHWM): {idle} MB before the body, {peak} MB after");
+        Assert.True(peak <= 600, $"peak RSS {peak} MB (before the body: {idle} MB)");
         var answer = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.StatusCode == HttpStatusCode.OK, answer);
         using var json = JsonDocument.Parse(answer);
@@ -69,8 +71,6 @@ public sealed class IntakeServerTests(TestEngine engine) : IAsyncLifetime
         var rejected = root.GetProperty("rejections")[0];
         Assert.Equal((2, "row"), (rejected.GetProperty("row").GetInt32(), rejected.GetProperty("field").GetString()));
         Assert.Contains("vượt giới hạn 65.536 byte", rejected.GetProperty("reason").GetString(), StringComparison.Ordinal);
-        TestContext.Current.TestOutputHelper?.WriteLine($"reform serve peak RSS (VmHWM): {idle} MB before the body, {peak} MB after");
-        Assert.True(peak <= 600, $"peak RSS {peak} MB (before the body: {idle} MB)");
     }
 
     [Fact]
