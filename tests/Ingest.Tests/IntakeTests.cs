@@ -126,6 +126,51 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
         Assert.Contains("event_id", await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "b.csv.error.txt"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_gzip_file_in_the_inbox_that_unpacks_past_its_limit_goes_to_failed_with_its_reason()
+    {
+        var inbox = Path.Combine(_directory, "inbox-bomb");
+        Directory.CreateDirectory(inbox);
+        await File.WriteAllBytesAsync(Path.Combine(inbox, "bomb.ndjson.gz"), LineLimitTests.GzipNdjson(string.Empty, 8 << 20, string.Empty), TestContext.Current.CancellationToken);
+        var watcher = new InboxWatcher(
+            Options.Create(new InboxOptions { Directory = inbox }),
+            Options.Create(new ClickHouseOptions()),
+            Ingestors.Inputs(database.Store, new IntakeOptions { MaxUnpackedFileBytes = 1 << 20 }),
+            new DossierRefresher(database.Store, NullLogger<DossierRefresher>.Instance),
+            NullLogger<InboxWatcher>.Instance);
+
+        Assert.Equal(1, await watcher.PassAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(["bomb.ndjson.gz", "bomb.ndjson.gz.error.txt"], Directory.GetFiles(Path.Combine(inbox, "failed")).Select(Path.GetFileName).Order());
+        var reason = await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "bomb.ndjson.gz.error.txt"), TestContext.Current.CancellationToken);
+        Assert.Contains("vượt giới hạn 1.048.576 byte", reason, StringComparison.Ordinal);
+        Assert.Contains("bom gzip", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gzip_body_that_unpacks_past_its_limit_is_refused_with_413_and_nothing_is_stored()
+    {
+        await using var server = await StartAsync(database.Store, o => o.MaxUnpackedBodyBytes = 1 << 20);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-bomb", ["80"], false, TestContext.Current.CancellationToken);
+        var rows = string.Join("\n", TestFiles.CsvRows("BOMB", 0, 5000));
+        using var packed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes(TestFiles.Header + "\n" + rows + "\n"), TestContext.Current.CancellationToken);
+        }
+
+        using var client = new HttpClient { BaseAddress = new Uri(server.Urls.First()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = new ByteArrayContent(packed.ToArray()) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("1.048.576 byte", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        await using var connection = database.Store.CreateConnection();
+        Assert.Equal(0UL, await Dapper.SqlMapper.ExecuteScalarAsync<ulong>(connection, "SELECT count() FROM events WHERE startsWith(dossier_id, 'BOMB')"));
+    }
+
     internal static async Task<WebApplication> StartAsync(ClickHouseStore store, Action<IntakeOptions>? limits = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
