@@ -60,9 +60,10 @@ public sealed class EventIngestor(
         if (guarded is not null)
         {
             // What a guarded body's rows come to depends on the source and on the receipts stored so far: it is known by
-            // both, and a body that had rows rejected is read again when sent again (its stored events are then duplicates).
+            // both, and a body whose rows the guard refused is read again when sent again (its stored events are then
+            // duplicates), under a key of its own.
             fileKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{guarded.Name}\n{fileKey}")));
-            if (await ledger.StatusAsync(fileKey, cancellationToken).ConfigureAwait(false) is { Status: "done", Rejected: > 0 })
+            if (await ledger.StatusAsync(fileKey, cancellationToken).ConfigureAwait(false) is { Status: "done", Message: ProvinceGuard.RefusedNote })
             {
                 fileKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{fileKey}\n{Guid.NewGuid()}")));
             }
@@ -120,7 +121,8 @@ public sealed class EventIngestor(
                     rejects = await ledger.WriteRejectsAsync(fileKey, rejectsPath, cancellationToken).ConfigureAwait(false);
                 }
 
-                await ledger.SetStatusAsync(fileKey, source, (ulong)size, "done", outcome.Totals, (ulong)outcome.Rows, string.Empty, cancellationToken).ConfigureAwait(false);
+                var note = guard is { Refused: > 0 } ? ProvinceGuard.RefusedNote : string.Empty;
+                await ledger.SetStatusAsync(fileKey, source, (ulong)size, "done", outcome.Totals, (ulong)outcome.Rows, note, cancellationToken).ConfigureAwait(false);
                 result = new IngestResult(source, outcome.Rows, outcome.Totals.Accepted, outcome.Totals.Duplicates, outcome.Totals.Rejected,
                     stopwatch.Elapsed, RejectsFile: rejects, FileKey: fileKey);
             }

@@ -28,6 +28,13 @@ public sealed class ProvinceGuard(ClickHouseStore store, IngestReference referen
     private readonly HashSet<string> _own = new(source.Provinces, StringComparer.Ordinal);
     private Dictionary<string, string> _previous = new(StringComparer.Ordinal);
 
+    /// <summary>Written as the message of a load whose rows the guard refused: such a body is read again when sent again,
+    /// since what it comes to depends on the receipts stored meanwhile.</summary>
+    public const string RefusedNote = "province check refused rows";
+
+    /// <summary>Rows refused so far in this load.</summary>
+    public long Refused { get; private set; }
+
     /// <summary>Marks the rows of other provinces' dossiers as excluded and returns the batch with their rejections added.</summary>
     public async Task<IngestBatch> CheckAsync(IngestBatch batch, CancellationToken cancellationToken)
     {
@@ -89,6 +96,7 @@ public sealed class ProvinceGuard(ClickHouseStore store, IngestReference referen
         }
 
         _previous = body;
+        Refused += rejections.Count;
         if (rejections.Count == 0)
         {
             return batch;
