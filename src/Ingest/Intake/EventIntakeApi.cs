@@ -142,8 +142,8 @@ public static class EventIntakeApi
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Dữ liệu gửi lên quá lớn",
             detail: $"Tối đa {maxBodyBytes / 1048576} MB mỗi lần gửi; hãy chia nhỏ hoặc đặt tệp vào thư mục inbox.");
 
-    /// <summary>Unpacks a gzip body once, counting, before anything is stored: a gzip bomb is refused whole (413), as is a
-    /// body that is not gzip after all (400). Null when the body may be loaded.</summary>
+    /// <summary>Unpacks a gzip body once, counting, before anything is stored: a gzip bomb is refused whole (413), and so is
+    /// a damaged gzip body (400). Null when the body may be loaded.</summary>
     private static async Task<ProblemHttpResult?> UnpackedSizeAsync(byte[] body, long limit, CancellationToken cancellationToken)
     {
         if (body.Length < 2 || body[0] != 0x1F || body[1] != 0x8B)
