@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.Logging;
-using nietras.SeparatedValues;
+using Microsoft.Extensions.Options;
 using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Intake;
 using ReformMetrics.Ingest.Ledger;
+using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Reading;
 using ReformMetrics.Ingest.Validation;
@@ -19,9 +22,11 @@ namespace ReformMetrics.Ingest;
 /// Loads event sources (files, request bodies) into the store exactly once: identifies the source by the
 /// SHA-256 of its bytes, skips it when it was loaded whole before, resumes it at its first unrecorded batch
 /// when a run was interrupted, and streams it through validation and the <see cref="EventLoader"/> in batches
-/// (reading the next batch while the previous one is stored, never more than one ahead).
+/// (reading the next batch while the previous one is stored, never more than one ahead). Every source is bounded
+/// (<see cref="IntakeOptions"/>): what gzip unpacks to, the length of a row, the text kept for rejected rows.
 /// </summary>
-public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, SourceLedger ledger, TimeProvider clock, ILogger<EventIngestor> logger)
+public sealed class EventIngestor(
+    ClickHouseStore store, EventLoader loader, SourceLedger ledger, TimeProvider clock, IOptions<IntakeOptions> options, ILogger<EventIngestor> logger)
 {
     public const int DefaultBatchRows = 250_000;
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
@@ -41,15 +46,31 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
         var fileKey = await hashing.ConfigureAwait(false);
 
         var rejectsPath = Path.Combine(rejectsDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path))!, name + ".rejects.csv");
-        return await IngestAsync(name, fileKey, () => File.OpenRead(path), rejectsPath, progress, cancellationToken).ConfigureAwait(false);
+        return await IngestAsync(name, fileKey, () => File.OpenRead(path), rejectsPath, progress, options.Value.MaxUnpackedFileBytes, null, cancellationToken)
+            .ConfigureAwait(false);
     }
 
-    /// <summary>Loads a source held in memory (an HTTP request body); no rejects file is written.</summary>
-    public Task<IngestResult> IngestBytesAsync(string source, byte[] content, SourceFormat format, CancellationToken cancellationToken)
+    /// <summary>Loads a source held in memory (an HTTP request body); no rejects file is written. A source bound to
+    /// provinces (<paramref name="scope"/>) has its rows checked by a <see cref="ProvinceGuard"/>.</summary>
+    public async Task<IngestResult> IngestBytesAsync(string source, byte[] content, SourceFormat format, CancellationToken cancellationToken, SourceScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(content);
+        var guarded = scope is { AllProvinces: false, Provinces.Count: > 0 } ? scope : null;
         var fileKey = Convert.ToHexStringLower(SHA256.HashData(content));
-        return IngestAsync(source, fileKey, () => new MemoryStream(content, writable: false), null, null, cancellationToken, format);
+        if (guarded is not null)
+        {
+            // What a guarded body's rows come to depends on the source and on the receipts stored so far: it is known by
+            // both, and a body whose rows the guard refused is read again when sent again (its stored events are then
+            // duplicates), under a key of its own.
+            fileKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{guarded.Name}\n{fileKey}")));
+            if (await ledger.StatusAsync(fileKey, cancellationToken).ConfigureAwait(false) is { Status: "done", Message: ProvinceGuard.RefusedNote })
+            {
+                fileKey = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{fileKey}\n{Guid.NewGuid()}")));
+            }
+        }
+
+        return await IngestAsync(source, fileKey, () => new MemoryStream(content, writable: false), null, null, options.Value.MaxUnpackedBodyBytes, guarded,
+            cancellationToken, format).ConfigureAwait(false);
     }
 
     /// <summary>Rows quarantined for a source, in line order.</summary>
@@ -60,8 +81,8 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
         _reference ??= await IngestReference.LoadAsync(store, cancellationToken).ConfigureAwait(false);
 
     private async Task<IngestResult> IngestAsync(
-        string source, string fileKey, Func<Stream> open, string? rejectsPath, IProgress<IngestProgress>? progress,
-        CancellationToken cancellationToken, SourceFormat? format = null)
+        string source, string fileKey, Func<Stream> open, string? rejectsPath, IProgress<IngestProgress>? progress, long maxUnpackedBytes,
+        SourceScope? scope, CancellationToken cancellationToken, SourceFormat? format = null)
     {
         await OneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -81,16 +102,18 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
             // A load writes no status row until it ends (an insert per small file saved): the batches an interrupted
             // run recorded are found by the file key alone.
             var plan = await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
-            var validator = new EventValidator(await ReferenceAsync(cancellationToken).ConfigureAwait(false), clock);
+            var reference = await ReferenceAsync(cancellationToken).ConfigureAwait(false);
+            var validator = new EventValidator(reference, clock);
+            var guard = scope is null ? null : new ProvinceGuard(store, reference, scope, logger);
 
             await using var counting = new CountingStream(open());
             var size = counting.CanSeek ? counting.Length : 0;
             IngestResult result;
             try
             {
-                var content = EventSource.Decompressed(counting);
+                var content = EventSource.Decompressed(counting, maxUnpackedBytes);
                 var sourceFormat = format ?? EventSource.FormatOf(source, content);
-                var outcome = await PipelineAsync(source, fileKey, content, sourceFormat, validator, plan, counting, size, stopwatch, progress, cancellationToken)
+                var outcome = await PipelineAsync(source, fileKey, content, sourceFormat, validator, guard, plan, counting, size, stopwatch, progress, cancellationToken)
                     .ConfigureAwait(false);
                 string? rejects = null;
                 if (rejectsPath is not null && outcome.Totals.Rejected > 0)
@@ -98,7 +121,8 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
                     rejects = await ledger.WriteRejectsAsync(fileKey, rejectsPath, cancellationToken).ConfigureAwait(false);
                 }
 
-                await ledger.SetStatusAsync(fileKey, source, (ulong)size, "done", outcome.Totals, (ulong)outcome.Rows, string.Empty, cancellationToken).ConfigureAwait(false);
+                var note = guard is { Refused: > 0 } ? ProvinceGuard.RefusedNote : string.Empty;
+                await ledger.SetStatusAsync(fileKey, source, (ulong)size, "done", outcome.Totals, (ulong)outcome.Rows, note, cancellationToken).ConfigureAwait(false);
                 result = new IngestResult(source, outcome.Rows, outcome.Totals.Accepted, outcome.Totals.Duplicates, outcome.Totals.Rejected,
                     stopwatch.Elapsed, RejectsFile: rejects, FileKey: fileKey);
             }
@@ -125,7 +149,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
     }
 
     private async Task<(BatchOutcome Totals, long Rows)> PipelineAsync(
-        string source, string fileKey, Stream content, SourceFormat format, EventValidator validator,
+        string source, string fileKey, Stream content, SourceFormat format, EventValidator validator, ProvinceGuard? guard,
         BatchPlan plan, CountingStream counting, long size, Stopwatch stopwatch,
         IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
     {
@@ -137,21 +161,23 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
         var pool = new ConcurrentBag<EventColumns>();
         // The reader gets a thread of its own: it runs for the whole load and blocks while the channel is full, so on
         // the pool it would hold one of its few workers throughout.
+        var limits = options.Value;
         var producer = Task.Factory.StartNew(
-            () => Produce(source, fileKey, content, format, validator, plan, channel.Writer, rows, pool, stop.Token),
+            () => Produce(source, fileKey, content, format, validator, limits, indexWhileReading: guard is null, plan, channel.Writer, rows, pool, stop.Token),
             stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         var totals = plan.Done.Values.Aggregate(default(BatchOutcome), (a, b) => a + b.Outcome);
+        Task<BatchOutcome>? committing = null;
         try
         {
             // Batch N is committed while batch N+1 is looked up: the look-up checks the events of batch N in memory,
             // since it may not see them in the store yet.
-            Task<BatchOutcome>? committing = null;
             PreparedBatch? inFlight = null;
             var waiting = Stopwatch.StartNew();
-            await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var read in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 var waitedForReader = waiting.ElapsedMilliseconds;
+                var batch = guard is null ? read : await guard.CheckAsync(read, cancellationToken).ConfigureAwait(false);
                 var prepared = await loader.PrepareAsync(batch, inFlight, cancellationToken).ConfigureAwait(false);
                 var preparing = waiting.ElapsedMilliseconds - waitedForReader;
                 if (committing is not null)
@@ -175,9 +201,15 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
         }
         catch
         {
-            // The reader may be waiting for room in the channel: stop it before giving up.
+            // The reader may be waiting for room in the channel: stop it before giving up; and let the batch being stored
+            // finish, so that the source's status, written next, comes after it.
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAny(producer).ConfigureAwait(false);
+            if (committing is not null)
+            {
+                await Task.WhenAny(committing).ConfigureAwait(false);
+            }
+
             throw;
         }
 
@@ -195,8 +227,8 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
     }
 
     private static void Produce(
-        string source, string fileKey, Stream content, SourceFormat format, EventValidator validator,
-        BatchPlan plan, ChannelWriter<IngestBatch> writer, RowCounter rows,
+        string source, string fileKey, Stream content, SourceFormat format, EventValidator validator, IntakeOptions limits,
+        bool indexWhileReading, BatchPlan plan, ChannelWriter<IngestBatch> writer, RowCounter rows,
         ConcurrentBag<EventColumns> pool, CancellationToken cancellationToken)
     {
         Exception? failure = null;
@@ -208,13 +240,14 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
             long first = 1;
             long inBatch = 0;
             var batchRows = plan.Rows(number, first);
-            foreach (var rejection in EventSource.ReadInto(content, format, validator, sink, cancellationToken))
+            var raw = new RawBudget(limits);
+            foreach (var rejection in EventSource.ReadInto(content, format, validator, sink, cancellationToken, limits.MaxLineBytes))
             {
                 rows.Increment();
                 inBatch++;
                 if (rejection is not null && !plan.IsDone(number))
                 {
-                    rejections.Add(rejection);
+                    rejections.Add(raw.Cap(rejection));
                 }
 
                 // Batch boundaries depend on row numbers only (BatchPlan), so that a resumed load finds them again.
@@ -239,7 +272,12 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
                 else
                 {
                     var batch = new IngestBatch(fileKey, source, number, first, first + inBatch - 1, sink.Columns, rejections, last);
-                    EventLoader.Index(batch);
+                    if (indexWhileReading)
+                    {
+                        // A guarded batch is indexed after its province check, by the loader.
+                        EventLoader.Index(batch);
+                    }
+
                     writer.WriteAsync(batch, cancellationToken).AsTask().GetAwaiter().GetResult();
                     sink.Columns = Rent(pool);
                     rejections = [];
@@ -249,6 +287,7 @@ public sealed class EventIngestor(ClickHouseStore store, EventLoader loader, Sou
                 first += inBatch;
                 inBatch = 0;
                 batchRows = plan.Rows(number, first);
+                raw.Reset();
             }
         }
         catch (Exception ex)

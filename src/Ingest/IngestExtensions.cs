@@ -5,6 +5,7 @@ using ReformMetrics.Ingest.Inbox;
 using ReformMetrics.Ingest.Intake;
 using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Ledger;
+using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Ingest.Records;
 
 namespace ReformMetrics.Ingest;
@@ -21,6 +22,7 @@ public static class IngestExtensions
         services.AddTransient<InputIngestor>();
         services.AddTransient<EventIngestor>();
         services.AddSingleton<ApiSources>();
+        services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Ingest.Inbox;
 using ReformMetrics.Ingest.Intake;
+using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Store;
 using ReformMetrics.Store.Refresh;
 using ReformMetrics.TestSupport;
@@ -27,7 +28,7 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
     public async Task A_mixed_body_stores_the_good_rows_and_answers_with_each_rejected_row_and_its_reason()
     {
         await using var server = await StartAsync(database.Store);
-        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-80", TestContext.Current.CancellationToken);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-80", ["80"], false, TestContext.Current.CancellationToken);
         var body = TestFiles.Header + "\n" + string.Join("\n", TestFiles.CsvRows("API", 0, 3)) + "\nAPI-bad,API9,received,2025-03-03T09:00:00,99,commune,A,S,P,online,,,,,\n";
 
         var first = await PostAsync(server, key, body, "text/csv");
@@ -47,7 +48,7 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
     public async Task Ndjson_bodies_are_accepted_too()
     {
         await using var server = await StartAsync(database.Store);
-        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-01", TestContext.Current.CancellationToken);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-01", ["80"], false, TestContext.Current.CancellationToken);
         const string body = """
             {"event_id":"J1","dossier_id":"JD1","event_type":"received","occurred_at":"2025-08-04T09:00:00+07:00","province_code":"80","level":"commune","agency_code":"A","sector_code":"HOTICH","procedure_code":"DEMO.HT.001","channel":"online","online_enabled":true}
             {"event_id":"J2","dossier_id":"JD1","event_type":"resolved","occurred_at":"2025-08-05T09:00:00+07:00","outcome":"approved"}
@@ -75,8 +76,8 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
     [Fact]
     public async Task An_oversized_body_is_refused_with_413_and_an_unknown_type_with_415()
     {
-        await using var server = await StartAsync(database.Store, maxBodyBytes: 1000);
-        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-big", TestContext.Current.CancellationToken);
+        await using var server = await StartAsync(database.Store, o => o.MaxBodyBytes = 2000);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-big", ["80"], false, TestContext.Current.CancellationToken);
 
         var big = await PostAsync(server, key, TestFiles.Header + "\n" + string.Join("\n", TestFiles.CsvRows("BIG", 0, 50)), "text/csv");
         var xml = await PostAsync(server, key, "<events/>", "application/xml");
@@ -125,21 +126,67 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
         Assert.Contains("event_id", await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "b.csv.error.txt"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
-    private static async Task<WebApplication> StartAsync(ClickHouseStore store, long maxBodyBytes = EventIntakeApi.DefaultMaxBodyBytes)
+    [Fact]
+    public async Task A_gzip_file_in_the_inbox_that_unpacks_past_its_limit_goes_to_failed_with_its_reason()
+    {
+        var inbox = Path.Combine(_directory, "inbox-bomb");
+        Directory.CreateDirectory(inbox);
+        await File.WriteAllBytesAsync(Path.Combine(inbox, "bomb.ndjson.gz"), LineLimitTests.GzipNdjson(string.Empty, 8 << 20, string.Empty), TestContext.Current.CancellationToken);
+        var watcher = new InboxWatcher(
+            Options.Create(new InboxOptions { Directory = inbox }),
+            Options.Create(new ClickHouseOptions()),
+            Ingestors.Inputs(database.Store, new IntakeOptions { MaxUnpackedFileBytes = 1 << 20 }),
+            new DossierRefresher(database.Store, NullLogger<DossierRefresher>.Instance),
+            NullLogger<InboxWatcher>.Instance);
+
+        Assert.Equal(1, await watcher.PassAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(["bomb.ndjson.gz", "bomb.ndjson.gz.error.txt"], Directory.GetFiles(Path.Combine(inbox, "failed")).Select(Path.GetFileName).Order());
+        var reason = await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "bomb.ndjson.gz.error.txt"), TestContext.Current.CancellationToken);
+        Assert.Contains("vượt giới hạn 1.048.576 byte", reason, StringComparison.Ordinal);
+        Assert.Contains("bom gzip", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gzip_body_that_unpacks_past_its_limit_is_refused_with_413_and_nothing_is_stored()
+    {
+        await using var server = await StartAsync(database.Store, o => o.MaxUnpackedBodyBytes = 1 << 20);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-bomb", ["80"], false, TestContext.Current.CancellationToken);
+        var rows = string.Join("\n", TestFiles.CsvRows("BOMB", 0, 5000));
+        using var packed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes(TestFiles.Header + "\n" + rows + "\n"), TestContext.Current.CancellationToken);
+        }
+
+        using var client = new HttpClient { BaseAddress = new Uri(server.Urls.First()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = new ByteArrayContent(packed.ToArray()) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("1.048.576 byte", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        await using var connection = database.Store.CreateConnection();
+        Assert.Equal(0UL, await Dapper.SqlMapper.ExecuteScalarAsync<ulong>(connection, "SELECT count() FROM events WHERE startsWith(dossier_id, 'BOMB')"));
+    }
+
+    internal static async Task<WebApplication> StartAsync(ClickHouseStore store, Action<IntakeOptions>? limits = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(store);
         builder.Services.AddIngest();
+        builder.Services.Configure<IntakeOptions>(o => limits?.Invoke(o));
         builder.Services.AddProblemDetails();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        app.MapEventIntake(maxBodyBytes);
+        app.MapEventIntake();
         await app.StartAsync(TestContext.Current.CancellationToken);
         return app;
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(WebApplication server, string? key, string body, string contentType)
+    internal static async Task<HttpResponseMessage> PostAsync(WebApplication server, string? key, string body, string contentType)
     {
         using var client = new HttpClient { BaseAddress = new Uri(server.Urls.First()) };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = new StringContent(body, Encoding.UTF8) };

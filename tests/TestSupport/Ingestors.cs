@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using ReformMetrics.Ingest;
 using ReformMetrics.Ingest.Ledger;
+using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Records;
 using ReformMetrics.Store;
@@ -12,14 +14,16 @@ public static class Ingestors
 {
     public static SourceLedger Ledger(ClickHouseStore store) => new(store, NullLogger<SourceLedger>.Instance);
 
-    public static EventIngestor Events(ClickHouseStore store, int batchRows = EventIngestor.DefaultBatchRows) =>
-        new(store, new EventLoader(store, Ledger(store), NullLogger<EventLoader>.Instance), Ledger(store), TimeProvider.System, NullLogger<EventIngestor>.Instance)
+    public static EventIngestor Events(ClickHouseStore store, int batchRows = EventIngestor.DefaultBatchRows, IntakeOptions? limits = null) =>
+        new(store, new EventLoader(store, Ledger(store), NullLogger<EventLoader>.Instance), Ledger(store), TimeProvider.System,
+            Options.Create(limits ?? new IntakeOptions()), NullLogger<EventIngestor>.Instance)
         {
             BatchRows = batchRows,
         };
 
-    public static InputIngestor Inputs(ClickHouseStore store) =>
-        new(Events(store), new RecordFileLoader(store, Ledger(store), TimeProvider.System, NullLogger<RecordFileLoader>.Instance));
+    public static InputIngestor Inputs(ClickHouseStore store, IntakeOptions? limits = null) =>
+        new(Events(store, limits: limits),
+            new RecordFileLoader(store, Ledger(store), TimeProvider.System, Options.Create(limits ?? new IntakeOptions()), NullLogger<RecordFileLoader>.Instance));
 
     /// <summary>Loads every CSV of a folder (as `reform ingest DIR` does: in name order) and refreshes the dossier state.</summary>
     public static async Task<List<IngestResult>> LoadFolderAsync(ClickHouseStore store, string directory, CancellationToken cancellationToken)

@@ -125,7 +125,8 @@ public sealed class Scenario(TestEngine engine) : IAsyncLifetime
         try
         {
             var ledger = new Ingest.Ledger.SourceLedger(Database.Store, NullLogger<Ingest.Ledger.SourceLedger>.Instance);
-            var records = new Ingest.Records.RecordFileLoader(Database.Store, ledger, TimeProvider.System, NullLogger<Ingest.Records.RecordFileLoader>.Instance);
+            var records = new Ingest.Records.RecordFileLoader(Database.Store, ledger, TimeProvider.System,
+                Microsoft.Extensions.Options.Options.Create(new Ingest.Limits.IntakeOptions()), NullLogger<Ingest.Records.RecordFileLoader>.Instance);
             foreach (var (name, content, kind) in new[] { ("feedback.csv", Feedback, Ingest.Records.RecordKind.Feedback), ("tasks.csv", Tasks, Ingest.Records.RecordKind.Tasks) })
             {
                 var path = Path.Combine(directory, name);

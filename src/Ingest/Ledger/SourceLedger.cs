@@ -13,7 +13,7 @@ namespace ReformMetrics.Ingest.Ledger;
 /// (ingest_files, keyed by the SHA-256 of its bytes), its quarantined rows, and the rejects file rebuilt from them.</summary>
 public sealed class SourceLedger(ClickHouseStore store, ILogger<SourceLedger> logger)
 {
-    public sealed record FileRecord(string Status, ulong Rows, ulong Accepted, ulong Duplicates, ulong Rejected);
+    public sealed record FileRecord(string Status, ulong Rows, ulong Accepted, ulong Duplicates, ulong Rejected, string Message);
 
     public static Task<string> FileKeyAsync(string path, CancellationToken cancellationToken) => Task.Run(() =>
     {
@@ -37,7 +37,7 @@ public sealed class SourceLedger(ClickHouseStore store, ILogger<SourceLedger> lo
         return await connection.QuerySingleOrDefaultAsync<FileRecord>(new CommandDefinition(
             """
             SELECT toString(argMax(status, updated_at)) AS Status, argMax(rows, updated_at) AS Rows, argMax(accepted, updated_at) AS Accepted,
-                   argMax(duplicates, updated_at) AS Duplicates, argMax(rejected, updated_at) AS Rejected
+                   argMax(duplicates, updated_at) AS Duplicates, argMax(rejected, updated_at) AS Rejected, argMax(message, updated_at) AS Message
             FROM ingest_files WHERE file_key = @fileKey GROUP BY file_key
             """,
             new { fileKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);

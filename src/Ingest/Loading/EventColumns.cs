@@ -101,6 +101,7 @@ public sealed class EventColumns
     {
         Count = 0;
         Scratch.Indexed = false;
+        Scratch.Excluded = null;
         foreach (var column in Strings)
         {
             column.Clear();

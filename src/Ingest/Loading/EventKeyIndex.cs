@@ -150,6 +150,10 @@ internal sealed class BatchScratch
     /// <summary>Whether <see cref="EventLoader.Index"/> ran on the batch's current rows.</summary>
     public bool Indexed { get; set; }
 
+    /// <summary>Rows refused after reading (a bound source's rows of other provinces' dossiers), or null: neither inserted
+    /// nor counted as duplicates; they are rejections of the batch.</summary>
+    public bool[]? Excluded { get; set; }
+
     /// <summary>Rows whose event came earlier in the same batch.</summary>
     public long RepeatedWithin { get; set; }
 

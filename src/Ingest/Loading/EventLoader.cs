@@ -58,6 +58,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         }
 
         long repeated = 0;
+        var excluded = scratch.Excluded;
         for (var row = 0; row < count; row++)
         {
             if (row + PrefetchAhead < count)
@@ -66,12 +67,18 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
                 scratch.Dossiers.Prefetch(dossierHashes[row + PrefetchAhead]);
             }
 
+            if (excluded is not null && excluded[row])
+            {
+                keep[row] = false;
+                continue;
+            }
+
             keep[row] = scratch.Events.AddOrGet(row, hashes[row]) < 0;
             if (!keep[row])
             {
                 repeated++;
             }
-            else if (row == 0 || !events.DossierId.Entry(row).SequenceEqual(events.DossierId.Entry(row - 1)))
+            else if (row == 0 || (excluded is not null && excluded[row - 1]) || !events.DossierId.Entry(row).SequenceEqual(events.DossierId.Entry(row - 1)))
             {
                 // A dossier's events often come together: the same dossier as the row before is in the index already
                 // (that row, or the earlier event it repeats, put it there).

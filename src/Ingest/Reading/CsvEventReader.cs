@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using nietras.SeparatedValues;
 using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Validation;
 
@@ -21,17 +22,29 @@ public static class CsvEventReader
     private static readonly EventField[] RequiredColumns = [EventField.EventId, EventField.DossierId, EventField.EventType, EventField.OccurredAt];
 
     /// <summary>Reads the rows, appending each valid event to <paramref name="sink"/>'s columns; yields null for a valid
-    /// row and the rejection for a bad one, in line order.</summary>
-    public static IEnumerable<Rejection?> ReadInto(Stream stream, EventValidator validator, EventSink sink, CancellationToken cancellationToken)
+    /// row and the rejection for a bad one, in line order. <paramref name="stream"/> bounds the rows, so Sep never holds
+    /// more than its limit (left alone, it grows its buffer to 16 Mi characters and then fails the whole source).</summary>
+    public static IEnumerable<Rejection?> ReadInto(BoundedLineStream stream, EventValidator validator, EventSink sink, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sink);
         using var reader = Open(stream);
+
+        if (reader.Header.ColNames.Count == 1 && stream.IsCut(reader.Header.ColNames[0], out var headerCut))
+        {
+            throw new SourceFormatException($"Dòng tiêu đề không dùng được: {stream.Reason(headerCut!)}.");
+        }
 
         var columns = MapHeader(reader.Header.ColNames);
         var fields = new RowFields();
         foreach (var row in reader)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (stream.Cuts.Count > 0 && stream.IsCut(row.Span, out var cut))
+            {
+                yield return new Rejection(row.LineNumberFrom, BoundedLineStream.Raw(cut!), "row", stream.Reason(cut!));
+                continue;
+            }
             var lines = row.LineNumberToExcl - row.LineNumberFrom;
             var rejection = ReadOne(row, row.LineNumberFrom, columns, fields, validator, sink.Columns);
             if (lines > 1 && (rejection is not null || SwallowedRows(row.Span.ToString(), columns.Length)))

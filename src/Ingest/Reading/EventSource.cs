@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Validation;
 
@@ -32,28 +33,38 @@ public static class EventSource
         return Sniff(content);
     }
 
-    /// <summary>The decompressed content of a stream positioned at its start (gzip or plain).</summary>
-    public static Stream Decompressed(Stream raw)
+    /// <summary>The decompressed content of a stream positioned at its start (gzip or plain); gzip content that unpacks to
+    /// more than <paramref name="maxUnpackedBytes"/> throws <see cref="SourceTooLargeException"/> when read.</summary>
+    public static Stream Decompressed(Stream raw, long maxUnpackedBytes = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(raw);
         var buffered = new BufferedStream(raw, 1 << 16);
         Span<byte> magic = stackalloc byte[2];
         var read = buffered.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
         buffered.Seek(-read, SeekOrigin.Current);
-        return read == 2 && magic[0] == 0x1F && magic[1] == 0x8B ? new GZipStream(buffered, CompressionMode.Decompress) : buffered;
+        return read == 2 && magic[0] == 0x1F && magic[1] == 0x8B
+            ? new UnpackedLimitStream(new GZipStream(buffered, CompressionMode.Decompress), maxUnpackedBytes)
+            : buffered;
     }
 
-    /// <summary>Reads the rows into <paramref name="sink"/>'s columns: null for each valid row, the rejection for a bad one.</summary>
-    public static IEnumerable<Rejection?> ReadInto(Stream content, SourceFormat format, EventValidator validator, EventSink sink, CancellationToken cancellationToken) =>
-        format == SourceFormat.Csv
-            ? CsvEventReader.ReadInto(content, validator, sink, cancellationToken)
-            : NdjsonEventReader.ReadInto(content, validator, sink, cancellationToken);
+    /// <summary>Reads the rows into <paramref name="sink"/>'s columns: null for each valid row, the rejection for a bad one.
+    /// A row longer than <paramref name="maxLineBytes"/> is one rejection, read past without being held.</summary>
+    public static IEnumerable<Rejection?> ReadInto(
+        Stream content, SourceFormat format, EventValidator validator, EventSink sink, CancellationToken cancellationToken,
+        int maxLineBytes = IntakeOptions.DefaultMaxLineBytes)
+    {
+        var lines = new BoundedLineStream(content, maxLineBytes, quotes: format == SourceFormat.Csv);
+        return format == SourceFormat.Csv
+            ? CsvEventReader.ReadInto(lines, validator, sink, cancellationToken)
+            : NdjsonEventReader.ReadInto(lines, validator, sink, cancellationToken);
+    }
 
     /// <summary>The rows one by one with their events as objects, for tests and tools; loading uses <see cref="ReadInto"/>.</summary>
-    public static IEnumerable<ReadRow> Read(Stream content, SourceFormat format, EventValidator validator, CancellationToken cancellationToken)
+    public static IEnumerable<ReadRow> Read(
+        Stream content, SourceFormat format, EventValidator validator, CancellationToken cancellationToken, int maxLineBytes = IntakeOptions.DefaultMaxLineBytes)
     {
         var sink = new EventSink(new EventColumns());
-        foreach (var rejection in ReadInto(content, format, validator, sink, cancellationToken))
+        foreach (var rejection in ReadInto(content, format, validator, sink, cancellationToken, maxLineBytes))
         {
             if (rejection is not null)
             {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Validation;
 
@@ -12,9 +13,11 @@ namespace ReformMetrics.Ingest.Reading;
 public static class NdjsonEventReader
 {
     /// <summary>Reads the lines, appending each valid event to <paramref name="sink"/>'s columns; yields null for a valid
-    /// line and the rejection for a bad one, in line order.</summary>
-    public static IEnumerable<Rejection?> ReadInto(Stream stream, EventValidator validator, EventSink sink, CancellationToken cancellationToken)
+    /// line and the rejection for a bad one, in line order. <paramref name="stream"/> bounds the lines, so ReadLine never
+    /// holds more than its limit.</summary>
+    public static IEnumerable<Rejection?> ReadInto(BoundedLineStream stream, EventValidator validator, EventSink sink, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sink);
         using var reader = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         var fields = new RowFields();
@@ -25,6 +28,12 @@ public static class NdjsonEventReader
             number++;
             if (string.IsNullOrWhiteSpace(line))
             {
+                continue;
+            }
+
+            if (stream.IsCut(line, out var cut))
+            {
+                yield return Reject(number, BoundedLineStream.Raw(cut!), "row", stream.Reason(cut!));
                 continue;
             }
 

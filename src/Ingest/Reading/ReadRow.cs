@@ -7,7 +7,7 @@ namespace ReformMetrics.Ingest.Reading;
 public readonly record struct ReadRow(ValidEvent? Event, Rejection? Rejection);
 
 /// <summary>A source that cannot be read as a whole (no usable header, not UTF-8 text, unknown format).</summary>
-public sealed class SourceFormatException(string message) : Exception(message);
+public class SourceFormatException(string message) : Exception(message);
 
 /// <summary>Where a reader appends valid events: the columns of the batch being filled, which the caller replaces at
 /// each batch boundary.</summary>

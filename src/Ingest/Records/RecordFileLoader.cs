@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using ClickHouse.Driver;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using nietras.SeparatedValues;
 using ReformMetrics.Ingest.Ledger;
 using ReformMetrics.Ingest.Contract;
+using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Reading;
 using ReformMetrics.Ingest.Validation;
@@ -17,7 +19,8 @@ namespace ReformMetrics.Ingest.Records;
 /// skipped (SHA-256 in ingest_files); each batch insert carries a deduplication token, so a retry or a re-run after a
 /// crash stores it once; and the tables replace a row by its key, so loading it again from another file changes nothing.
 /// </summary>
-public sealed class RecordFileLoader(ClickHouseStore store, SourceLedger ledger, TimeProvider clock, ILogger<RecordFileLoader> logger)
+public sealed class RecordFileLoader(
+    ClickHouseStore store, SourceLedger ledger, TimeProvider clock, IOptions<IntakeOptions> options, ILogger<RecordFileLoader> logger)
 {
     private const int BatchRows = 50_000;
 
@@ -42,51 +45,70 @@ public sealed class RecordFileLoader(ClickHouseStore store, SourceLedger ledger,
         var rejections = new List<Rejection>();
         long rows = 0, accepted = 0;
         uint batchNumber = 0;
+        var limits = options.Value;
+        // A record file's rejections are held until its end: one budget for the whole file.
+        var budget = new RawBudget(limits);
 
-        await using (var stream = EventSource.Decompressed(File.OpenRead(path)))
+        try
         {
-            using var reader = Sep.Reader(o => o with { Sep = new Sep(','), HasHeader = true, Unescape = true, DisableColCountCheck = true }).From(stream);
-            var header = reader.Header.ColNames;
-            foreach (var row in reader)
+            await using (var stream = new BoundedLineStream(EventSource.Decompressed(File.OpenRead(path), limits.MaxUnpackedFileBytes), limits.MaxLineBytes, quotes: true))
             {
-                rows++;
-                // Read the raw text first: unescaping rewrites the row's buffer.
-                var raw = row.Span.ToString();
-                var line = row.LineNumberFrom;
-                if (row.ColCount != header.Count)
+                using var reader = Sep.Reader(o => o with { Sep = new Sep(','), HasHeader = true, Unescape = true, DisableColCountCheck = true }).From(stream);
+                var header = reader.Header.ColNames;
+                foreach (var row in reader)
                 {
-                    rejections.Add(new Rejection(line, raw, "row", $"có {row.ColCount} cột, tiêu đề có {header.Count}"));
-                    continue;
-                }
+                    rows++;
+                    var line = row.LineNumberFrom;
+                    if (stream.Cuts.Count > 0 && stream.IsCut(row.Span, out var cut))
+                    {
+                        rejections.Add(budget.Cap(new Rejection(line, BoundedLineStream.Raw(cut!), "row", stream.Reason(cut!))));
+                        continue;
+                    }
 
-                var values = new Dictionary<string, string>(StringComparer.Ordinal);
-                for (var i = 0; i < header.Count; i++)
-                {
-                    values[header[i]] = row[i].ToString();
-                }
+                    // Read the raw text first: unescaping rewrites the row's buffer.
+                    var raw = row.Span.ToString();
+                    if (row.ColCount != header.Count)
+                    {
+                        rejections.Add(budget.Cap(new Rejection(line, raw, "row", $"có {row.ColCount} cột, tiêu đề có {header.Count}")));
+                        continue;
+                    }
 
-                if (validator.Validate(values, out var problem) is not { } valid)
-                {
-                    rejections.Add(new Rejection(line, raw, problem.Field, problem.Reason));
-                    continue;
-                }
+                    var values = new Dictionary<string, string>(StringComparer.Ordinal);
+                    for (var i = 0; i < header.Count; i++)
+                    {
+                        values[header[i]] = row[i].ToString();
+                    }
 
-                var key = string.Join('\u001F', kind.Key.Select(k => values.GetValueOrDefault(k, string.Empty)));
-                if (keys.TryGetValue(key, out var firstLine))
-                {
-                    rejections.Add(new Rejection(line, raw, kind.Key[0], $"trùng khoá ({string.Join(", ", kind.Key)}) với dòng {firstLine}"));
-                    continue;
-                }
+                    if (validator.Validate(values, out var problem) is not { } valid)
+                    {
+                        rejections.Add(budget.Cap(new Rejection(line, raw, problem.Field, problem.Reason)));
+                        continue;
+                    }
 
-                keys[key] = line;
-                batch.Add([.. valid, fileKey]);
-                accepted++;
-                if (batch.Count == BatchRows)
-                {
-                    await InsertAsync(kind, fileKey, batchNumber++, batch, cancellationToken).ConfigureAwait(false);
-                    batch.Clear();
+                    var key = string.Join('\u001F', kind.Key.Select(k => values.GetValueOrDefault(k, string.Empty)));
+                    if (keys.TryGetValue(key, out var firstLine))
+                    {
+                        rejections.Add(budget.Cap(new Rejection(line, raw, kind.Key[0], $"trùng khoá ({string.Join(", ", kind.Key)}) với dòng {firstLine}")));
+                        continue;
+                    }
+
+                    keys[key] = line;
+                    batch.Add([.. valid, fileKey]);
+                    accepted++;
+                    if (batch.Count == BatchRows)
+                    {
+                        await InsertAsync(kind, fileKey, batchNumber++, batch, cancellationToken).ConfigureAwait(false);
+                        batch.Clear();
+                    }
                 }
             }
+
+        }
+        catch (SourceFormatException ex)
+        {
+            // A gzip file that unpacks past its limit: refused as a whole, like an unreadable file.
+            await ledger.SetStatusAsync(fileKey, source, size, "failed", default, 0, ex.Message, cancellationToken).ConfigureAwait(false);
+            return new IngestResult(source, 0, 0, 0, 0, stopwatch.Elapsed, Failure: ex.Message, FileKey: fileKey);
         }
 
         if (batch.Count > 0)
