@@ -23,6 +23,7 @@ public static class IngestExtensions
         services.AddTransient<EventIngestor>();
         services.AddSingleton<ApiSources>();
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Intake.IntakeGate>();
         return services;
     }
 

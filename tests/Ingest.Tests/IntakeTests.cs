@@ -171,6 +171,30 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
         Assert.Equal(0UL, await Dapper.SqlMapper.ExecuteScalarAsync<ulong>(connection, "SELECT count() FROM events WHERE startsWith(dossier_id, 'BOMB')"));
     }
 
+    [Fact]
+    public async Task With_every_place_taken_a_body_waits_then_is_refused_with_503_unread_and_nothing_stored()
+    {
+        await using var server = await StartAsync(database.Store, o => (o.MaxConcurrentBodies, o.BodyWaitSeconds) = (1, 1));
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-gate", ["80"], false, TestContext.Current.CancellationToken);
+        var body = TestFiles.Header + "\n" + string.Join("\n", TestFiles.CsvRows("GATE", 0, 1)) + "\n";
+        var gate = server.Services.GetRequiredService<IntakeGate>();
+
+        HttpResponseMessage busy;
+        using (await gate.EnterAsync(TestContext.Current.CancellationToken))
+        {
+            busy = await PostAsync(server, key, body, "text/csv");
+        }
+
+        var after = await PostAsync(server, key, body, "text/csv");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+        Assert.NotNull(busy.Headers.RetryAfter);
+        Assert.Contains("chưa lưu gì", await busy.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        var answer = (await after.Content.ReadFromJsonAsync<EventIntakeApi.IntakeResponse>(TestContext.Current.CancellationToken))!;
+        Assert.Equal((false, 0L), (answer.AlreadyReceived, answer.Duplicates));
+        Assert.True(answer.Accepted > 0);
+    }
+
     internal static async Task<WebApplication> StartAsync(ClickHouseStore store, Action<IntakeOptions>? limits = null)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -62,7 +62,7 @@ internal static class SourcesVerb
         });
 
         var revokeName = new Argument<string>("name") { Description = "Tên hệ thống nguồn" };
-        var revoke = new Command("revoke", "Thu hồi khoá API của một hệ thống nguồn (dịch vụ đang chạy áp dụng trong vòng 30 giây).") { revokeName };
+        var revoke = new Command("revoke", "Thu hồi khoá API của một hệ thống nguồn (dịch vụ đang chạy áp dụng trong vòng 5 giây).") { revokeName };
         revoke.SetAction(async (parse, cancellationToken) =>
         {
             var source = Name(parse.GetRequiredValue(revokeName));

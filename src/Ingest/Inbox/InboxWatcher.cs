@@ -42,6 +42,12 @@ public sealed class InboxWatcher(
             {
                 logger.LogWarning("Inbox pass stopped: {Error}; files stay in the inbox and are tried again", ex.Message);
             }
+#pragma warning disable CA1031 // Whatever one pass meets, the watcher goes on: a dead background service stops the host.
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                logger.LogError(ex, "Inbox pass failed; trying again at the next pass");
+            }
 
             await Task.Delay(TimeSpan.FromSeconds(options.Value.PollSeconds), stoppingToken).ConfigureAwait(false);
         }
@@ -59,7 +65,20 @@ public sealed class InboxWatcher(
         foreach (var file in files)
         {
             System.IO.Directory.CreateDirectory(processed);
-            var result = await ingestor.IngestFileAsync(file.FullName, null, cancellationToken, rejectsDirectory: processed).ConfigureAwait(false);
+            IngestResult result;
+            try
+            {
+                result = await ingestor.IngestFileAsync(file.FullName, null, cancellationToken, rejectsDirectory: processed).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // A file that breaks the loader in a way nobody foresaw goes to failed/ with the reason, not back in the loop.
+            catch (Exception ex) when (ex is not (OperationCanceledException or HttpRequestException or ClickHouseServerException or IOException))
+#pragma warning restore CA1031
+            {
+                logger.LogError(ex, "{File} could not be loaded", file.Name);
+                result = new IngestResult(file.Name, 0, 0, 0, 0, TimeSpan.Zero,
+                    Failure: $"Lỗi không lường trước khi nạp tệp ({ex.GetType().Name}: {ex.Message}); tệp chưa được nạp hết. Hãy báo cho quản trị viên kèm tệp này.");
+            }
+
             var target = result.Failed ? failed : processed;
             System.IO.Directory.CreateDirectory(target);
             File.Move(file.FullName, Unique(Path.Combine(target, file.Name)));

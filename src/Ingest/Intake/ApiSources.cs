@@ -22,7 +22,8 @@ public sealed record SourceListing(string Name, IReadOnlyList<string> Provinces,
 /// SHA-256 of a key is stored; the key itself is shown once, when the source is added.</summary>
 public sealed class ApiSources(ClickHouseStore store, TimeProvider clock)
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    // Short: a revoked or re-bound key must stop working soon on a running server; a look-up costs one small query.
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, (SourceScope? Source, DateTimeOffset At)> _cache = new(StringComparer.Ordinal);
 
     /// <summary>Adds (or re-keys, or re-binds) a source; returns its new key.</summary>

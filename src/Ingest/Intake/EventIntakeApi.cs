@@ -27,8 +27,8 @@ public static class EventIntakeApi
     public static IEndpointRouteBuilder MapEventIntake(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPost("/api/events", (HttpRequest request, ApiSources sources, EventIngestor ingestor, IOptions<IntakeOptions> options, CancellationToken cancellationToken) =>
-                IntakeAsync(request, sources, ingestor, options.Value, cancellationToken))
+        endpoints.MapPost("/api/events", (HttpRequest request, ApiSources sources, EventIngestor ingestor, IntakeGate gate, IOptions<IntakeOptions> options,
+                CancellationToken cancellationToken) => IntakeAsync(request, sources, ingestor, gate, options.Value, cancellationToken))
             .WithName("PostEvents")
             .WithSummary("Nạp sự kiện hồ sơ từ hệ thống nguồn")
             .DisableAntiforgery();
@@ -40,7 +40,7 @@ public static class EventIntakeApi
     public sealed record RejectedRow(long Row, string Field, string Reason, string Raw);
 
     private static async Task<Results<Ok<IntakeResponse>, ProblemHttpResult>> IntakeAsync(
-        HttpRequest request, ApiSources sources, EventIngestor ingestor, IntakeOptions limits, CancellationToken cancellationToken)
+        HttpRequest request, ApiSources sources, EventIngestor ingestor, IntakeGate gate, IntakeOptions limits, CancellationToken cancellationToken)
     {
         var key = request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             ? auth["Bearer ".Length..].Trim()
@@ -83,6 +83,15 @@ public static class EventIntakeApi
         if (request.ContentLength > limits.MaxBodyBytes)
         {
             return TooLarge(limits.MaxBodyBytes);
+        }
+
+        // A place among the bodies held at once, taken before the body is read (a waiting request holds no memory).
+        using var place = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        if (place is null)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "10";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Máy chủ đang bận nhận dữ liệu",
+                detail: $"Đang có {limits.MaxConcurrentBodies} lần gửi được xử lý; lần gửi này chưa được đọc và chưa lưu gì. Hãy gửi lại sau.");
         }
 
         // This endpoint's limit, not the server's: a chunked body past it then fails the read with 413, answered below.

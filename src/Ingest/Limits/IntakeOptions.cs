@@ -16,6 +16,15 @@ public sealed class IntakeOptions
     [Range(1024, 1L << 32)]
     public long MaxBodyBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Bodies <c>POST /api/events</c> reads at once: each is held in memory (up to <see cref="MaxBodyBytes"/>) until
+    /// it is loaded, and loads run one at a time. A request finding every place taken waits up to
+    /// <see cref="BodyWaitSeconds"/>, then gets 503 with Retry-After, before its body is read.</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentBodies { get; set; } = 4;
+
+    [Range(1, 600)]
+    public int BodyWaitSeconds { get; set; } = 30;
+
     /// <summary>What a gzip body may unpack to. Event files compress 6 to 14 times (CSV and NDJSON measured with gzip -1 to
     /// -9): a 64 MB body of real events unpacks to at most about 900 MB, a gzip bomb to a thousand times its size.</summary>
     [Range(1024, 1L << 40)]
