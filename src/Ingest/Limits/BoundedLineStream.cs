@@ -23,10 +23,9 @@ public sealed record LineCut(long Bytes, string Start, bool QuoteNotClosed);
 /// Checking costs two vectorised scans per window of the limit's size (the last line break, and the number of quotes
 /// before it), not a pass per line: every line in a window ending with a line break outside quotes is within the limit.
 /// </remarks>
-public sealed class BoundedLineStream : Stream
+public sealed class BoundedLineStream : ReadOnlyWrapperStream
 {
     private const int ReadSize = 64 * 1024;
-    private readonly Stream _inner;
     private readonly int _limit;
     private readonly bool _quotes;
     private readonly int _keep;
@@ -39,10 +38,9 @@ public sealed class BoundedLineStream : Stream
     private bool _eof;
 
     public BoundedLineStream(Stream inner, int limit, bool quotes, int keep = 4096)
+        : base(inner)
     {
-        ArgumentNullException.ThrowIfNull(inner);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 16);
-        _inner = inner;
         _limit = limit;
         _quotes = quotes;
         _keep = Math.Min(keep, limit);
@@ -97,18 +95,6 @@ public sealed class BoundedLineStream : Stream
                 : string.Concat(cut.Start, string.Format(RawBudget.Vietnamese, "… [đã cắt, dòng dài {0:N0} byte]", cut.Bytes));
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -152,28 +138,6 @@ public sealed class BoundedLineStream : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
 
     /// <summary>Everything checked has been handed out: checks the next rows, reads more, or cuts the row that starts here.</summary>
     private void Check()
@@ -273,7 +237,7 @@ public sealed class BoundedLineStream : Stream
                 break;
             }
 
-            var read = _inner.Read(_buffer);
+            var read = Inner.Read(_buffer);
             if (read == 0)
             {
                 _eof = true;
@@ -300,7 +264,7 @@ public sealed class BoundedLineStream : Stream
             _start = 0;
         }
 
-        var read = _inner.Read(_buffer.AsSpan(_end));
+        var read = Inner.Read(_buffer.AsSpan(_end));
         if (read == 0)
         {
             _eof = true;
