@@ -1,0 +1,23 @@
+namespace ReformMetrics.Cli.Bench.Campaign;
+
+/// <summary>A campaign could not go on: its set-up failed, or the product did not behave as a campaign needs (a finding,
+/// reported to the user in Vietnamese rather than hidden).</summary>
+internal sealed class CampaignException(string message) : Exception(message);
+
+/// <summary>Runs a campaign's action: a <see cref="CampaignException"/> is reported in Vietnamese and gives exit code 1.</summary>
+internal static class CampaignRun
+{
+    public static async Task<int> GuardAsync(Func<Task<int>> campaign)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        try
+        {
+            return await campaign();
+        }
+        catch (CampaignException ex)
+        {
+            ConsoleUi.Fail(ex.Message);
+            return ReformCommand.Failure;
+        }
+    }
+}
