@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ReformMetrics.Cli.Bench;
+using ReformMetrics.Cli.Bench.Hostile;
 using ReformMetrics.Cli.Bench.Load;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
@@ -78,7 +79,7 @@ internal static class BenchVerb
         });
         return new Command("bench", "Chạy một phép đo hiệu năng hoặc một chiến dịch an ninh (load, faults, hostile).")
         {
-            ingest, kpi, reports, dashboard, LoadCommand.Create(),
+            ingest, kpi, reports, dashboard, LoadCommand.Create(), HostileCommand.Create(),
         };
     }
 

@@ -23,6 +23,7 @@ internal sealed record ChildResult(int ExitCode, string StandardOutput, string S
 internal sealed class CampaignTarget : IAsyncDisposable
 {
     private readonly bool _scratchStore;
+    private bool _borrowedWork;
     private readonly EngineHostCommand _reform = EngineHostCommand.Resolve();
 
     private CampaignTarget(string store, string? clickHouse, string? database, bool scratchStore, string work)
@@ -66,6 +67,9 @@ internal sealed class CampaignTarget : IAsyncDisposable
         var database = clickHouse is null ? null : $"bench_{campaign}_{Guid.NewGuid():N}"[..24];
         return new CampaignTarget(Path.Combine(work, "store"), clickHouse, database, scratchStore: true, work);
     }
+
+    /// <summary>The same campaign on another store directory (kept: its owner removes it), e.g. a copy on a small file system.</summary>
+    public CampaignTarget WithStore(string store) => new(store, ClickHouse, Database, scratchStore: false, WorkDirectory) { _borrowedWork = true };
 
     /// <summary>The store as the user would name it on the command line, for the line that reproduces a run.</summary>
     public string Describe() => _scratchStore
@@ -185,6 +189,11 @@ internal sealed class CampaignTarget : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_borrowedWork)
+        {
+            return;
+        }
+
         if (Database is not null)
         {
             await RunAsync(["sql", "--write", $"DROP DATABASE IF EXISTS {Database}"], CancellationToken.None);

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace ReformMetrics.Cli.Bench.Campaign;
 
 /// <summary>An answer as a campaign looks at it: status, body, time taken; status 0 when no answer came.</summary>
-internal sealed record Answer(int Status, string Body, double Milliseconds, string? ContentType, TimeSpan? RetryAfter)
+internal sealed record Answer(int Status, string Body, double Milliseconds, string? ContentType, TimeSpan? RetryAfter, byte[]? Bytes = null)
 {
     public bool Ok => Status is >= 200 and < 300;
 }
@@ -116,9 +116,11 @@ internal sealed partial class DashboardClient : IDisposable
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            answer = new Answer((int)response.StatusCode, body, watch.Elapsed.TotalMilliseconds, response.Content.Headers.ContentType?.MediaType,
-                RetryAfterOf(response));
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var type = response.Content.Headers.ContentType?.MediaType;
+            var text = type is null || type.StartsWith("text/", StringComparison.Ordinal) || type.Contains("json", StringComparison.Ordinal);
+            answer = new Answer((int)response.StatusCode, text ? System.Text.Encoding.UTF8.GetString(bytes) : string.Empty, watch.Elapsed.TotalMilliseconds, type,
+                RetryAfterOf(response), text ? null : bytes);
         }
         catch (HttpRequestException)
         {

@@ -31,14 +31,16 @@ internal sealed class ServedDashboard : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Starts `reform serve` on <paramref name="port"/> (a free one when null: a restart may ask for the port it had,
+    /// so that clients keep their address) and waits until it is healthy.</summary>
     public static async Task<ServedDashboard> StartAsync(
-        CampaignTarget target, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+        CampaignTarget target, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var port = FreePort();
+        port ??= FreePort();
         var log = Path.Combine(target.WorkDirectory, $"serve-{port}.log");
-        var process = target.Start(["serve", "--port", port.ToString(CultureInfo.InvariantCulture)], log, environment);
-        var served = new ServedDashboard(process, port, log);
+        var process = target.Start(["serve", "--port", port.Value.ToString(CultureInfo.InvariantCulture)], log, environment);
+        var served = new ServedDashboard(process, port.Value, log);
         try
         {
             await served.WaitHealthyAsync(timeout ?? TimeSpan.FromMinutes(3), cancellationToken);
