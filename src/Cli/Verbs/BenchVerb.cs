@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ReformMetrics.Cli.Bench;
+using ReformMetrics.Cli.Bench.Faults;
 using ReformMetrics.Cli.Bench.Hostile;
 using ReformMetrics.Cli.Bench.Load;
 using ReformMetrics.Metrics.Periods;
@@ -79,7 +80,7 @@ internal static class BenchVerb
         });
         return new Command("bench", "Chạy một phép đo hiệu năng hoặc một chiến dịch an ninh (load, faults, hostile).")
         {
-            ingest, kpi, reports, dashboard, LoadCommand.Create(), HostileCommand.Create(),
+            ingest, kpi, reports, dashboard, LoadCommand.Create(), FaultsCommand.Create(), HostileCommand.Create(),
         };
     }
 

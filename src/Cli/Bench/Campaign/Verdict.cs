@@ -27,7 +27,7 @@ internal sealed class Verdict
         var table = new Table { Title = new TableTitle(Markup.Escape(title)) }.AddColumns("tiêu chí", "yêu cầu", "đo được", "kết quả");
         foreach (var c in _criteria)
         {
-            table.AddRow(Markup.Escape(c.Name), Markup.Escape(c.Required), Markup.Escape(c.Measured), c.Met switch
+            table.AddRow(Markup.Escape(c.Name), Markup.Escape(c.Required), Markup.Escape(Short(c.Measured)), c.Met switch
             {
                 true => "[green]ĐẠT[/]",
                 false => "[red]KHÔNG ĐẠT[/]",
@@ -39,5 +39,12 @@ internal sealed class Verdict
         ConsoleUi.Out.WriteLine($"{(Passed ? "ĐẠT" : "KHÔNG ĐẠT")}: {_criteria.Count(c => c.Met == true)} tiêu chí đạt, {_criteria.Count(c => c.Met == false)} không đạt, {_criteria.Count(c => c.Met is null)} bỏ qua.");
         ConsoleUi.Out.WriteLine($"Chạy lại: {reproduce}");
         return Passed ? ReformCommand.Ok : ReformCommand.Failure;
+    }
+
+    // A measured value is a figure or a line; a longer message (a command's output) is cut so the table stays readable.
+    private static string Short(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Replace('\t', ' ');
+        return line.Length <= 160 ? line : string.Concat(line.AsSpan(0, 159), "…");
     }
 }
