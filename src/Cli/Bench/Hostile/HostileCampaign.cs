@@ -53,7 +53,7 @@ internal static class HostileCampaign
         if (options.Routes.Count == 0 || options.Routes.Any(p => "/api/events".StartsWith(p, StringComparison.Ordinal)))
         {
             var cases = IntakeCases.All(new CampaignEvents($"HS{tag}-", facts.Served.Where(p => own.Contains(p.Code)).ToList()), options.Quick)
-                .Where(c => !options.Quick || !(c.Bomb || c.Category == IntakeCases.Size)).ToList();
+                .Where(c => !options.Quick || !(c.Bomb || c.Heavy || c.Category == IntakeCases.Size)).ToList();
             ConsoleUi.Info($"Đang gửi {cases.Count:N0} thân dữ liệu hỏng tới POST /api/events.");
             await intake.RunAsync(cases, cancellationToken);
         }

@@ -8,7 +8,7 @@ internal static class HostileCommand
 {
     public static Command Create()
     {
-        var quick = new Option<bool>("--quick") { Description = "Mỗi loại giá trị độc hại một giá trị, bỏ bom gzip và thân 70 MB (chạy thử nhanh)" };
+        var quick = new Option<bool>("--quick") { Description = "Mỗi loại giá trị độc hại một giá trị, bỏ bom gzip và các thân dữ liệu hàng MB (chạy thử nhanh)" };
         var routes = new Option<string?>("--routes") { Description = "Chỉ thử các đường dẫn bắt đầu bằng các tiền tố này, cách nhau bằng dấu phẩy (ví dụ /api,/qua-han)" };
         var roles = new Option<string?>("--roles") { Description = $"Các vai trò thử, cách nhau bằng dấu phẩy (mặc định: {string.Join(",", HostileOptions.AllRoles)})" };
         var parallel = new Option<int>("--parallel") { Description = "Số yêu cầu gửi đồng thời (mặc định 4)", DefaultValueFactory = _ => 4 };

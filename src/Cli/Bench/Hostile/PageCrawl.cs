@@ -27,6 +27,9 @@ internal static partial class PageCrawl
                 pages.Add("/tinh/" + session.Account?.Province);
             }
 
+            // Only the pages of the routes under test: their forms and links are what may add parameters.
+            pages = pages.Where(page => routes.Any(r => r.Method == "GET" && Matches(r.Pattern, page))).ToList();
+
             foreach (var page in pages)
             {
                 var answer = await session.GetAsync("trang (duyệt)", page, cancellationToken);

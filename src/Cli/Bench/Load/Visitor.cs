@@ -42,6 +42,13 @@ internal sealed partial class Visitor(DashboardClient browser, DashboardClient? 
                 if (!browser.SignedIn)
                 {
                     await TrySignInAsync(stop);
+                    if (browser.SignedIn && Account.IsProvinceBound)
+                    {
+                        // Every province user checks at least once, however short the run: another province's page or
+                        // figures, then their own figures.
+                        await OtherProvinceAsync(stop);
+                        await ApiAsync("by=province", stop);
+                    }
                 }
                 else
                 {
