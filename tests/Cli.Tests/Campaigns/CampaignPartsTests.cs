@@ -82,6 +82,15 @@ public sealed class CampaignPartsTests
         Assert.Equal(7, Timings.Percentile([7], 0.99));
     }
 
+    [Theory]
+    [InlineData("/tinh/01?period=2026-11&geo=2008", "/tinh/{n}?geo=2008&period")]
+    [InlineData("/api/kpi?period=2026-Q3&by=province", "/api/kpi?by=province&period")]
+    [InlineData("/qua-han/csv", "/qua-han/csv")]
+    public void Slow_paths_are_grouped_by_path_and_the_names_of_their_parameters(string request, string key)
+    {
+        Assert.Equal(key, Timings.PathKey(request));
+    }
+
     [Fact]
     public void A_failed_criterion_makes_the_exit_code_1_and_a_skipped_one_does_not()
     {

@@ -136,7 +136,7 @@ internal sealed partial class DashboardClient : IDisposable
             _antiforgery = WebUtility.HtmlDecode(match.Groups[1].Value);
         }
 
-        Timings?.Add(kind, answer.Milliseconds, new Outcome(answer.Status, expectRefusal && answer.Status is 400 or 401 or 403 or 404));
+        Timings?.Add(kind, request.RequestUri?.OriginalString ?? string.Empty, answer.Milliseconds, new Outcome(answer.Status, expectRefusal && answer.Status is 400 or 401 or 403 or 404));
         return answer;
     }
 

@@ -22,9 +22,45 @@ internal readonly record struct Outcome(int Status, bool Expected)
 internal sealed class Timings
 {
     private readonly ConcurrentDictionary<string, ConcurrentBag<(double Ms, Outcome Outcome)>> _kinds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _paths = new(StringComparer.Ordinal);
 
     public void Add(string kind, double milliseconds, Outcome outcome) =>
         _kinds.GetOrAdd(kind, _ => []).Add((milliseconds, outcome));
+
+    /// <summary>Also keeps the time under the request's path (its query left out, codes and numbers as {n}), for
+    /// <see cref="SlowestPaths"/>.</summary>
+    public void Add(string kind, string path, double milliseconds, Outcome outcome)
+    {
+        Add(kind, milliseconds, outcome);
+        if (outcome.Status != Outcome.NoAnswer)
+        {
+            _paths.GetOrAdd(PathKey(path), _ => []).Add(milliseconds);
+        }
+    }
+
+    /// <summary>The paths with the highest p95, to see where time goes under load.</summary>
+    public Table SlowestPaths(int count)
+    {
+        var table = new Table().AddColumns("đường dẫn", "số yêu cầu", "p50 ms", "p95 ms", "tối đa ms");
+        foreach (var (path, sorted) in _paths.Select(p => (p.Key, Sorted: p.Value.Order().ToList())).OrderByDescending(p => Percentile(p.Sorted, 0.95)).Take(count))
+        {
+            table.AddRow(Markup.Escape(path), $"{sorted.Count:N0}", Format(Percentile(sorted, 0.5)), Format(Percentile(sorted, 0.95)), Format(sorted[^1]));
+        }
+
+        return table;
+    }
+
+    internal static string PathKey(string pathAndQuery)
+    {
+        ArgumentNullException.ThrowIfNull(pathAndQuery);
+        var path = pathAndQuery.Split('?')[0];
+        return string.Join('/', path.Split('/').Select(segment => segment.Length > 0 && segment.All(char.IsAsciiDigit) ? "{n}" : segment))
+            + (pathAndQuery.Contains('?') ? QueryShape(pathAndQuery) : string.Empty);
+    }
+
+    // The names of the query's parameters tell apart requests of one path that cost differently (by=province, geo=2008).
+    private static string QueryShape(string pathAndQuery) =>
+        "?" + string.Join('&', pathAndQuery.Split('?', 2)[1].Split('&').Select(p => p.Split('=')[0] is var name && name is "by" or "geo" ? p : name).Order(StringComparer.Ordinal));
 
     public IReadOnlyList<string> Kinds => _kinds.Keys.Order(StringComparer.Ordinal).ToList();
 

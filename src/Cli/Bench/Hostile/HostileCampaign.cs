@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace ReformMetrics.Cli.Bench.Hostile;
 
 /// <summary>The knobs of a hostile-input run.</summary>
-internal sealed record HostileOptions(bool Quick, IReadOnlyList<string> Routes, IReadOnlyList<string> Roles, int Parallel, long Dossiers)
+internal sealed record HostileOptions(bool Quick, IReadOnlyList<string> Routes, IReadOnlyList<string> Roles, int Parallel, long Dossiers, double Minutes)
 {
     public static readonly string[] AllRoles = ["anonymous", Account.National, Account.ProvinceViewer, Account.Reporter, Account.Analyst, Account.Admin];
 }
@@ -83,7 +83,7 @@ internal static class HostileCampaign
         var refused = await attack.BaselineAsync(crawled, sessions, cancellationToken);
         var attempts = attack.Plan(crawled, sessions, refused, options.Quick);
         ConsoleUi.Info($"Đang thử {attempts.Count:N0} yêu cầu trên {crawled.Count} đường dẫn ({added} tham số tìm thêm khi duyệt trang), {sessions.Count} vai trò, {options.Parallel} luồng.");
-        await attack.RunAsync(attempts, options.Parallel, cancellationToken);
+        var skipped = await attack.RunAsync(attempts, options.Parallel, DateTime.UtcNow + (TimeSpan.FromMinutes(options.Minutes) - watch.Elapsed), cancellationToken);
 
         using var health = new HttpClient { BaseAddress = served.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var healthy = await ServedDashboard.HealthyAsync(health, cancellationToken);
@@ -94,19 +94,22 @@ internal static class HostileCampaign
         }
 
         await served.StopAsync();
-        return Report(options, target, timings, discovery, crawled, attack, intake, guard, healthy, rssNow, rssPeak, watch.Elapsed);
+        return Report(options, target, timings, discovery, crawled, attack, intake, guard, healthy, rssNow, rssPeak, watch.Elapsed, (attempts.Count, attempts.Count(a => a.Pass == 1), skipped));
     }
 
     private static int Report(
         HostileOptions options, CampaignTarget target, Timings timings, RouteDiscovery discovery, IReadOnlyList<RouteEntry> routes, RouteAttack attack,
-        IntakeFuzz intake, ProvinceGuard guard, bool healthy, double rssNow, double rssPeak, TimeSpan elapsed)
+        IntakeFuzz intake, ProvinceGuard guard, bool healthy, double rssNow, double rssPeak, TimeSpan elapsed, (int Planned, int FirstPass, int Skipped) plan)
     {
         var table = timings.ToTable();
         table.Title = new TableTitle($"Đầu vào độc hại: {attack.Tried + intake.Tried:N0} yêu cầu trong {elapsed.TotalMinutes:N1} phút");
         ConsoleUi.Out.Write(table);
         ConsoleUi.Out.WriteLine($"Đường dẫn: {routes.Count} ({string.Join(", ", routes.Select(r => r.Key))}).");
+        ConsoleUi.Out.WriteLine($"Kế hoạch: {plan.Planned:N0} yêu cầu; lượt đầu (mỗi tham số × loại giá trị × vai trò một lần) {plan.FirstPass:N0}, đã gửi hết; "
+            + $"lượt sau {plan.Planned - plan.FirstPass - plan.Skipped:N0} / {plan.Planned - plan.FirstPass:N0}"
+            + (plan.Skipped > 0 ? $", {plan.Skipped:N0} bỏ lại vì hết thời gian (--minutes)." : "."));
         ConsoleUi.Out.WriteLine($"Đã thử {attack.Tried:N0} yêu cầu trên các trang và API, {intake.Tried:N0} thân dữ liệu tới POST /api/events; "
-            + $"5xx: {Timings.Statuses(ServerStatuses(timings))}; không trả lời: {attack.NoAnswer + intake.NoAnswer:N0}.");
+            + $"5xx: {Timings.Statuses(ServerStatuses(timings))}; không trả lời: {attack.NoAnswer + intake.NoAnswer:N0}; 429 chờ rồi gửi lại: {attack.Throttled:N0}.");
         ConsoleUi.Out.WriteLine($"Lộ thông tin: {attack.LeakKinds.Values.Sum() + intake.Leaks:N0}{(attack.LeakKinds.Count == 0 ? string.Empty : " (" + string.Join(", ", attack.LeakKinds.Select(k => $"{k.Key}: {k.Value:N0}")) + ")")}; "
             + $"kiểm tra phạm vi tỉnh: {guard.Checks:N0}, lộ dữ liệu tỉnh khác: {guard.Leaks:N0}.");
         foreach (var bomb in intake.BombResults)
@@ -143,5 +146,5 @@ internal static class HostileCampaign
     private static string Reproduce(HostileOptions o, CampaignTarget target) =>
         "./reform bench hostile" + (o.Quick ? " --quick" : string.Empty) + (o.Routes.Count > 0 ? " --routes " + string.Join(',', o.Routes) : string.Empty)
         + (o.Roles.Count != HostileOptions.AllRoles.Length ? " --roles " + string.Join(',', o.Roles) : string.Empty)
-        + $" --parallel {o.Parallel} --dossiers {o.Dossiers} {target.Describe()}";
+        + string.Create(System.Globalization.CultureInfo.InvariantCulture, $" --minutes {o.Minutes} --parallel {o.Parallel} --dossiers {o.Dossiers} {target.Describe()}");
 }

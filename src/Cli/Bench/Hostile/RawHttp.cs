@@ -6,7 +6,7 @@ using System.Text;
 namespace ReformMetrics.Cli.Bench.Hostile;
 
 /// <summary>An answer read off the socket: status (0 when none came), body, content type and redirect target.</summary>
-internal sealed record RawAnswer(int Status, string Body, string? ContentType, string? Location, double Milliseconds);
+internal sealed record RawAnswer(int Status, string Body, string? ContentType, string? Location, double Milliseconds, TimeSpan? RetryAfter = null);
 
 /// <summary>
 /// A request written byte for byte on a socket: HttpClient normalises a path (it resolves <c>../</c> and re-encodes), which
@@ -81,7 +81,8 @@ internal static class RawHttp
             body = Unchunk(body);
         }
 
-        return new RawAnswer(status, Encoding.UTF8.GetString(body), contentType, Header("Location"), milliseconds);
+        var retryAfter = int.TryParse(Header("Retry-After"), CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        return new RawAnswer(status, Encoding.UTF8.GetString(body), contentType, Header("Location"), milliseconds, retryAfter);
     }
 
     private static byte[] Unchunk(byte[] body)

@@ -10,6 +10,9 @@ internal sealed record RoleSession(string Role, Account? Account, DashboardClien
 /// <summary>One hostile request: which route, as whom, which parameter holds which value, and the request as sent.</summary>
 internal sealed record Attempt(RouteEntry Route, RoleSession Session, string? Parameter, HostileValue? Value, string Target, string? FormBody, bool WithAntiforgery = true)
 {
+    /// <summary>1: the first value of its category (every parameter, category and role gets one); 2: the other values.</summary>
+    public int Pass { get; init; } = 1;
+
     public string Describe() => $"{Session.Role}: {Route.Method} {Route.Pattern}"
         + (Parameter is null ? string.Empty : $" {Parameter} = {HostileValues.Describe(Value!)}") + (WithAntiforgery ? string.Empty : " (không có mã chống giả mạo)");
 }
@@ -27,10 +30,14 @@ internal sealed class RouteAttack(Uri server, StoreFacts facts, string tag, stri
     private readonly ConcurrentDictionary<string, long> _leakKinds = new(StringComparer.Ordinal);
     private long _tried;
     private long _noAnswer;
+    private long _throttled;
 
     public long Tried => Interlocked.Read(ref _tried);
 
     public long NoAnswer => Interlocked.Read(ref _noAnswer);
+
+    /// <summary>Answers of 429 waited out and sent again.</summary>
+    public long Throttled => Interlocked.Read(ref _throttled);
 
     public IReadOnlyList<string> ServerErrors => _serverErrors.ToList();
 
@@ -85,9 +92,9 @@ internal sealed class RouteAttack(Uri server, StoreFacts facts, string tag, stri
                     : [new RouteParameter("x", route.Method == "POST" ? ParameterSource.Form : ParameterSource.Query)];
                 foreach (var parameter in parameters)
                 {
-                    foreach (var value in Values(route, parameter, session, quick || turnedAway))
+                    foreach (var (value, pass) in Values(route, parameter, session, quick || turnedAway))
                     {
-                        attempts.Add(Build(route, session, parameter, value));
+                        attempts.Add(Build(route, session, parameter, value) with { Pass = pass });
                     }
                 }
             }
@@ -96,11 +103,32 @@ internal sealed class RouteAttack(Uri server, StoreFacts facts, string tag, stri
         return attempts;
     }
 
-    public async Task RunAsync(IReadOnlyList<Attempt> attempts, int parallel, CancellationToken cancellationToken)
+    /// <summary>Sends every first-pass attempt (one value of each category for every parameter and role), then the others
+    /// until <paramref name="deadline"/>; the sign-out route's attempts last of all. Returns the attempts not sent.</summary>
+    public async Task<int> RunAsync(IReadOnlyList<Attempt> attempts, int parallel, DateTime deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attempts);
-        await Parallel.ForEachAsync(attempts, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken },
-            async (attempt, token) => await SendAsync(attempt, token));
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken };
+        var first = attempts.Where(a => a.Pass == 1 && !SignsOut(a.Route)).ToList();
+        var second = attempts.Where(a => a.Pass == 2 && !SignsOut(a.Route)).ToList();
+        await Parallel.ForEachAsync(first, options, async (attempt, token) => await SendAsync(attempt, token));
+        var skipped = 0;
+        await Parallel.ForEachAsync(second, options, async (attempt, token) =>
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Interlocked.Increment(ref skipped);
+                return;
+            }
+
+            await SendAsync(attempt, token);
+        });
+        foreach (var attempt in attempts.Where(a => SignsOut(a.Route)))
+        {
+            await SendAsync(attempt, cancellationToken);
+        }
+
+        return skipped;
     }
 
     private static IEnumerable<RouteEntry> Attacked(IReadOnlyList<RouteEntry> routes) => routes.Where(r => r.Key != "POST /api/events");
@@ -121,8 +149,16 @@ internal sealed class RouteAttack(Uri server, StoreFacts facts, string tag, stri
             headers["Content-Type"] = "application/x-www-form-urlencoded";
         }
 
-        var raw = await RawHttp.SendAsync(
-            server, attempt.Route.Method, attempt.Target, headers, attempt.FormBody is null ? null : System.Text.Encoding.ASCII.GetBytes(attempt.FormBody), cancellationToken);
+        var form = attempt.FormBody is null ? null : System.Text.Encoding.ASCII.GetBytes(attempt.FormBody);
+        var raw = await RawHttp.SendAsync(server, attempt.Route.Method, attempt.Target, headers, form, cancellationToken);
+        // A throttled input never reached its handler: wait as asked (at most 10 s, three times) and send it again.
+        for (var retry = 0; raw.Status == 429 && retry < 3; retry++)
+        {
+            Interlocked.Increment(ref _throttled);
+            await Task.Delay(raw.RetryAfter is { } wait && wait < TimeSpan.FromSeconds(10) ? wait : TimeSpan.FromSeconds(10), cancellationToken);
+            raw = await RawHttp.SendAsync(server, attempt.Route.Method, attempt.Target, headers, form, cancellationToken);
+        }
+
         var (status, body, contentType, milliseconds) = (raw.Status, raw.Body, raw.ContentType, raw.Milliseconds);
         Interlocked.Increment(ref _tried);
         timings.Add($"{attempt.Route.Method} {attempt.Route.Pattern}", milliseconds, new Outcome(status, Expected: true));
@@ -170,7 +206,7 @@ internal sealed class RouteAttack(Uri server, StoreFacts facts, string tag, stri
         }
     }
 
-    private IEnumerable<HostileValue> Values(RouteEntry route, RouteParameter parameter, RoleSession session, bool onePerCategory)
+    private IEnumerable<(HostileValue Value, int Pass)> Values(RouteEntry route, RouteParameter parameter, RoleSession session, bool onePerCategory)
     {
         IEnumerable<HostileValue> values = HostileValues.All;
         if (route.NamesFile && parameter.Source == ParameterSource.Route)
@@ -185,8 +221,11 @@ internal sealed class RouteAttack(Uri server, StoreFacts facts, string tag, stri
             values = values.Concat(HostileValues.OtherProvinces(own.Code, other.Code, other.OldCodes.FirstOrDefault(c => !own.OldCodes.Contains(c)) ?? other.Code));
         }
 
-        // Anonymous visitors, sessions the route turns away, and quick runs get one value of each category.
-        return session.Account is null || onePerCategory ? values.GroupBy(v => v.Category).Select(g => g.First()) : values;
+        // Anonymous visitors, sessions the route turns away, and quick runs get one value of each category; the others get
+        // that one first, the rest in a second pass.
+        return values.GroupBy(v => v.Category)
+            .SelectMany(g => g.Select((v, i) => (Value: v, Pass: i == 0 ? 1 : 2)))
+            .Where(v => v.Pass == 1 || !(session.Account is null || onePerCategory));
     }
 
     private Attempt Build(RouteEntry route, RoleSession session, RouteParameter? parameter, HostileValue? value)

@@ -70,6 +70,9 @@ internal static class LoadCampaign
         var table = timings.ToTable();
         table.Title = new TableTitle($"Tải: {accounts.Count:N0} người dùng, {elapsed.TotalMinutes:N1} phút, {timings.Requests / elapsed.TotalSeconds:N1} yêu cầu/giây");
         ConsoleUi.Out.Write(table);
+        var slowest = timings.SlowestPaths(8);
+        slowest.Title = new TableTitle("Các đường dẫn chậm nhất (theo p95)");
+        ConsoleUi.Out.Write(slowest);
         var lost = feeder.ConfirmedEvents - distinct;
         var twice = rows - distinct;
         ConsoleUi.Out.WriteLine($"Nạp qua HTTP: {feeder.Bodies:N0} lần gửi ({feeder.Resent:N0} gửi lại nguyên thân), {feeder.ConfirmedEvents:N0} sự kiện khác nhau được trả lời 200; "

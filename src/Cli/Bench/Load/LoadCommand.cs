@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-
 using ReformMetrics.Cli.Bench.Campaign;
 
 namespace ReformMetrics.Cli.Bench.Load;
@@ -11,19 +9,18 @@ internal static class LoadCommand
     public static Command Create()
     {
         var users = new Option<int>("--users") { Description = "Số người dùng đồng thời, đủ các vai trò (mặc định 50)", DefaultValueFactory = _ => 50 };
-        // Decimals as text: the command runs in vi-VN, where "0.5" would read as five (the dot groups thousands).
         var minutes = new Option<string>("--minutes") { Description = "Thời gian chạy tải, phút, ví dụ 5 hoặc 0.5 (mặc định 5)", DefaultValueFactory = _ => "5" };
         var think = new Option<string>("--think") { Description = "Thời gian nghĩ trung bình giữa hai lần bấm, giây (mặc định 5)", DefaultValueFactory = _ => "5" };
         var rate = new Option<string>("--events-per-second") { Description = "Số sự kiện gửi qua POST /api/events mỗi giây (mặc định 20)", DefaultValueFactory = _ => "20" };
-        var dossiers = new Option<long>("--dossiers") { Description = "Số hồ sơ mẫu khi kho chưa có dữ liệu (reform demo; mặc định 50.000)", DefaultValueFactory = _ => 50_000 };
+        var dossiers = new Option<long>("--dossiers") { Description = "Số hồ sơ mẫu khi kho chưa có dữ liệu (reform demo; mặc định 20.000)", DefaultValueFactory = _ => 20_000 };
         var command = new Command("load", "Chiến dịch tải: nhiều người dùng đủ vai trò xem và xuất số liệu trong khi sự kiện được nạp qua HTTP; p50/p95/p99, lỗi, sự kiện gửi và lưu.")
         {
             users, minutes, think, rate, dossiers,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new LoadOptions(parse.GetValue(users), Number("--minutes", parse.GetValue(minutes)), Number("--think", parse.GetValue(think)),
-                Number("--events-per-second", parse.GetValue(rate)), parse.GetValue(dossiers));
+            var options = new LoadOptions(parse.GetValue(users), CampaignOptions.Decimal("--minutes", parse.GetValue(minutes)), CampaignOptions.Decimal("--think", parse.GetValue(think)),
+                CampaignOptions.Decimal("--events-per-second", parse.GetValue(rate)), parse.GetValue(dossiers));
             if (options.Users is < 1 or > 1000)
             {
                 throw new UsageException("--users phải từ 1 đến 1.000.");
@@ -43,10 +40,4 @@ internal static class LoadCommand
         });
         return command;
     }
-
-    /// <summary>A decimal written either way (0.5 or 0,5).</summary>
-    private static double Number(string option, string? text) =>
-        double.TryParse((text ?? string.Empty).Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
-            ? value
-            : throw new UsageException($"{option} \"{text}\" không phải một số (ví dụ 5 hoặc 0.5).");
 }
