@@ -116,16 +116,15 @@ internal sealed class CampaignTarget : IAsyncDisposable
         process.StandardInput.Close();
         var log = new StreamWriter(logFile, append: true, Encoding.UTF8) { AutoFlush = true };
         var gate = new Lock();
+        var closed = false;
         void Write(string? line)
         {
-            if (line is null)
-            {
-                return;
-            }
-
             lock (gate)
             {
-                log.WriteLine(line);
+                if (line is not null && !closed)
+                {
+                    log.WriteLine(line);
+                }
             }
         }
 
@@ -138,6 +137,7 @@ internal sealed class CampaignTarget : IAsyncDisposable
             Thread.Sleep(200);
             lock (gate)
             {
+                closed = true;
                 log.Dispose();
             }
         };

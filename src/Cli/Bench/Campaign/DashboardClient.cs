@@ -136,7 +136,9 @@ internal sealed partial class DashboardClient : IDisposable
             _antiforgery = WebUtility.HtmlDecode(match.Groups[1].Value);
         }
 
-        Timings?.Add(kind, request.RequestUri?.OriginalString ?? string.Empty, answer.Milliseconds, new Outcome(answer.Status, expectRefusal && answer.Status is 400 or 401 or 403 or 404));
+        // The client made the address absolute while sending: the path and query are what tell requests apart.
+        var path = request.RequestUri is { IsAbsoluteUri: true } uri ? uri.PathAndQuery : request.RequestUri?.OriginalString ?? string.Empty;
+        Timings?.Add(kind, path, answer.Milliseconds, new Outcome(answer.Status, expectRefusal && answer.Status is 400 or 401 or 403 or 404));
         return answer;
     }
 
