@@ -1,3 +1,5 @@
+using ReformMetrics.Cli.Tests.Campaigns;
 using ReformMetrics.TestSupport;
 
 [assembly: AssemblyFixture(typeof(TestEngine))]
+[assembly: AssemblyFixture(typeof(CampaignData))]

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using ReformMetrics.Cli.Bench;
+using ReformMetrics.Cli.Bench.Faults;
+using ReformMetrics.Cli.Bench.Hostile;
+using ReformMetrics.Cli.Bench.Load;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
 
@@ -75,7 +78,10 @@ internal static class BenchVerb
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
             return await DashboardBenchmark.RunAsync(cli, period, parse.GetValue(requests), cancellationToken);
         });
-        return new Command("bench", "Chạy một phép đo hiệu năng.") { ingest, kpi, reports, dashboard };
+        return new Command("bench", "Chạy một phép đo hiệu năng hoặc một chiến dịch an ninh (load, faults, hostile).")
+        {
+            ingest, kpi, reports, dashboard, LoadCommand.Create(), FaultsCommand.Create(), HostileCommand.Create(),
+        };
     }
 
     /// <summary>The --period of a benchmark, or the last full month.</summary>
