@@ -103,6 +103,12 @@ internal static class ReformCommand
             ConsoleUi.Fail(ex.Message);
             return Failure;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A full disk, a missing folder, no permission: the operator's to fix, said plainly (not a crash).
+            ConsoleUi.Fail($"Không đọc hoặc ghi được tệp: {ex.Message}");
+            return Failure;
+        }
     }
 }
 

@@ -76,6 +76,14 @@ public sealed class GenerateAndKpiCommandTests(TestEngine engine)
             Assert.Contains("Tây Ninh, Tháng 3/2024", formWritten.StandardError, StringComparison.Ordinal);
             Assert.Equal(2, refused.ExitCode);
             Assert.Contains("không có định dạng \"pdf\"", refused.StandardError, StringComparison.Ordinal);
+
+            // A file that cannot be written (a full disk, a missing folder) is a plain failure, not a crash.
+            var unwritable = await ReformProcess.RunAsync(
+                ["--clickhouse", engine.ConnectionString, "report", "--form", "tthc-results", "--period", "2024-03", "--province", "72", "--geo", "2008",
+                    "--out", Path.Combine(directory, "khong-co", "bieu.xlsx")], environment);
+            Assert.Equal(1, unwritable.ExitCode);
+            Assert.Contains("Không đọc hoặc ghi được tệp", unwritable.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", unwritable.StandardError, StringComparison.Ordinal);
         }
         finally
         {
