@@ -140,8 +140,10 @@ internal static class LoadCampaign
             return null;
         }
 
-        ConsoleUi.Info($"Trang SQL trả về {answer.Status} cho truy vấn của người phân tích; trong lần chạy này người phân tích gọi API thay cho trang SQL.");
-        return $"trả về {answer.Status} (ví dụ kho là máy chủ chưa cấu hình ClickHouse:AnalystConnectionString)";
+        // The page states its refusal in a message starting with "sql:" (or names the missing analyst account).
+        var reason = System.Text.RegularExpressions.Regex.Match(System.Net.WebUtility.HtmlDecode(answer.Body), @"(?:sql:|Chưa cấu hình)[^<]{0,200}").Value;
+        ConsoleUi.Info($"Trang SQL trả về {answer.Status} cho truy vấn của người phân tích ({reason}); trong lần chạy này người phân tích gọi API thay cho trang SQL.");
+        return $"trả về {answer.Status}: {(reason.Length > 0 ? reason : "không rõ lý do")}";
     }
 
     private static async Task SampleMemoryAsync(ServedDashboard served, Action<double> peak, CancellationToken stop)
