@@ -6,8 +6,9 @@ namespace ReformMetrics.Cli.Bench.Faults;
 
 /// <summary>
 /// Light, steady traffic during a fault: a signed-in national user opening the overview and calling the API, and the health
-/// check, each every 250 ms, every answer kept with its time. From the timeline: what users got while the fault lasted (503 is
-/// the product's promise, a 500 or no answer is a failure) and when the service answered 200 again.
+/// check, once a second (below the per-user rate limit), every answer kept with its time. From the timeline: what users got
+/// while the fault lasted (503 is the product's promise, a 500 or no answer is a failure) and when the service answered 200
+/// again. A 429 tells nothing about the store, so it neither ends nor proves the recovery.
 /// </summary>
 internal sealed class FaultProbe(Uri server, Account national, string period, Timings timings)
 {
@@ -28,7 +29,7 @@ internal sealed class FaultProbe(Uri server, Account national, string period, Ti
                 Record("trang", (await browser.GetAsync("trang", $"/?period={period}", stop)).Status);
                 Record("API", (await browser.GetAsync("API", $"/api/kpi?period={period}&by=province", stop)).Status);
                 Record("/healthz", await HealthAsync(health, stop));
-                await Task.Delay(250, stop);
+                await Task.Delay(1000, stop);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -45,7 +46,7 @@ internal sealed class FaultProbe(Uri server, Account national, string period, Ti
     /// <summary>When every kind of request answered 200 again after <paramref name="from"/> (null: not yet).</summary>
     public TimeSpan? RecoveredAfter(TimeSpan from)
     {
-        var after = _timeline.Where(e => e.At > from).OrderBy(e => e.At).ToList();
+        var after = _timeline.Where(e => e.At > from && e.Status != 429).OrderBy(e => e.At).ToList();
         var lastFailure = after.LastOrDefault(e => e.Status != 200);
         var recovered = after.Where(e => e.At > (lastFailure == default ? from : lastFailure.At)).ToList();
         return recovered.Select(e => e.Kind).Distinct().Count() == 3 ? recovered.Min(e => e.At) - from : null;

@@ -23,6 +23,12 @@ internal static class HostileCampaign
 {
     public const double BombLimitMb = 600;
 
+    private static readonly Dictionary<string, string> RaisedLimits = new(StringComparer.Ordinal)
+    {
+        ["REFORM_Dashboard__RequestsPerMinute"] = "100000", ["REFORM_Dashboard__ExportsPerMinute"] = "10000",
+        ["REFORM_Dashboard__LoginsPerMinute"] = "10000", ["REFORM_Dashboard__ConcurrentRequests"] = "64",
+    };
+
     public static async Task<int> RunAsync(ParseResult parse, HostileOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -43,8 +49,10 @@ internal static class HostileCampaign
         var accounts = await CampaignAccounts.CreateAsync(target, requests, cancellationToken);
         var source = await SourceKey.CreateAsync(target, $"bench-hostile-{tag}", own, cancellationToken);
 
-        await using var served = await ServedDashboard.StartAsync(target, cancellationToken);
-        ConsoleUi.Info($"reform serve chạy ở {served.BaseAddress} (pid {served.Pid}); {routes.Count} đường dẫn, {routes.Sum(r => r.Parameters.Count)} tham số.");
+        // The per-user and per-address rates are raised so that every input reaches its handler rather than a 429 (the load
+        // campaign runs with the product's own limits); settings a version does not know are ignored.
+        await using var served = await ServedDashboard.StartAsync(target, cancellationToken, RaisedLimits);
+        ConsoleUi.Info($"reform serve chạy ở {served.BaseAddress} (pid {served.Pid}), giới hạn tần suất được nới cho chiến dịch; {routes.Count} đường dẫn, {routes.Sum(r => r.Parameters.Count)} tham số.");
         var timings = new Timings();
         var guard = new ProvinceGuard();
         var watch = Stopwatch.StartNew();

@@ -76,6 +76,14 @@ internal sealed class IntakeFuzz(ServedDashboard served, SourceKey source, Timin
 
     private async Task<(int Status, string Body, double Milliseconds)> SendAsync(HttpClient http, IntakeCase intake, CancellationToken cancellationToken)
     {
+        if (intake.Raw is { } raw)
+        {
+            var (headers, bytes) = raw();
+            headers["Authorization"] = "Bearer " + source.Key;
+            var answer = await RawHttp.SendAsync(served.BaseAddress, "POST", "/api/events", headers, bytes, cancellationToken);
+            return (answer.Status, answer.Body, answer.Milliseconds);
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/events", UriKind.Relative)) { Content = intake.Content() };
         if (intake.Key is { } key)
         {

@@ -34,7 +34,7 @@ internal static class RawHttp
                 request.Append(name).Append(": ").Append(value).Append("\r\n");
             }
 
-            if (body is not null && !headers.ContainsKey("Content-Length"))
+            if (body is not null && !headers.ContainsKey("Content-Length") && !headers.ContainsKey("Transfer-Encoding"))
             {
                 request.Append("Content-Length: ").Append(body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
             }

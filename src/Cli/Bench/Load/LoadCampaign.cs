@@ -36,7 +36,8 @@ internal static class LoadCampaign
         ConsoleUi.Info($"reform serve chạy ở {served.BaseAddress} (pid {served.Pid}); {accounts.Count:N0} người dùng trong {options.Minutes:N1} phút, nghĩ {options.ThinkSeconds:N1} giây giữa hai lần bấm, {options.EventsPerSecond:N1} sự kiện/giây.");
         var timings = new Timings();
         var guard = new ProvinceGuard();
-        var plan = new LoadPlan(facts, TimeSpan.FromSeconds(options.ThinkSeconds), guard);
+        var sqlPage = await SqlPageAnswersAsync(served, accounts, facts, cancellationToken);
+        var plan = new LoadPlan(facts, TimeSpan.FromSeconds(options.ThinkSeconds), guard, sqlPage is null);
         var feeder = new IntakeFeeder(served.BaseAddress, source, new CampaignEvents($"LD{tag}-", eventProvinces), timings);
         var clients = accounts.Select(a => (Browser: new DashboardClient(served.BaseAddress, a) { Timings = timings },
             Script: a.Token is null ? null : new DashboardClient(served.BaseAddress, a, useToken: true) { Timings = timings })).ToList();
@@ -84,6 +85,11 @@ internal static class LoadCampaign
         }
 
         var verdict = new Verdict();
+        if (sqlPage is not null)
+        {
+            verdict.Add(Criterion.Skipped("trang SQL dưới tải", "trả lời 200", sqlPage));
+        }
+
         verdict.Add(Criterion.Check("yêu cầu lỗi (5xx, không trả lời)", "0", $"{timings.Count(o => o.IsServerError || o.Status == Outcome.NoAnswer):N0}",
             timings.Count(o => o.IsServerError || o.Status == Outcome.NoAnswer) == 0));
         verdict.Add(Criterion.Check("4xx ngoài dự kiến (không kể 429)", "0", $"{timings.Count(o => Timings.IsError(o) && o.Status is >= 400 and < 500):N0}",
@@ -114,6 +120,30 @@ internal static class LoadCampaign
         }
 
         return requests;
+    }
+
+    /// <summary>Null when an analyst's query on the SQL page is answered 200; else why not (a server without an analyst
+    /// account of ClickHouse refuses the page by design): the analysts then call the API instead, and the report says so.</summary>
+    private static async Task<string?> SqlPageAnswersAsync(ServedDashboard served, IReadOnlyList<Account> accounts, StoreFacts facts, CancellationToken cancellationToken)
+    {
+        if (accounts.FirstOrDefault(a => a.Role == Account.Analyst) is not { } analyst)
+        {
+            return null;
+        }
+
+        using var client = new DashboardClient(served.BaseAddress, analyst);
+        await client.SignInAsync(cancellationToken);
+        var sql = Visitor.Queries[0].Replace("{month}", facts.LastFullMonth.ToString("yyyy-MM-01", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var answer = await client.PostFormAsync("trang SQL", "/sql", new() { ["sql"] = sql }, cancellationToken);
+        if (answer.Ok)
+        {
+            return null;
+        }
+
+        // The page states its refusal in a message starting with "sql:" (or names the missing analyst account).
+        var reason = System.Text.RegularExpressions.Regex.Match(System.Net.WebUtility.HtmlDecode(answer.Body), @"(?:sql:|Chưa cấu hình)[^<]{0,200}").Value;
+        ConsoleUi.Info($"Trang SQL trả về {answer.Status} cho truy vấn của người phân tích ({reason}); trong lần chạy này người phân tích gọi API thay cho trang SQL.");
+        return $"trả về {answer.Status}: {(reason.Length > 0 ? reason : "không rõ lý do")}";
     }
 
     private static async Task SampleMemoryAsync(ServedDashboard served, Action<double> peak, CancellationToken stop)

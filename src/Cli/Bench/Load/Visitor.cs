@@ -3,8 +3,9 @@ using ReformMetrics.Cli.Bench.Campaign;
 
 namespace ReformMetrics.Cli.Bench.Load;
 
-/// <summary>What every visitor of a load run shares: the data's provinces and periods, the think time, the spot-checks.</summary>
-internal sealed record LoadPlan(StoreFacts Facts, TimeSpan Think, ProvinceGuard Guard);
+/// <summary>What every visitor of a load run shares: the data's provinces and periods, the think time, the spot-checks, and
+/// whether the SQL page answers on this store (it needs an analyst account of ClickHouse, which a server may not have).</summary>
+internal sealed record LoadPlan(StoreFacts Facts, TimeSpan Think, ProvinceGuard Guard, bool SqlPage = true);
 
 /// <summary>
 /// One person using the dashboard for the length of a load run: signs in through the form, then clicks, reads (think time,
@@ -20,7 +21,7 @@ internal sealed partial class Visitor(DashboardClient browser, DashboardClient? 
     public const string Export = "xuất tệp";
     public const string Sql = "trang SQL";
 
-    private static readonly string[] Queries =
+    public static readonly string[] Queries =
     [
         "SELECT province_name, sum(received_new) AS received FROM v_kpi_month WHERE geo = 2025 AND month = toDate('{month}') GROUP BY province_name ORDER BY received DESC",
         "SELECT procedure_name, count() AS resolved, round(avg(processing_wd), 1) AS avg_wd FROM v_dossiers WHERE province_2025 = '{province}' AND status = 'resolved' GROUP BY procedure_name ORDER BY avg_wd DESC LIMIT 20",
@@ -169,6 +170,12 @@ internal sealed partial class Visitor(DashboardClient browser, DashboardClient? 
 
     private async Task SqlAsync(CancellationToken stop)
     {
+        if (!plan.SqlPage)
+        {
+            await ApiAsync("by=sector", stop);
+            return;
+        }
+
         var sql = Queries[_random.Next(Queries.Length)]
             .Replace("{month}", plan.Facts.LastFullMonth.ToString("yyyy-MM-01", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{province}", AnyProvince().Code, StringComparison.Ordinal);
