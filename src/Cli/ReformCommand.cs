@@ -16,6 +16,7 @@ internal static class ReformCommand
     public const int Failure = 1;
     public const int BadUsage = 2;
     private const int ReadonlyErrorCode = 164;
+    private const int NotEnoughSpaceErrorCode = 243;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -88,9 +89,12 @@ internal static class ReformCommand
         }
         catch (ClickHouseServerException ex)
         {
-            ConsoleUi.Fail(ex.ErrorCode == ReadonlyErrorCode
-                ? $"{ex.Message}\nCâu lệnh này ghi dữ liệu hoặc đổi cấu trúc: thêm --write nếu thật sự muốn."
-                : ex.Message);
+            ConsoleUi.Fail(ex.ErrorCode switch
+            {
+                ReadonlyErrorCode => $"{ex.Message}\nCâu lệnh này ghi dữ liệu hoặc đổi cấu trúc: thêm --write nếu thật sự muốn.",
+                NotEnoughSpaceErrorCode => $"Đĩa của kho dữ liệu ClickHouse đã đầy: chưa lưu được gì thêm; giải phóng chỗ trống rồi chạy lại (dữ liệu đã lưu vẫn nguyên vẹn).\n{ex.Message}",
+                _ => ex.Message,
+            });
             return Failure;
         }
         catch (HttpRequestException ex)
