@@ -158,10 +158,10 @@ public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefre
         await ExecuteAsync($"ALTER TABLE kpi_daily_build DROP PARTITION {partition}", null, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(
             $"""
-            INSERT INTO kpi_daily_build
-            SELECT cohort, day, province_2025, province_2008, level, agency_code, sector_code, procedure_code, channel, {SumMeasures}
+            INSERT INTO kpi_daily_build ({DailyKeys}, {PreAggregates.MeasureNames})
+            SELECT {DailyKeys}, {PreAggregates.Rollups}
             FROM kpi_contributions WHERE cohort = toDate(@cohort)
-            GROUP BY cohort, day, province_2025, province_2008, level, agency_code, sector_code, procedure_code, channel
+            GROUP BY {DailyKeys}
             """,
             parameters, cancellationToken).ConfigureAwait(false);
         await SwapAsync("kpi_daily", partition, parameters, cancellationToken).ConfigureAwait(false);
@@ -169,10 +169,10 @@ public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefre
         await ExecuteAsync($"ALTER TABLE kpi_monthly_build DROP PARTITION {partition}", null, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(
             $"""
-            INSERT INTO kpi_monthly_build
-            SELECT cohort, toStartOfMonth(day) AS month, province_2025, province_2008, level, sector_code, channel, {SumMeasures}
+            INSERT INTO kpi_monthly_build ({MonthlyKeys}, {PreAggregates.MeasureNames})
+            SELECT cohort, toStartOfMonth(day) AS month, province_2025, province_2008, level, sector_code, channel, {PreAggregates.Rollups}
             FROM kpi_daily WHERE cohort = toDate(@cohort)
-            GROUP BY cohort, month, province_2025, province_2008, level, sector_code, channel
+            GROUP BY {MonthlyKeys}
             """,
             parameters, cancellationToken).ConfigureAwait(false);
         await SwapAsync("kpi_monthly", partition, parameters, cancellationToken).ConfigureAwait(false);
@@ -208,11 +208,8 @@ public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefre
         "processing_wd, overdue_wd, overdue_from, returned_at, return_channel, apologized, apologized_at, paid_online, rating, " +
         "rated_at, events, anomalies, first_event_at, last_event_at, last_ingested_at";
 
-    private const string SumMeasures =
-        "sum(received), sum(received_enabled), sum(with_fee), sum(paid_online), sum(resolved_early), sum(resolved_on_time), " +
-        "sum(resolved_overdue), sum(resolved_overdue_766), sum(resolved_overdue_apologized), sum(withdrawn), sum(returned), " +
-        "sum(returned_postal), sum(rated_very_satisfied), sum(rated_satisfied), sum(rated_dissatisfied), sum(processing_wd_sum), " +
-        "sumMap(processing_wd_hist), sum(pending_delta), sum(pending_overdue_delta), sum(pending_overdue_apologized_delta)";
+    private static readonly string DailyKeys = string.Join(", ", PreAggregates.DailyKeys);
+    private static readonly string MonthlyKeys = string.Join(", ", PreAggregates.MonthlyKeys);
 
     private sealed record Window(string From, string To);
 }
