@@ -123,7 +123,7 @@ public sealed class ReformCommandTests(TestEngine engine)
             await using var connection = store.CreateConnection();
             Assert.Equal(
                 await connection.ExecuteScalarAsync<ulong>("SELECT count() FROM schema_migrations FINAL"),
-                (ulong)ReformMetrics.Store.Migrations.Migration.LoadEmbedded().Count);
+                (ulong)ReformMetrics.Store.Migrations.Migration.LoadEmbedded().Count(m => !m.Repeatable));
         }
         finally
         {

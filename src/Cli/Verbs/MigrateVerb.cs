@@ -14,9 +14,12 @@ internal static class MigrateVerb
         {
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
             var result = await MigrateAsync(cli, cancellationToken);
-            ConsoleUi.Success(result.Applied.Count == 0
+            ConsoleUi.Success(result.Applied.Count == 0 && result.Repeated.Count == 0
                 ? $"Cơ sở dữ liệu {cli.Store.Database} đã cập nhật ({result.AlreadyApplied} migration đã áp dụng trước đó)."
-                : $"Đã áp dụng {result.Applied.Count} migration vào {cli.Store.Database}: {string.Join(", ", result.Applied)}.");
+                : result.Applied.Count == 0
+                ? $"Đã cập nhật định nghĩa trong {cli.Store.Database}: {string.Join(", ", result.Repeated)}."
+                : $"Đã áp dụng {result.Applied.Count} migration vào {cli.Store.Database}: {string.Join(", ", result.Applied)}"
+                  + (result.Repeated.Count > 0 ? $"; định nghĩa: {string.Join(", ", result.Repeated)}." : "."));
             return ReformCommand.Ok;
         });
         return command;

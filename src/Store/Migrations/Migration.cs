@@ -7,13 +7,24 @@ using System.Text.RegularExpressions;
 namespace ReformMetrics.Store.Migrations;
 
 /// <summary>
-/// One numbered SQL file of sql/migrations with the seed files of sql/seed it loads (all embedded in this
-/// assembly, so a deployed binary carries its schema and reference data).
+/// One numbered SQL file of sql/migrations with the seed files of sql/seed it loads, or one repeatable definition of
+/// sql/repeatable (all embedded in this assembly, so a deployed binary carries its schema and reference data).
 /// </summary>
+/// <remarks>
+/// A numbered migration runs once and never changes. A repeatable definition (like Flyway's repeatable migrations)
+/// has no version: it holds statements that can always run again (CREATE OR REPLACE VIEW, GRANT), is applied after
+/// the numbered migrations, and again whenever its text changes. It is for SQL generated from the code, such as the
+/// analysts' KPI views rendered from the metric catalogue, which must follow the catalogue without a new numbered
+/// file for every change.
+/// </remarks>
 public sealed partial record Migration(int Version, string Name, string Script, IReadOnlyDictionary<string, string>? Seeds = null)
 {
     private const string ResourcePrefix = "migrations/";
+    private const string RepeatablePrefix = "repeatable/";
     private const string SeedPrefix = "seed/";
+
+    /// <summary>A repeatable definition (sql/repeatable): applied whenever its text changes; its version is 0.</summary>
+    public bool Repeatable { get; init; }
 
     /// <summary>SHA-256 of the script and its seed files with line endings normalised, so a checkout with CRLF
     /// does not count as a change but an edited seed does.</summary>
@@ -30,6 +41,18 @@ public sealed partial record Migration(int Version, string Name, string Script, 
             return Convert.ToHexStringLower(
                 SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal))));
         }
+    }
+
+    /// <summary>Parses <c>kpi_views.sql</c> of sql/repeatable into the repeatable definition <c>kpi_views</c>.</summary>
+    public static Migration FromRepeatableFile(string fileName, string script)
+    {
+        if (!RepeatableNamePattern().IsMatch(fileName))
+        {
+            throw new MigrationException(
+                $"Tên tệp định nghĩa lặp lại \"{fileName}\" không đúng mẫu ten_mo_ta.sql (chữ thường, chữ số, dấu gạch dưới).");
+        }
+
+        return new Migration(0, Path.GetFileNameWithoutExtension(fileName), script) { Repeatable = true };
     }
 
     /// <summary>The content of a seed file this migration loads.</summary>
@@ -52,7 +75,7 @@ public sealed partial record Migration(int Version, string Name, string Script, 
     }
 
     /// <summary>The migrations compiled into this assembly, in version order, each with the seed files its
-    /// statements name; duplicate versions and missing seed files are refused.</summary>
+    /// statements name, then the repeatable definitions by name; duplicate versions and missing seed files are refused.</summary>
     public static IReadOnlyList<Migration> LoadEmbedded()
     {
         var assembly = typeof(Migration).Assembly;
@@ -64,6 +87,9 @@ public sealed partial record Migration(int Version, string Name, string Script, 
             .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
             .Select(name => FromFile(name[ResourcePrefix.Length..], ReadResource(assembly, name)))
             .Select(migration => migration with { Seeds = SeedsOf(migration, seeds) })
+            .Concat(resources
+                .Where(name => name.StartsWith(RepeatablePrefix, StringComparison.Ordinal))
+                .Select(name => FromRepeatableFile(name[RepeatablePrefix.Length..], ReadResource(assembly, name))))
             .ToList();
         return Ordered(migrations);
     }
@@ -86,9 +112,11 @@ public sealed partial record Migration(int Version, string Name, string Script, 
         return used;
     }
 
+    /// <summary>The numbered migrations in version order, then the repeatable definitions by name.</summary>
     public static IReadOnlyList<Migration> Ordered(IEnumerable<Migration> migrations)
     {
-        var list = migrations.OrderBy(m => m.Version).ToList();
+        var all = migrations.ToList();
+        var list = all.Where(m => !m.Repeatable).OrderBy(m => m.Version).ToList();
         var duplicate = list.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -96,7 +124,13 @@ public sealed partial record Migration(int Version, string Name, string Script, 
                 $"Hai migration cùng số {duplicate.Key:0000}: {string.Join(", ", duplicate.Select(m => m.Name))}.");
         }
 
-        return list;
+        var repeatable = all.Where(m => m.Repeatable).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        if (repeatable.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new MigrationException($"Hai định nghĩa lặp lại cùng tên {twice.Key}.");
+        }
+
+        return [.. list, .. repeatable];
     }
 
     private static string ReadResource(Assembly assembly, string name)
@@ -108,4 +142,7 @@ public sealed partial record Migration(int Version, string Name, string Script, 
 
     [GeneratedRegex(@"^(\d{4})_[a-z0-9_]+\.sql$")]
     private static partial Regex FileNamePattern();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*\.sql$")]
+    private static partial Regex RepeatableNamePattern();
 }

@@ -11,6 +11,9 @@ namespace ReformMetrics.Store.Migrations;
 /// Brings the database up to the migrations this program carries: applies the missing ones in version order
 /// and records each in <c>schema_migrations</c> with its checksum. Refuses to run when an applied file has
 /// changed or when the database holds a migration this program does not know (it is newer than the program).
+/// Then applies the repeatable definitions (sql/repeatable) whose text differs from the one recorded in
+/// <c>schema_repeatables</c>, and all of them after any numbered migration ran, so that a numbered migration that
+/// touches what they define can never leave an older definition in place.
 /// </summary>
 /// <remarks>
 /// A migration is recorded after its last statement, so one that fails half-way runs again from the start
@@ -30,11 +33,16 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
         await ExecuteAsync(store.CreateServerConnection(), $"CREATE DATABASE IF NOT EXISTS {store.Database} {OnCluster}", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(store.CreateConnection(), SqlScript.Render(CreateHistoryTable, store.Database, store.Cluster)!, cancellationToken).ConfigureAwait(false);
 
-        var applied = await ReadAppliedAsync(cancellationToken).ConfigureAwait(false);
-        Check(migrations, applied);
+        await ExecuteAsync(store.CreateConnection(), SqlScript.Render(CreateRepeatablesTable, store.Database, store.Cluster)!, cancellationToken).ConfigureAwait(false);
 
-        var pending = migrations.Where(m => !applied.ContainsKey(m.Version)).ToList();
-        var accessControl = pending.Count > 0 && await HasWritableAccessStorageAsync(cancellationToken).ConfigureAwait(false);
+        var applied = await ReadAppliedAsync(cancellationToken).ConfigureAwait(false);
+        var numbered = migrations.Where(m => !m.Repeatable).ToList();
+        Check(numbered, applied);
+
+        var pending = numbered.Where(m => !applied.ContainsKey(m.Version)).ToList();
+        var recorded = await ReadRepeatablesAsync(cancellationToken).ConfigureAwait(false);
+        var repeat = migrations.Where(m => m.Repeatable && (pending.Count > 0 || recorded.GetValueOrDefault(m.Name) != m.Checksum)).ToList();
+        var accessControl = pending.Count + repeat.Count > 0 && await HasWritableAccessStorageAsync(cancellationToken).ConfigureAwait(false);
         var newestApplied = applied.Count == 0 ? 0 : applied.Keys.Max();
         foreach (var migration in pending)
         {
@@ -46,7 +54,12 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
             await ApplyAsync(migration, accessControl, cancellationToken).ConfigureAwait(false);
         }
 
-        return new MigrationResult(pending.Select(m => m.Name).ToList(), applied.Count);
+        foreach (var migration in repeat)
+        {
+            await ApplyAsync(migration, accessControl, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new MigrationResult(pending.Select(m => m.Name).ToList(), applied.Count, repeat.Select(m => m.Name).ToList());
     }
 
     private string OnCluster => string.IsNullOrEmpty(store.Cluster) ? string.Empty : $"ON CLUSTER {store.Cluster}";
@@ -62,6 +75,19 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
         )
         ENGINE = {replicated}ReplacingMergeTree
         ORDER BY version
+        """;
+
+    // The latest application of each repeatable definition wins (the version column of ReplacingMergeTree).
+    private const string CreateRepeatablesTable = """
+        CREATE TABLE IF NOT EXISTS schema_repeatables {on_cluster}
+        (
+            name String,
+            checksum String,
+            applied_at DateTime64(3, 'UTC') DEFAULT now64(3),
+            duration_ms UInt64
+        )
+        ENGINE = {replicated}ReplacingMergeTree(applied_at)
+        ORDER BY name
         """;
 
     private static void Check(IReadOnlyList<Migration> migrations, IReadOnlyDictionary<int, AppliedMigration> applied)
@@ -119,10 +145,12 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
 
         await using var connection = store.CreateConnection();
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO schema_migrations (version, name, checksum, duration_ms) VALUES (@version, @name, @checksum, @duration)",
+            migration.Repeatable
+                ? "INSERT INTO schema_repeatables (name, checksum, duration_ms) VALUES (@name, @checksum, @duration)"
+                : "INSERT INTO schema_migrations (version, name, checksum, duration_ms) VALUES (@version, @name, @checksum, @duration)",
             new { version = (uint)migration.Version, name = migration.Name, checksum = migration.Checksum, duration = (ulong)stopwatch.ElapsedMilliseconds },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        logger.LogInformation("Applied migration {Name} in {Elapsed} ms", migration.Name, stopwatch.ElapsedMilliseconds);
+        logger.LogInformation("Applied {Kind} {Name} in {Elapsed} ms", migration.Repeatable ? "repeatable definition" : "migration", migration.Name, stopwatch.ElapsedMilliseconds);
     }
 
     /// <summary>Roles and grants need a SQL-writable access storage; the embedded engine has only its users file.</summary>
@@ -149,6 +177,15 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
         return rows.ToDictionary(r => r.Version);
     }
 
+    private async Task<Dictionary<string, string>> ReadRepeatablesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = store.CreateConnection();
+        var rows = await connection.QueryAsync<(string Name, string Checksum)>(new CommandDefinition(
+            "SELECT name, argMax(checksum, applied_at) FROM schema_repeatables GROUP BY name",
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Name, r => r.Checksum, StringComparer.Ordinal);
+    }
+
     private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using (connection.ConfigureAwait(false))
@@ -160,5 +197,5 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
     private sealed record AppliedMigration(int Version, string Name, string Checksum);
 }
 
-/// <summary>What a run applied, and how many migrations were already in place.</summary>
-public sealed record MigrationResult(IReadOnlyList<string> Applied, int AlreadyApplied);
+/// <summary>What a run applied, how many migrations were already in place, and the repeatable definitions it (re)applied.</summary>
+public sealed record MigrationResult(IReadOnlyList<string> Applied, int AlreadyApplied, IReadOnlyList<string> Repeated);

@@ -20,6 +20,11 @@ public sealed class MigrationRunnerTests(TestEngine engine) : IAsyncLifetime
         CREATE OR REPLACE VIEW v_regions AS SELECT name FROM regions ORDER BY code
         """);
 
+    private static readonly Migration RegionNames = Migration.FromRepeatableFile("region_names.sql", """
+        -- Generated from code in real use; applied again whenever this text changes.
+        CREATE OR REPLACE VIEW v_region_names AS SELECT name FROM regions ORDER BY name
+        """);
+
     public async ValueTask InitializeAsync() => await _store.OpenAsync(null, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
@@ -91,6 +96,24 @@ public sealed class MigrationRunnerTests(TestEngine engine) : IAsyncLifetime
 
         var result = await RunAsync(Regions, RegionView);
         Assert.Equal(["0002_region_view"], result.Applied);
+    }
+
+    [Fact]
+    public async Task A_repeatable_definition_runs_after_the_numbered_migrations_and_again_when_its_text_changes_or_a_migration_ran()
+    {
+        var first = await RunAsync(RegionNames, Regions);
+        var unchanged = await RunAsync(RegionNames, Regions);
+        var edited = RegionNames with { Script = RegionNames.Script.Replace("SELECT name", "SELECT code, name", StringComparison.Ordinal) };
+        var changed = await RunAsync(edited, Regions);
+        var migrated = await RunAsync(edited, Regions, RegionView);
+
+        Assert.Equal(["0001_regions", "region_names"], [.. first.Applied, .. first.Repeated]);
+        Assert.Equal((0, 0), (unchanged.Applied.Count, unchanged.Repeated.Count));
+        Assert.Equal((0, 1), (changed.Applied.Count, changed.Repeated.Count));
+        Assert.Equal(["0002_region_view", "region_names"], [.. migrated.Applied, .. migrated.Repeated]);
+        Assert.Equal([2UL], await QueryAsync<ulong>("SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = 'v_region_names'"));
+        Assert.Equal([(edited.Checksum, 3UL)], await QueryAsync<(string, ulong)>("SELECT argMax(checksum, applied_at), count() FROM schema_repeatables GROUP BY name"));
+        Assert.Equal([2UL], await QueryAsync<ulong>("SELECT count() FROM schema_migrations FINAL"));
     }
 
     private Task<MigrationResult> RunAsync(params Migration[] migrations) =>

@@ -53,12 +53,36 @@ public sealed class MigrationTests
         var directory = Path.Combine(Repository.Root, "sql", "migrations");
         var files = Directory.GetFiles(directory, "*.sql").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal).ToList();
 
+        var repeatable = Path.Combine(Repository.Root, "sql", "repeatable");
+        var definitions = Directory.GetFiles(repeatable, "*.sql").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal).ToList();
+
         var embedded = Migration.LoadEmbedded();
 
-        Assert.Equal(files, embedded.Select(m => m.Name).ToList());
+        Assert.Equal([.. files, .. definitions], embedded.Select(m => m.Name).ToList());
+        Assert.Equal(definitions, embedded.Where(m => m.Repeatable).Select(m => m.Name).ToList());
         foreach (var migration in embedded)
         {
-            Assert.Equal(File.ReadAllText(Path.Combine(directory, migration.Name + ".sql")), migration.Script);
+            Assert.Equal(File.ReadAllText(Path.Combine(migration.Repeatable ? repeatable : directory, migration.Name + ".sql")), migration.Script);
+        }
+    }
+
+    [Theory]
+    [InlineData("kpi_views.sql", true)]
+    [InlineData("0011_kpi_views.sql", false)]
+    [InlineData("KPI_views.sql", false)]
+    [InlineData("kpi-views.sql", false)]
+    [InlineData("kpi_views.txt", false)]
+    public void A_repeatable_definition_is_named_in_lower_case_words(string file, bool valid)
+    {
+        if (valid)
+        {
+            var definition = Migration.FromRepeatableFile(file, "SELECT 1");
+            Assert.True(definition.Repeatable);
+            Assert.Equal(0, definition.Version);
+        }
+        else
+        {
+            Assert.Contains(file, Assert.Throws<MigrationException>(() => Migration.FromRepeatableFile(file, "SELECT 1")).Message, StringComparison.Ordinal);
         }
     }
 }
