@@ -22,7 +22,7 @@ public static class MetricCatalogue
         Count("in_progress", "Số hồ sơ đang giải quyết", "received and neither resolved nor withdrawn at the end of the period", "b_in_progress"),
         Count("in_progress_within_deadline", "Đang giải quyết trong hạn", "in progress at the end, deadline not passed (or waiting for the applicant)", "in_progress - in_progress_overdue"),
         Count("in_progress_overdue", "Đang giải quyết quá hạn", "in progress at the end, deadline passed and not waiting for the applicant", "b_in_progress_overdue"),
-        Count("apologized_overdue", "Có thư xin lỗi", "overdue dossiers (resolved in the period or pending at its end) with an apology letter", "b_apologized_overdue", Better.Higher),
+        Count("apologized_overdue", "Có thư xin lỗi", "overdue dossiers (resolved in the period or pending at its end) with an apology letter", "b_resolved_overdue_apologized + b_in_progress_overdue_apologized", Better.Higher),
 
         Rate("on_time_rate", "Tỷ lệ giải quyết đúng hạn", "(resolved_early + resolved_on_time) / resolved_total", "resolved_total", FormOfficial,
             "(resolved_early + resolved_on_time) / nullIf(resolved_total, 0)"),

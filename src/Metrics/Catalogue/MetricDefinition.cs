@@ -30,8 +30,10 @@ public enum MetricFamily
 
 /// <summary>
 /// One metric of the catalogue (docs/metrics.md is generated from these): its contract key, the label users read,
-/// its unit and good direction, what it counts and over what, where it comes from, and the ClickHouse expression that
-/// computes it from the base measures of <c>Query/Measures</c> (b_*) or from other metrics of the same row.
+/// its unit and good direction, what it counts and over what, where it comes from, and its formula: the one ClickHouse
+/// expression that computes it from the base measures of <see cref="BaseMeasures"/> (b_*) and other metrics of the same
+/// family and row. The query path and the analysts' views both evaluate this expression; a test checks that it names
+/// nothing else and that no metric depends on itself.
 /// </summary>
 public sealed record MetricDefinition(
     string Key,
@@ -44,6 +46,9 @@ public sealed record MetricDefinition(
     string Sql,
     MetricFamily Family = MetricFamily.Dossiers)
 {
+    /// <summary>The base measures and metrics the formula reads.</summary>
+    public IReadOnlyList<string> Inputs => Formula.Identifiers(Sql);
+
     /// <summary>What the metric counts, in Vietnamese, for reports and the dashboard.</summary>
     public string Explanation => MetricExplanations.For(Key) ?? Definition;
 }

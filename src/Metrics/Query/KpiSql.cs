@@ -17,6 +17,13 @@ public sealed record Bucket(string Tag, Period Period);
 /// </summary>
 internal static class KpiSql
 {
+    private static readonly IReadOnlyList<MetricDefinition> DossierMetrics = Family(MetricFamily.Dossiers);
+    private static readonly IReadOnlyList<MetricDefinition> FeedbackMetrics = Family(MetricFamily.Feedback);
+    private static readonly IReadOnlyList<MetricDefinition> TaskMetrics = Family(MetricFamily.Tasks);
+
+    // Only the base measures some metric reads are summed.
+    private static readonly IReadOnlyList<BaseMeasure> DossierMeasures = BaseMeasures.Needed(DossierMetrics);
+
     public static (string Sql, DynamicParameters Parameters) Dossiers(Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets)
     {
         var state = source is KpiSource.DossierState or KpiSource.LiveEvents;
@@ -29,18 +36,12 @@ internal static class KpiSql
         };
         var parameters = BucketParameters(buckets);
         var keys = KeyExpressions(selection, state);
-        var sums = Measures.Dossier.Select(m => $"toInt64({(state ? m.State : m.Aggregate)}) AS {m.Name}")
-            .Append($"{(state ? Measures.HistogramState : Measures.HistogramAggregate)} AS b_processing_hist");
+        var sums = DossierMeasures.OfType<DossierMeasure>().Select(m => Sum(state ? m.OverState : Measures.OverAggregates(m), m));
         var where = Filters(selection, parameters, state, d => true);
         // Rows after a bucket's end never count in it; the stock measures need every row before it. A dossier's return
         // and rating come after its receipt, so rd <= be keeps every dossier a bucket needs.
         where.Add(state ? "rd <= be" : "t <= be");
-        var metrics = MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers)
-            .Select(m => $"{(m.Unit == MetricUnit.Count ? $"toInt64({m.Sql})" : m.Sql)} AS {m.Key}");
-        var sql = Assemble(keys, sums, table, where,
-            ["arraySort(x -> x.1, arrayZip(mapKeys(b_processing_hist), mapValues(b_processing_hist))) AS b_processing_sorted",
-             "arraySum(mapValues(b_processing_hist)) AS b_processing_n"],
-            metrics);
+        var sql = Assemble(keys, sums, table, where, DossierMeasures.OfType<DerivedMeasure>().Select(m => $"{m.Sql} AS {m.Name}"), Metrics(DossierMetrics));
         // Computing every dossier from its events holds them all in one aggregation: at national scale it must spill
         // to disk rather than fail at the server's memory limit.
         if (source == KpiSource.LiveEvents)
@@ -56,21 +57,10 @@ internal static class KpiSql
     {
         var parameters = BucketParameters(buckets);
         var keys = KeyExpressions(selection, state: true);
-        string[] sums =
-        [
-            "toInt64(countIf(rd >= bs AND rd <= be)) AS b_feedback_received",
-            "toInt64(countIf(rd >= bs AND rd <= be AND ifNull(toDate(resolved_at) <= be, 0))) AS b_feedback_resolved",
-            """
-            toInt64(countIf(rd >= bs AND rd <= be AND if(ifNull(toDate(resolved_at) <= be, 0),
-                reform_working_days_between(received_at, resolved_at, cal) <= 15,
-                reform_working_days_between(received_at, be + 1, cal) <= 15))) AS b_feedback_on_time
-            """,
-        ];
+        var sums = Items(FeedbackMetrics);
         var table = "(SELECT *, toDate(received_at) AS rd FROM v_feedback)";
         var where = Filters(selection, parameters, state: true, d => d is Dimension.Province or Dimension.Sector);
-        var metrics = MetricCatalogue.All.Where(m => m.Family == MetricFamily.Feedback)
-            .Select(m => $"{(m.Unit == MetricUnit.Count ? $"toInt64({m.Sql})" : m.Sql)} AS {m.Key}");
-        return ("WITH (SELECT cal FROM v_calendar) AS cal\n" + Assemble(keys, sums, table, where, [], metrics), parameters);
+        return ("WITH (SELECT cal FROM v_calendar) AS cal\n" + Assemble(keys, sums, table, where, [], Metrics(FeedbackMetrics)), parameters);
     }
 
     /// <summary>The task register, as it stood at each bucket's end, for the plan years the bucket touches.</summary>
@@ -78,21 +68,22 @@ internal static class KpiSql
     {
         var parameters = BucketParameters(buckets);
         var keys = KeyExpressions(selection, state: true);
-        const string Plan = "year >= toYear(bs) AND year <= toYear(be)";
-        const string Done = "status != 'in_progress' AND ifNull(completed_at <= be, 0)";
-        string[] sums =
-        [
-            $"toInt64(countIf({Plan})) AS b_tasks_total",
-            $"toInt64(countIf({Plan} AND {Done} AND status = 'done' AND completed_at <= due_date)) AS b_tasks_done_on_time",
-            $"toInt64(countIf({Plan} AND {Done} AND status = 'done' AND completed_at > due_date)) AS b_tasks_done_late",
-            $"toInt64(countIf({Plan} AND {Done} AND status = 'awaiting_confirmation')) AS b_tasks_done_awaiting_confirmation",
-            $"toInt64(countIf({Plan} AND NOT ({Done}) AND due_date >= be)) AS b_tasks_in_progress_on_time",
-            $"toInt64(countIf({Plan} AND NOT ({Done}) AND due_date < be)) AS b_tasks_in_progress_overdue",
-        ];
+        var sums = Items(TaskMetrics);
         var where = Filters(selection, parameters, state: true, d => d is Dimension.Province);
-        var metrics = MetricCatalogue.All.Where(m => m.Family == MetricFamily.Tasks).Select(m => $"toInt64({m.Sql}) AS {m.Key}");
-        return (Assemble(keys, sums, "v_tasks", where, [], metrics), parameters);
+        return (Assemble(keys, sums, "v_tasks", where, [], Metrics(TaskMetrics)), parameters);
     }
+
+    private static List<MetricDefinition> Family(MetricFamily family) => MetricCatalogue.All.Where(m => m.Family == family).ToList();
+
+    // Counts are read as Int64 whatever the sum's type; a histogram stays a Map.
+    private static string Sum(string expression, DossierMeasure measure) =>
+        measure.Column.IsMap ? $"{expression} AS {measure.Name}" : $"toInt64({expression}) AS {measure.Name}";
+
+    private static IEnumerable<string> Items(IReadOnlyList<MetricDefinition> metrics) =>
+        BaseMeasures.Needed(metrics).OfType<ItemMeasure>().Select(m => $"toInt64({m.OverItems}) AS {m.Name}");
+
+    private static IEnumerable<string> Metrics(IReadOnlyList<MetricDefinition> metrics) =>
+        metrics.Select(m => $"{(m.Unit == MetricUnit.Count ? $"toInt64({m.Sql})" : m.Sql)} AS {m.Key}");
 
     private static string Assemble(
         List<(string Name, string Expression)> keys, IEnumerable<string> sums, string table, List<string> where, IEnumerable<string> derived, IEnumerable<string> metrics)
