@@ -9,7 +9,7 @@ namespace ReformMetrics.Metrics.Tests;
 
 /// <summary>On generated data (four months around the merger, with noise): every path gives the same answer for
 /// every group and metric, and the invariants of domain/metrics.md hold.</summary>
-public sealed class GeneratedDataTests(GeneratedDataTests.Loaded loaded) : IClassFixture<GeneratedDataTests.Loaded>
+public sealed partial class GeneratedDataTests(GeneratedDataTests.Loaded loaded) : IClassFixture<GeneratedDataTests.Loaded>
 {
     private static readonly Period Months = Period.Range(new DateOnly(2025, 5, 1), new DateOnly(2025, 8, 31));
 

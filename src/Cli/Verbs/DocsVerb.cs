@@ -1,21 +1,29 @@
 using System.CommandLine;
 using ReformMetrics.Metrics.Catalogue;
+using ReformMetrics.Metrics.Query;
 
 namespace ReformMetrics.Cli.Verbs;
 
-/// <summary>`reform docs`: rewrites docs/metrics.md from the metric catalogue (for maintainers; hidden).</summary>
+/// <summary>`reform docs`: rewrites what is generated from the metric catalogue (for maintainers; hidden): docs/metrics.md,
+/// the analysts' KPI views (sql/repeatable/kpi_views.sql) and their column tables in docs/sql-views.md. Tests fail while
+/// a file differs from its rendering.</summary>
 internal static class DocsVerb
 {
     public static Command Create()
     {
-        var output = new Option<string>("--out") { Description = "Tệp ghi ra", DefaultValueFactory = _ => Path.Combine("docs", "metrics.md") };
-        var command = new Command("docs", "Ghi lại docs/metrics.md từ danh mục chỉ số.") { output };
+        var root = new Option<string>("--root") { Description = "Thư mục gốc của mã nguồn", DefaultValueFactory = _ => "." };
+        var command = new Command("docs", "Ghi lại docs/metrics.md, sql/repeatable/kpi_views.sql và bảng cột trong docs/sql-views.md từ danh mục chỉ số.") { root };
         command.Hidden = true;
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(output)!;
-            File.WriteAllText(path, MetricsDocument.Render());
-            ConsoleUi.Success($"Đã ghi {path}.");
+            var directory = parse.GetValue(root)!;
+            var metrics = Path.Combine(directory, "docs", "metrics.md");
+            var views = Path.Combine(directory, KpiViews.RepeatablePath);
+            var document = Path.Combine(directory, "docs", "sql-views.md");
+            File.WriteAllText(metrics, MetricsDocument.Render());
+            File.WriteAllText(views, KpiViews.Render());
+            File.WriteAllText(document, KpiViews.UpdateDocument(File.ReadAllText(document)));
+            ConsoleUi.Success($"Đã ghi {metrics}, {views} và {document}.");
             return ReformCommand.Ok;
         });
         return command;
