@@ -116,6 +116,17 @@ public sealed class MigrationRunnerTests(TestEngine engine) : IAsyncLifetime
         Assert.Equal([2UL], await QueryAsync<ulong>("SELECT count() FROM schema_migrations FINAL"));
     }
 
+    [Fact]
+    public async Task A_store_migrated_before_repeatable_definitions_existed_gets_them_from_the_next_migrate()
+    {
+        await RunAsync(Regions);
+
+        var upgrade = await RunAsync(Regions, RegionNames);
+
+        Assert.Equal(["region_names"], [.. upgrade.Applied, .. upgrade.Repeated]);
+        Assert.Equal(["Hà Nội", "Hồ Chí Minh"], await QueryAsync<string>("SELECT name FROM v_region_names"));
+    }
+
     private Task<MigrationResult> RunAsync(params Migration[] migrations) =>
         new MigrationRunner(_store, NullLogger<MigrationRunner>.Instance).RunAsync(Migration.Ordered(migrations), TestContext.Current.CancellationToken);
 
