@@ -208,6 +208,25 @@ public sealed class KpiTests(Scenario scenario) : IClassFixture<Scenario>
     }
 
     [Theory]
+    [InlineData("AG-TEST", null)]
+    [InlineData("AG-NONE", "agency: mã cơ quan \"AG-NONE\"")]
+    public async Task An_agency_is_known_when_it_has_dossiers_even_without_an_agency_list(string agency, string? error)
+    {
+        var selection = new Selection { Period = April, Geo = 2008, Agencies = [agency] };
+
+        var failure = await Record.ExceptionAsync(() => Service().GetAsync(selection, compare: false, TestContext.Current.CancellationToken));
+
+        if (error is null)
+        {
+            Assert.Null(failure);
+        }
+        else
+        {
+            Assert.Contains(error, Assert.IsType<SelectionException>(failure).Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData(2025, "99", "không có trong 34")]
     [InlineData(2008, "N80", null)]
     [InlineData(2026, "01", "geo: địa giới")]

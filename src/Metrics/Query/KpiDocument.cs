@@ -21,11 +21,10 @@ public static class KpiDocument
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static IReadOnlyList<Dictionary<string, object?>> Build(Selection selection, KpiResult result, TargetService.TargetBook targets)
+    public static IReadOnlyList<Dictionary<string, object?>> Build(Selection selection, KpiResult result, TargetService.TargetBook? targets)
     {
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(result);
-        ArgumentNullException.ThrowIfNull(targets);
         return result.Groups.Select(g =>
         {
             var row = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -52,7 +51,7 @@ public static class KpiDocument
                 row["change_from_year_ago"] = g.YearAgo is null ? null : MetricCatalogue.All.ToDictionary(m => m.Key, g.ChangeFromYearAgo, StringComparer.Ordinal);
             }
 
-            row["targets"] = Targets(targets, selection, g);
+            row["targets"] = targets is null ? new Dictionary<string, TargetCheck>(StringComparer.Ordinal) : Targets(targets, selection, g);
             return row;
         }).ToList();
     }
