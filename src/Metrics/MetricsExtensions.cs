@@ -17,7 +17,7 @@ public static class MetricsExtensions
         services.AddSingleton<KpiCache>();
         services.AddTransient<KpiService>();
         services.AddTransient<RankingService>();
-        services.AddTransient<TargetService>();
+        services.AddSingleton<TargetService>();
         services.AddTransient<Index766Service>();
         // Vietnamese stays readable in the API's JSON instead of \u escapes.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);

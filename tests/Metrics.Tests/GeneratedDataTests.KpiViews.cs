@@ -60,9 +60,7 @@ public sealed partial class GeneratedDataTests
     {
         foreach (var view in new[] { "v_kpi_day", "v_kpi_month" })
         {
-            Assert.Equal(
-                MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers).Select(m => m.Key),
-                await ViewMetricsAsync(view));
+            Assert.Equal(MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers), await ViewMetricsAsync(view));
         }
     }
 
@@ -79,24 +77,24 @@ public sealed partial class GeneratedDataTests
         var flows = MetricCatalogue.All
             .Where(m => m.Family == MetricFamily.Dossiers && m.Unit == MetricUnit.Count
                         && BaseMeasures.Needed([m]).All(b => b is DossierMeasure { Timing: Timing.InPeriod }))
-            .Select(m => m.Key).ToList();
+            .ToList();
         var kpi = await GetAsync(new Selection { Period = Months, Geo = geo, GroupBy = [dimension], Grain = TimeGrain.Month });
         var column = ViewColumn(dimension);
         await using var connection = loaded.Database.Store.CreateConnection();
         var rows = (await connection.QueryAsync(
             $"""
-            SELECT toString(month) AS t, {column} AS k, {string.Join(", ", flows.Select(f => $"toFloat64(sum({f})) AS {f}"))}
+            SELECT toString(month) AS t, {column} AS k, {string.Join(", ", flows.Select(f => $"toFloat64(sum({f.Key})) AS {f.Key}"))}
             FROM v_kpi_month WHERE geo = @geo AND month BETWEEN @from AND @to GROUP BY t, k
             """,
             new { geo, from = Day(Months.Start), to = Day(Months.End) })).Cast<IDictionary<string, object?>>().ToList();
-        var byGroup = kpi.ToDictionary(g => (Day(g.Period.Start), g.Keys[Selection.KeyName(dimension)]));
+        var byGroup = kpi.ToDictionary(g => (Day(g.Period.Start), g.Code(dimension)));
 
         Assert.NotEmpty(flows);
         Assert.True(rows.Count > 10);
         foreach (var row in rows)
         {
             var group = byGroup[((string)row["t"]!, (string)row["k"]!)];
-            Assert.All(flows, f => Assert.True(group[f] == (double)row[f]!, $"{row["t"]} {row["k"]} {f}: view {row[f]}, kpi {group[f]}"));
+            Assert.All(flows, f => Assert.True(group[f] == (double)row[f.Key]!, $"{row["t"]} {row["k"]} {f.Key}: view {row[f.Key]}, kpi {group[f]}"));
         }
     }
 
@@ -105,16 +103,16 @@ public sealed partial class GeneratedDataTests
     private async Task<int> CompareAsync(string view, string time, Dimension[] dimensions, int geo, Period period, IReadOnlyList<KpiGroup> kpi)
     {
         var metrics = await ViewMetricsAsync(view);
-        Assert.Contains("late_rate_766", metrics);
+        Assert.Contains(MetricCatalogue.LateRate766, metrics);
         await using var connection = loaded.Database.Store.CreateConnection();
         var rows = (await connection.QueryAsync(
             $"""
             SELECT toString({time}) AS t, {string.Join(", ", dimensions.Select(d => $"{ViewColumn(d)} AS {Selection.KeyName(d)}"))},
-                   {string.Join(", ", metrics.Select(m => $"toNullable(toFloat64({m})) AS {m}"))}
+                   {string.Join(", ", metrics.Select(m => $"toNullable(toFloat64({m.Key})) AS {m.Key}"))}
             FROM {view} WHERE geo = @geo AND {time} BETWEEN @from AND @to
             """,
             new { geo, from = Day(period.Start), to = Day(period.End) })).Cast<IDictionary<string, object?>>().ToList();
-        var byKey = kpi.ToDictionary(g => Key(Day(g.Period.Start), dimensions.Select(d => g.Keys[Selection.KeyName(d)])));
+        var byKey = kpi.ToDictionary(g => Key(Day(g.Period.Start), dimensions.Select(g.Code)));
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var row in rows)
@@ -124,8 +122,8 @@ public sealed partial class GeneratedDataTests
             seen.Add(key);
             foreach (var metric in metrics)
             {
-                var (shown, computed) = (row[metric] is double v ? v : (double?)null, group[metric]);
-                Assert.True(shown == computed, $"{view} {key} {metric}: view {shown}, reform kpi {computed}");
+                var (shown, computed) = (row[metric.Key] is double v ? v : (double?)null, group[metric]);
+                Assert.True(shown == computed, $"{view} {key} {metric.Key}: view {shown}, reform kpi {computed}");
             }
         }
 
@@ -133,15 +131,16 @@ public sealed partial class GeneratedDataTests
         var previous = new Dictionary<string, KpiGroup>(StringComparer.Ordinal);
         foreach (var group in kpi.OrderBy(g => g.Period.Start))
         {
-            var keys = Key(string.Empty, dimensions.Select(d => group.Keys[Selection.KeyName(d)]));
-            var key = Key(Day(group.Period.Start), dimensions.Select(d => group.Keys[Selection.KeyName(d)]));
+            var keys = Key(string.Empty, dimensions.Select(group.Code));
+            var key = Key(Day(group.Period.Start), dimensions.Select(group.Code));
             if (!seen.Contains(key))
             {
-                Assert.True(group["received_new"] == 0 && group["resolved_total"] == 0 && group["withdrawn"] == 0, $"{view} lacks {key}, which has flows");
-                Assert.Equal(group["carried_over"], group["in_progress"]);
+                Assert.True(group[MetricCatalogue.ReceivedNew] == 0 && group[MetricCatalogue.ResolvedTotal] == 0 && group[MetricCatalogue.Withdrawn] == 0,
+                    $"{view} lacks {key}, which has flows");
+                Assert.Equal(group[MetricCatalogue.CarriedOver], group[MetricCatalogue.InProgress]);
                 if (previous.TryGetValue(keys, out var before))
                 {
-                    Assert.Equal(before["in_progress_overdue"], group["in_progress_overdue"]);
+                    Assert.Equal(before[MetricCatalogue.InProgressOverdue], group[MetricCatalogue.InProgressOverdue]);
                 }
             }
 
@@ -152,12 +151,12 @@ public sealed partial class GeneratedDataTests
     }
 
     /// <summary>The catalogue's metrics that are columns of a view, in catalogue order.</summary>
-    private async Task<List<string>> ViewMetricsAsync(string view)
+    private async Task<List<MetricDefinition>> ViewMetricsAsync(string view)
     {
         await using var connection = loaded.Database.Store.CreateConnection();
         var columns = (await connection.QueryAsync<string>(
             "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = @view", new { view })).ToHashSet(StringComparer.Ordinal);
-        return MetricCatalogue.All.Where(m => columns.Contains(m.Key)).Select(m => m.Key).ToList();
+        return MetricCatalogue.All.Where(m => columns.Contains(m.Key)).ToList();
     }
 
     private static string ViewColumn(Dimension dimension) => dimension switch

@@ -73,6 +73,40 @@ internal static class KpiSql
         return (Assemble(keys, sums, "v_tasks", where, [], Metrics(TaskMetrics)), parameters);
     }
 
+    /// <summary>
+    /// The queries of several families as one statement (one round trip, the branches run in parallel in ClickHouse):
+    /// each branch keeps the key and bucket columns, says its family, and carries every metric of the catalogue, NULL
+    /// where the metric belongs to another family, so that the branches have the same columns.
+    /// </summary>
+    public static (string Sql, DynamicParameters Parameters) Union(
+        Selection selection, IReadOnlyList<(MetricFamily Family, (string Sql, DynamicParameters Parameters) Query)> parts)
+    {
+        var parameters = new DynamicParameters();
+        var settings = string.Empty;
+        var branches = new List<string>();
+        foreach (var (family, (sql, branchParameters)) in parts)
+        {
+            // The branches bind the same names to the same values (the buckets and the filters of one selection).
+            foreach (var name in branchParameters.ParameterNames.Where(n => !parameters.ParameterNames.Contains(n, StringComparer.Ordinal)))
+            {
+                parameters.Add(name, branchParameters.Get<object>(name));
+            }
+            var body = sql;
+            var at = body.IndexOf("\nSETTINGS ", StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                settings = body[at..];
+                body = body[..at];
+            }
+
+            var columns = selection.GroupBy.Select(Selection.KeyName).Concat(["bucket_tag", "bucket_start", $"'{family}' AS family"])
+                .Concat(MetricCatalogue.All.Select(m => m.Family == family ? m.Key : $"NULL AS {m.Key}"));
+            branches.Add($"SELECT {string.Join(", ", columns)}\nFROM (\n{body}\n)");
+        }
+
+        return (string.Join("\nUNION ALL\n", branches) + settings, parameters);
+    }
+
     private static List<MetricDefinition> Family(MetricFamily family) => MetricCatalogue.All.Where(m => m.Family == family).ToList();
 
     // Counts are read as Int64 whatever the sum's type; a histogram stays a Map.
