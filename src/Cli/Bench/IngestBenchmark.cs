@@ -182,7 +182,7 @@ internal static class IngestBenchmark
     /// <summary>Runs `reform ingest` as users do, in its own process, sampling its peak resident memory.</summary>
     private static async Task<(TimeSpan Elapsed, long PeakKb, int ExitCode)> ReformIngestAsync(string connectionString, string file, CancellationToken cancellationToken)
     {
-        var command = EngineHostCommand.Resolve();
+        var command = ReformProgram.Resolve();
         var start = new ProcessStartInfo(command.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in command.PrefixArguments.Concat(["--clickhouse", connectionString, "ingest", file, "--no-refresh"]))
         {
