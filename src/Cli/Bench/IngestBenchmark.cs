@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Ingest.Contract;
 using ReformMetrics.Store;
-using ReformMetrics.Store.Embedded;
 using ReformMetrics.Store.Migrations;
 
 namespace ReformMetrics.Cli.Bench;
