@@ -16,7 +16,7 @@ public static class MetricsExtensions
         services.AddSingleton<KpiCache>();
         services.AddTransient<KpiService>();
         services.AddTransient<RankingService>();
-        services.AddTransient<TargetService>();
+        services.AddSingleton<TargetService>();
         services.AddTransient<Index766Service>();
         return services;
     }

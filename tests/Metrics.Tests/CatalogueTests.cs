@@ -134,14 +134,16 @@ public sealed class CatalogueTests
     public void The_766_index_scores_what_the_events_measure_and_leaves_the_rest_uncomputed()
     {
         var scoring = Index766Scoring.Load();
-        var values = MetricCatalogue.All.ToDictionary(m => m.Key, m => (double?)null);
-        values["on_time_rate_766"] = 0.95;      // 2.1: 20 × 0.95 = 19
-        values["online_share"] = 0.40;          // 3.3: 0.40 / 0.5 × 4 = 3.2
-        values["online_payment_share"] = 0.5;   // 3.6: 0.5 × 6 = 3
-        values["feedback_on_time_rate"] = 1;    // 5.2: 6
-        values["satisfaction_index"] = 0.95;    // 5.4: 0.95 − 0.05 = 0.90 ≥ 0.90: 6
-        values["overdue_rate"] = 0.05;
-        var group = new KpiGroup(new Dictionary<string, string>(), Period.Year(2025), values);
+        var values = new Dictionary<MetricDefinition, double?>
+        {
+            [MetricCatalogue.OnTimeRate766] = 0.95,      // 2.1: 20 × 0.95 = 19
+            [MetricCatalogue.OnlineShare] = 0.40,        // 3.3: 0.40 / 0.5 × 4 = 3.2
+            [MetricCatalogue.OnlinePaymentShare] = 0.5,  // 3.6: 0.5 × 6 = 3
+            [MetricCatalogue.FeedbackOnTimeRate] = 1,    // 5.2: 6
+            [MetricCatalogue.SatisfactionIndex] = 0.95,  // 5.4: 0.95 − 0.05 = 0.90 ≥ 0.90: 6
+            [MetricCatalogue.OverdueRate] = 0.05,
+        };
+        var group = new KpiGroup([], Period.Year(2025), MetricValues.Of(values.GetValueOrDefault));
 
         var unit = Index766Service.Score(group, scoring);
 

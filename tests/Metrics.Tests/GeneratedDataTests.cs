@@ -57,9 +57,9 @@ public sealed class GeneratedDataTests(GeneratedDataTests.Loaded loaded) : IClas
             Assert.Equal(monthly[i].Period, other[i].Period);
             foreach (var metric in MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers))
             {
-                var (a, b) = (monthly[i][metric.Key], other[i][metric.Key]);
+                var (a, b) = (monthly[i][metric], other[i][metric]);
                 Assert.True(a is null ? b is null : b is not null && Math.Abs(a.Value - b.Value) < 1e-9,
-                    $"{string.Join(",", monthly[i].Keys.Values)} {monthly[i].Period.Key} {metric.Key}: monthly {a}, {source} {b}");
+                    $"{string.Join(",", monthly[i].Keys.Select(k => k.Code))} {monthly[i].Period.Key} {metric.Key}: monthly {a}, {source} {b}");
             }
         }
     }
@@ -88,19 +88,19 @@ public sealed class GeneratedDataTests(GeneratedDataTests.Loaded loaded) : IClas
 
         foreach (var g in groups)
         {
-            Assert.Equal(g["resolved_total"], g["resolved_early"] + g["resolved_on_time"] + g["resolved_overdue"]);
-            Assert.Equal(g["received_total"], g["resolved_total"] + g["withdrawn"] + g["in_progress"]);
-            Assert.Equal(g["received_new"], g["received_online"] + g["received_direct"] + g["received_postal"]);
-            Assert.True(g["in_progress_overdue"] <= g["in_progress"] && g["in_progress_overdue"] >= 0);
-            Assert.True(g["apologized_overdue"] <= g["resolved_overdue"] + g["in_progress_overdue"]);
+            Assert.Equal(g[MetricCatalogue.ResolvedTotal], g[MetricCatalogue.ResolvedEarly] + g[MetricCatalogue.ResolvedOnTime] + g[MetricCatalogue.ResolvedOverdue]);
+            Assert.Equal(g[MetricCatalogue.ReceivedTotal], g[MetricCatalogue.ResolvedTotal] + g[MetricCatalogue.Withdrawn] + g[MetricCatalogue.InProgress]);
+            Assert.Equal(g[MetricCatalogue.ReceivedNew], g[MetricCatalogue.ReceivedOnline] + g[MetricCatalogue.ReceivedDirect] + g[MetricCatalogue.ReceivedPostal]);
+            Assert.True(g[MetricCatalogue.InProgressOverdue] <= g[MetricCatalogue.InProgress] && g[MetricCatalogue.InProgressOverdue] >= 0);
+            Assert.True(g[MetricCatalogue.ApologizedOverdue] <= g[MetricCatalogue.ResolvedOverdue] + g[MetricCatalogue.InProgressOverdue]);
         }
 
-        foreach (var chain in groups.GroupBy(g => string.Join('|', g.Keys.Values)))
+        foreach (var chain in groups.GroupBy(g => string.Join('|', g.Keys.Select(k => k.Code))))
         {
             var months = chain.OrderBy(g => g.Period.Start).ToList();
             for (var i = 1; i < months.Count; i++)
             {
-                Assert.Equal(months[i - 1]["in_progress"], months[i]["carried_over"]);
+                Assert.Equal(months[i - 1][MetricCatalogue.InProgress], months[i][MetricCatalogue.CarriedOver]);
             }
         }
     }

@@ -1,3 +1,4 @@
+using ReformMetrics.Metrics.Catalogue;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
@@ -30,8 +31,8 @@ public sealed class KpiCacheTests(TestDatabase database) : IClassFixture<TestDat
 
         Assert.Same(together[0], together[1]);
         Assert.Same(together[0], again);
-        Assert.Equal(1, again.Groups[0]["received_new"]);
-        Assert.Equal(2, after.Groups[0]["received_new"]);
-        Assert.Equal(2, uncached.Groups[0]["received_new"]);
+        Assert.Equal(1, again.Groups[0][MetricCatalogue.ReceivedNew]);
+        Assert.Equal(2, after.Groups[0][MetricCatalogue.ReceivedNew]);
+        Assert.Equal(2, uncached.Groups[0][MetricCatalogue.ReceivedNew]);
     }
 }

@@ -97,12 +97,12 @@ public sealed class BulletinNarrativeTests
             case "days": period = Period.Range(new DateOnly(2025, 4, 3), new DateOnly(2025, 4, 20)); break;
         }
 
-        var totals = new KpiGroup(new Dictionary<string, string>(), period, values, previous, null);
-        var targets = new Dictionary<string, TargetCheck>(StringComparer.Ordinal) { ["on_time_rate"] = new("on_time_rate", 0.95, "province", values["on_time_rate"]) };
+        var totals = new KpiGroup([], period, MetricValues.Of(m => values.GetValueOrDefault(m.Key)), MetricValues.Of(m => previous.GetValueOrDefault(m.Key)), null);
+        var targets = new Dictionary<MetricDefinition, TargetCheck> { [MetricCatalogue.OnTimeRate] = new("on_time_rate", 0.95, "province", values["on_time_rate"]) };
         var others = new[] { "80", "99" };
         var units = new List<RankedUnit> { new(province, "Tỉnh", values["on_time_rate"] ?? 0.9, rank, previousRank, 0.95) };
         units.AddRange(others.Select((code, i) => new RankedUnit(code, code, 0.9, i + (rank == 1 ? 2 : 1), i + (previousRank == 1 ? 2 : 1), 0.9)));
-        var ranking = new RankingResult(MetricCatalogue.Get("on_time_rate"), Dimension.Province, new Selection { Period = period }, units);
+        var ranking = new RankingResult(MetricCatalogue.OnTimeRate, Dimension.Province, new Selection { Period = period }, units);
         var form = new TthcResultsReport("Tỉnh", period, 2025, FormLayout.LevelAndSector, [], DateTimeOffset.UnixEpoch);
         return new BulletinReport("Tỉnh", province, period, 2025, totals, targets, [], [], [], ranking, form, DateTimeOffset.UnixEpoch);
     }

@@ -102,8 +102,8 @@ internal static class KpiBenchmark
 
     private static bool Same(KpiResult a, KpiResult b) =>
         a.Groups.Count == b.Groups.Count && a.Groups.Zip(b.Groups).All(p =>
-            p.First.Keys["province"] == p.Second.Keys["province"]
-            && MetricCatalogue.All.All(m => p.First[m.Key] is not { } x ? p.Second[m.Key] is null : p.Second[m.Key] is { } y && Math.Abs(x - y) < 1e-9));
+            p.First.Code(Dimension.Province) == p.Second.Code(Dimension.Province)
+            && MetricCatalogue.All.All(m => p.First[m] is not { } x ? p.Second[m] is null : p.Second[m] is { } y && Math.Abs(x - y) < 1e-9));
 
     internal static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];

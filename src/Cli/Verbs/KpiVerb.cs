@@ -14,36 +14,43 @@ namespace ReformMetrics.Cli.Verbs;
 /// group keys and every metric key (design.md).</summary>
 internal static class KpiVerb
 {
-    private static readonly string[] Headline =
-        ["received_total", "resolved_total", "on_time_rate", "in_progress_overdue", "on_time_rate_766", "online_share", "online_payment_share", "satisfaction_index"];
-
     public static Command Create()
     {
-        var from = new Option<string?>("--from") { Description = "Ngày đầu (yyyy-MM-dd)" };
-        var to = new Option<string?>("--to") { Description = "Ngày cuối (yyyy-MM-dd)" };
-        var period = new Option<string?>("--period") { Description = "Kỳ thay cho --from/--to: 2024-09, 2024-Q3, 2024-H1, 2024-9M, 2024, 2024-YTD" };
-        var province = List("--province", "Mã tỉnh (đọc theo địa giới --geo); nhiều mã cách nhau bằng dấu phẩy");
-        var sector = List("--sector", "Mã lĩnh vực");
-        var level = List("--level", "Cấp: province, district, commune");
-        var agency = List("--agency", "Mã cơ quan");
-        var procedure = List("--procedure", "Mã thủ tục");
-        var channel = List("--channel", "Kênh nộp: direct, online, postal");
-        var by = List("--by", "Nhóm theo: province, sector, agency, level, procedure, channel, month, quarter");
-        var geo = new Option<string?>("--geo") { Description = "Địa giới: 2025 (34 tỉnh, mặc định) hoặc 2008 (63 tỉnh)" };
-        var json = new Option<bool>("--json") { Description = "In JSON (mảng đối tượng: khoá nhóm và mọi chỉ số)" };
-        var compare = new Option<bool>("--compare") { Description = "So sánh với kỳ trước và cùng kỳ năm trước" };
-        var showSql = new Option<bool>("--show-sql") { Description = "In câu SQL tính các chỉ số hồ sơ (với tham số) thay vì chạy" };
-        var source = new Option<string?>("--source") { Description = "auto, monthly, daily, state, live", Hidden = true };
-        var command = new Command("kpi", "Các chỉ số của một lựa chọn (kỳ, địa bàn, lĩnh vực...).")
+        // Each option is a word of the selection (--province is the API's province=), read back by the same binder.
+        var words = new Dictionary<string, Option>(StringComparer.Ordinal)
         {
-            from, to, period, province, sector, level, agency, procedure, channel, by, geo, json, compare, source, showSql,
+            [SelectionWords.From] = new Option<string?>("--" + SelectionWords.From) { Description = "Ngày đầu (yyyy-MM-dd)" },
+            [SelectionWords.To] = new Option<string?>("--" + SelectionWords.To) { Description = "Ngày cuối (yyyy-MM-dd)" },
+            [SelectionWords.Period] = new Option<string?>("--" + SelectionWords.Period) { Description = "Kỳ thay cho --from/--to: 2024-09, 2024-Q3, 2024-H1, 2024-9M, 2024, 2024-YTD" },
+            [SelectionWords.Province] = List(SelectionWords.Province, "Mã tỉnh (đọc theo địa giới --geo); nhiều mã cách nhau bằng dấu phẩy"),
+            [SelectionWords.Sector] = List(SelectionWords.Sector, "Mã lĩnh vực"),
+            [SelectionWords.Level] = List(SelectionWords.Level, "Cấp: province, district, commune"),
+            [SelectionWords.Agency] = List(SelectionWords.Agency, "Mã cơ quan"),
+            [SelectionWords.Procedure] = List(SelectionWords.Procedure, "Mã thủ tục"),
+            [SelectionWords.Channel] = List(SelectionWords.Channel, "Kênh nộp: direct, online, postal"),
+            [SelectionWords.By] = List(SelectionWords.By, "Nhóm theo: province, sector, agency, level, procedure, channel, month, quarter"),
+            [SelectionWords.Geo] = new Option<string?>("--" + SelectionWords.Geo) { Description = "Địa giới: 2025 (34 tỉnh, mặc định) hoặc 2008 (63 tỉnh)" },
+            [SelectionWords.Source] = new Option<string?>("--" + SelectionWords.Source) { Description = "auto, monthly, daily, state, live", Hidden = true },
         };
+        var json = new Option<bool>("--json") { Description = "In JSON (mảng đối tượng: khoá nhóm và mọi chỉ số, đủ độ chính xác)" };
+        var compare = new Option<bool>("--" + SelectionWords.Compare) { Description = "So sánh với kỳ trước và cùng kỳ năm trước" };
+        var preset = new Option<string>("--preset")
+        {
+            Description = $"Các chỉ số của bảng khi nhóm: {string.Join(", ", MetricPresets.All.Select(p => p.Name))}",
+            DefaultValueFactory = _ => MetricPresets.Headline.Name,
+        };
+        var showSql = new Option<bool>("--show-sql") { Description = "In câu SQL tính các chỉ số hồ sơ (với tham số) thay vì chạy" };
+        var command = new Command("kpi", "Các chỉ số của một lựa chọn (kỳ, địa bàn, lĩnh vực...).") { json, compare, preset, showSql };
+        foreach (var option in words.Values)
+        {
+            command.Add(option);
+        }
+
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var selection = Parse(new SelectionParser.Input(
-                parse.GetValue(from), parse.GetValue(to), parse.GetValue(period), parse.GetValue(geo), parse.GetValue(by),
-                parse.GetValue(province), parse.GetValue(sector), parse.GetValue(level), parse.GetValue(agency), parse.GetValue(procedure),
-                parse.GetValue(channel), parse.GetValue(source)));
+            var selection = Parse(Read(parse, words));
+            var columns = MetricPresets.All.FirstOrDefault(p => p.Name == parse.GetValue(preset))
+                ?? throw new UsageException($"--preset \"{parse.GetValue(preset)}\" không có; dùng {string.Join(", ", MetricPresets.All.Select(p => p.Name))}.");
             if (parse.GetValue(showSql))
             {
                 var (sql, parameters) = KpiService.DossierSql(selection);
@@ -71,16 +78,36 @@ internal static class KpiVerb
             if (parse.GetValue(json))
             {
                 // The same document as GET /api/kpi with the same parameters.
-                Console.Out.WriteLine(JsonSerializer.Serialize(Dashboard.Api.KpiDocument.Build(selection, result, targets), Dashboard.Api.KpiDocument.Json));
+                Console.Out.WriteLine(JsonSerializer.Serialize(KpiDocument.Build(selection, result, targets), KpiDocument.Json));
             }
             else
             {
-                Print(result, targets);
+                Print(result, targets, columns);
             }
 
             return ReformCommand.Ok;
         });
         return command;
+    }
+
+    /// <summary>The selection's words from the command line, for <see cref="SelectionParser.Input.Read"/>.</summary>
+    private static SelectionParser.Input Read(ParseResult parse, Dictionary<string, Option> words)
+    {
+        try
+        {
+            return SelectionParser.Input.Read(word => words.TryGetValue(word, out var option)
+                ? option switch
+                {
+                    Option<string?> one => parse.GetValue(one) is { } value ? [value] : [],
+                    Option<string[]> many => parse.GetValue(many) ?? [],
+                    _ => [],
+                }
+                : []);
+        }
+        catch (SelectionException ex)
+        {
+            throw new UsageException("--" + ex.Message);
+        }
     }
 
     /// <summary>The demo's closing summary: the national figures of the last full year and the provinces of the last quarter.</summary>
@@ -106,7 +133,7 @@ internal static class KpiVerb
         }
     }
 
-    private static void Print(KpiResult result, TargetService.TargetBook? targets = null)
+    private static void Print(KpiResult result, TargetService.TargetBook? targets = null, MetricPreset? columns = null)
     {
         var selection = result.Selection;
         ConsoleUi.Out.MarkupLineInterpolated($"[bold]{selection.Period.Label}[/] · địa giới {selection.Geo} · nguồn {result.Source}");
@@ -127,19 +154,19 @@ internal static class KpiVerb
 
             foreach (var metric in MetricCatalogue.All)
             {
-                var cells = new List<string> { metric.Label, metric.Key, MetricFormat.Value(metric, group.Values[metric.Key]) };
+                var cells = new List<string> { metric.Label, metric.Key, MetricFormat.Value(metric, group[metric]) };
                 if (group.Previous is not null)
                 {
-                    cells.Add(MetricFormat.Value(metric, group.Previous[metric.Key]));
-                    cells.Add(MetricFormat.Change(metric, group.ChangeFromPrevious![metric.Key]));
-                    cells.Add(MetricFormat.Value(metric, group.YearAgo![metric.Key]));
-                    cells.Add(MetricFormat.Change(metric, group.ChangeFromYearAgo![metric.Key]));
+                    cells.Add(MetricFormat.Value(metric, group.Previous[metric]));
+                    cells.Add(MetricFormat.Change(metric, group.ChangeFromPrevious(metric)!.Value));
+                    cells.Add(MetricFormat.Value(metric, group.YearAgo?[metric]));
+                    cells.Add(MetricFormat.Change(metric, group.ChangeFromYearAgo(metric) ?? default));
                 }
 
                 if (targets is not null)
                 {
                     var province = selection.Provinces.Count == 1 ? selection.Provinces[0] : null;
-                    cells.Add(targets.For(metric.Key, selection.Geo, province, selection.Sectors, group.Values[metric.Key]) is { } check
+                    cells.Add(targets.For(metric, selection.Geo, province, selection.Sectors, group[metric]) is { } check
                         ? $"{MetricFormat.Value(metric, check.Target)}: {check.Met switch { true => "đạt", false => "chưa đạt", null => "—" }}"
                         : string.Empty);
                 }
@@ -152,10 +179,9 @@ internal static class KpiVerb
         }
 
         var grouped = new Table().Border(TableBorder.Rounded);
-        var keyColumns = selection.GroupBy.Select(Selection.KeyName).ToList();
-        foreach (var key in keyColumns)
+        foreach (var dimension in selection.GroupBy)
         {
-            grouped.AddColumn(key);
+            grouped.AddColumn(Selection.KeyName(dimension));
         }
 
         if (selection.Grain != TimeGrain.None)
@@ -163,7 +189,7 @@ internal static class KpiVerb
             grouped.AddColumn("Kỳ");
         }
 
-        var headline = Headline.Select(MetricCatalogue.Get).ToList();
+        var headline = (columns ?? MetricPresets.Headline).Metrics;
         foreach (var metric in headline)
         {
             grouped.AddColumn(new TableColumn(metric.Label).RightAligned());
@@ -171,19 +197,19 @@ internal static class KpiVerb
 
         foreach (var group in result.Groups)
         {
-            var cells = keyColumns.Select(k => group.Keys.TryGetValue(k + "_name", out var name) ? $"{group.Keys[k]} {name}" : group.Keys[k]).ToList();
+            var cells = group.Keys.Select(k => k.Name is { } name ? $"{k.Code} {name}" : k.Code).ToList();
             if (selection.Grain != TimeGrain.None)
             {
                 cells.Add(group.Period.Key);
             }
 
-            cells.AddRange(headline.Select(m => MetricFormat.Value(m, group.Values[m.Key])));
+            cells.AddRange(headline.Select(m => MetricFormat.Value(m, group[m])));
             grouped.AddRow(cells.Select(c => new Text(c)).ToArray());
         }
 
         ConsoleUi.Out.Write(grouped);
     }
 
-    private static Option<string[]> List(string name, string description) =>
-        new(name) { Description = description, AllowMultipleArgumentsPerToken = true };
+    private static Option<string[]> List(string word, string description) =>
+        new("--" + word) { Description = description, AllowMultipleArgumentsPerToken = true };
 }

@@ -34,7 +34,7 @@ public static class KpiApi
         api.MapGet("/kpi", (HttpRequest request, KpiService kpi, TargetService targets, ProvinceMap map, TimeProvider clock, CancellationToken cancellationToken) =>
             Answer(async () =>
             {
-                var compare = Compare(request);
+                var compare = SelectionParser.Compare(request.Query[SelectionWords.Compare].FirstOrDefault());
                 var selection = await AccessScope.From(request.HttpContext.User).RestrictAsync(SelectionFrom(request, clock), map, cancellationToken).ConfigureAwait(false);
                 var result = await kpi.GetAsync(selection, compare, cancellationToken).ConfigureAwait(false);
                 var book = await targets.LoadAsync(selection.Period.End.Year, cancellationToken).ConfigureAwait(false);
@@ -49,7 +49,7 @@ public static class KpiApi
                 var scope = AccessScope.From(request.HttpContext.User);
                 var asked = SelectionFrom(request, clock);
                 var restricted = await scope.RestrictAsync(asked, map, cancellationToken).ConfigureAwait(false); // refuses another province
-                var metric = request.Query["metric"].FirstOrDefault() ?? "on_time_rate";
+                var metric = SelectionParser.Metric(request.Query[SelectionWords.Metric].FirstOrDefault(), MetricCatalogue.OnTimeRate);
                 var by = asked.GroupBy.Count == 1 ? asked.GroupBy[0] : Dimension.Province;
                 var selection = by == Dimension.Province ? restricted with { Provinces = [] } : restricted;
                 var result = await rankings.RankAsync(selection, metric, by, cancellationToken).ConfigureAwait(false);
@@ -80,7 +80,7 @@ public static class KpiApi
                     rule = result.Scoring.Rule,
                     units = result.Units.Select(u => new
                     {
-                        keys = u.Keys,
+                        keys = KpiDocument.Keys(u.Keys),
                         points = Math.Round(u.Points, 2),
                         computed_max = u.ComputedMax,
                         share = u.Share,
@@ -100,13 +100,7 @@ public static class KpiApi
 
     private static Selection SelectionFrom(HttpRequest request, TimeProvider clock)
     {
-        var q = request.Query;
-        string? One(string name) => q[name].FirstOrDefault();
-        IReadOnlyList<string> Many(string name) => q[name].Where(v => v is not null).Select(v => v!).ToList();
-        var selection = SelectionParser.Parse(
-            new SelectionParser.Input(One("from"), One("to"), One("period"), One("geo"), Many("by"), Many("province"), Many("sector"), Many("level"),
-                Many("agency"), Many("procedure"), Many("channel"), One("source")),
-            SelectionParser.TodayInVietnam(clock));
+        var selection = SelectionParser.Parse(request.SelectionInput(), SelectionParser.TodayInVietnam(clock));
         // The live path reads every event of the period (23 s for a province's quarter on the demo store): an
         // administrator's check of the aggregates, not a viewer's question.
         if (selection.Source == KpiSource.LiveEvents && !request.HttpContext.User.IsInRole(Role.Admin.Name()))
@@ -116,13 +110,6 @@ public static class KpiApi
 
         return selection;
     }
-
-    private static bool Compare(HttpRequest request) => request.Query["compare"].FirstOrDefault() switch
-    {
-        null or "" or "false" or "0" => false,
-        "true" or "1" => true,
-        var other => throw new SelectionException($"compare: \"{(other.Length > 20 ? other[..20] + "…" : other)}\" không hợp lệ; dùng true hoặc false."),
-    };
 
     // A bad parameter (SelectionException) or a province not the user's (AccessDeniedException) becomes its problem
     // detail in StoreErrors, like everywhere else in the dashboard.

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ReformMetrics.Dashboard.Access;
+using ReformMetrics.Dashboard.Api;
 using ReformMetrics.Dashboard.Auth;
 using ReformMetrics.Dashboard.Components;
 using ReformMetrics.Dashboard.Limits;
@@ -90,8 +91,8 @@ public static class OverdueEndpoints
             var other => throw new SelectionException($"tang: \"{other}\" không hợp lệ; dùng 1 (tăng dần) hoặc 0 (giảm dần)."),
         };
         var selection = pages.Parse(
-            new SelectionParser.Input(Period: q["period"].FirstOrDefault(), Geo: q["geo"].FirstOrDefault(), Provinces: Many("province"),
-                Sectors: Many("sector"), Levels: Many("level"), Channels: Many("channel"), Agencies: Many("agency")),
+            context.Request.SelectionInput().Allow(
+                SelectionWords.Period, SelectionWords.Geo, SelectionWords.Province, SelectionWords.Sector, SelectionWords.Level, SelectionWords.Channel, SelectionWords.Agency),
             out var period);
         // The codes must exist, as for the figures: an unknown province, sector or level is an error, not an empty list.
         await kpi.ValidateAsync(selection, context.RequestAborted).ConfigureAwait(false);

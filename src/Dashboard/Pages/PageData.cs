@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http;
 using ReformMetrics.Dashboard.Access;
+using ReformMetrics.Dashboard.Api;
 using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
@@ -62,26 +64,31 @@ public sealed record ProvinceModel(
 /// <summary>Gathers what the pages show from the metrics layer (cached answers, the same as the API), within what the user may see.</summary>
 public sealed class PageData(KpiService kpi, RankingService rankings, TargetService targets, ProvinceMap map, TimeProvider clock, Metrics.Index766.Index766Service index766)
 {
-    public static readonly string[] CardMetrics =
-        ["received_total", "resolved_total", "on_time_rate", "in_progress_overdue", "online_share", "postal_share", "satisfaction_index"];
-
-    /// <summary>The filters of the URL, validated (a bad value is a 400 naming it); the default period is the last full month.</summary>
-    public Selection Parse(string? period, string? geo, out PageFilters filters) => Parse(period, geo, null, null, null, null, out filters);
-
-    /// <summary>All the filters of a page's URL, validated by the same parser as the API (a bad value is a 400 naming it).</summary>
-    public Selection Parse(string? period, string? geo, string? level, string? sector, string? channel, string? compare, out PageFilters filters)
+    /// <summary>The filters of a page's URL (period, geo, and one level, sector and channel), bound and validated by the
+    /// same parser as the API (a bad value is a 400 naming it); the default period is the last full month.</summary>
+    public Selection Parse(HttpRequest request, out PageFilters filters)
     {
-        static IReadOnlyList<string>? One(string? value) => string.IsNullOrWhiteSpace(value) ? null : [value.Trim()];
-        var selection = Parse(new SelectionParser.Input(Period: period, Geo: geo, Levels: One(level), Sectors: One(sector), Channels: One(channel)), out var text);
-        var yearAgo = compare switch
+        ArgumentNullException.ThrowIfNull(request);
+        var input = request.SelectionInput().Allow(SelectionWords.Period, SelectionWords.Geo, SelectionWords.Level, SelectionWords.Sector, SelectionWords.Channel);
+        var selection = Parse(input, out var text);
+        var yearAgo = request.Query["so-sanh"].FirstOrDefault() switch
         {
             null or "" or "ky-truoc" => false,
             "cung-ky" => true,
-            _ => throw new SelectionException($"so-sanh: \"{compare}\" không hợp lệ; dùng ky-truoc hoặc cung-ky."),
+            var compare => throw new SelectionException($"so-sanh: \"{(compare.Length > 20 ? compare[..20] + "…" : compare)}\" không hợp lệ; dùng ky-truoc hoặc cung-ky."),
         };
-        filters = new PageFilters(text, selection.Geo, One(level)?[0], One(sector)?[0], One(channel)?[0], yearAgo);
+        filters = new PageFilters(text, selection.Geo, OneValue(SelectionWords.Level, selection.Levels), OneValue(SelectionWords.Sector, selection.Sectors),
+            OneValue(SelectionWords.Channel, selection.Channels), yearAgo);
         return selection;
     }
+
+    /// <summary>The one value a page filters a word by (its pick lists choose one).</summary>
+    public static string? OneValue(string word, IReadOnlyList<string> values) => values switch
+    {
+        [] => null,
+        [var one] => one,
+        _ => throw new SelectionException($"{word}: trang chỉ lọc theo một giá trị, không phải {values.Count}."),
+    };
 
     /// <summary>Any filters of a URL, parsed once; a missing period is the last full month, returned as written.</summary>
     public Selection Parse(SelectionParser.Input input, out string period)
@@ -95,17 +102,17 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
 
     public async Task<OverviewModel> OverviewAsync(Selection selection, PageFilters filters, string? metric, CancellationToken cancellationToken)
     {
-        var key = string.IsNullOrEmpty(metric) ? "on_time_rate" : metric;
-        if (!OverviewModel.Choices.Any(m => m.Key == key))
+        var key = string.IsNullOrEmpty(metric) ? MetricCatalogue.OnTimeRate.Key : metric;
+        if (OverviewModel.Choices.FirstOrDefault(m => m.Key == key) is not { } shown)
         {
-            throw new SelectionException($"chi-so: \"{key}\" không phải một tỷ lệ hiển thị được trên bản đồ; dùng {string.Join(", ", OverviewModel.Choices.Select(m => m.Key))}.");
+            throw new SelectionException($"chi-so: \"{(key.Length > 40 ? key[..40] + "…" : key)}\" không phải một tỷ lệ hiển thị được trên bản đồ; dùng {string.Join(", ", OverviewModel.Choices.Select(m => m.Key))}.");
         }
 
         var totals = (await kpi.GetAsync(selection, compare: true, cancellationToken).ConfigureAwait(false)).Groups.Single();
-        var ranking = await rankings.RankAsync(selection, key, Dimension.Province, cancellationToken).ConfigureAwait(false);
+        var ranking = await rankings.RankAsync(selection, shown, Dimension.Province, cancellationToken).ConfigureAwait(false);
         var provinces = await kpi.GetAsync(selection with { GroupBy = [Dimension.Province] }, compare: false, cancellationToken).ConfigureAwait(false);
         return new OverviewModel(filters, selection.Period, await CardsAsync(selection, null, totals, filters.YearAgo, cancellationToken).ConfigureAwait(false), ranking,
-            provinces.Groups.ToDictionary(g => g.Keys["province"], StringComparer.Ordinal));
+            provinces.Groups.ToDictionary(g => g.Code(Dimension.Province), StringComparer.Ordinal));
     }
 
     public async Task<ProvinceModel> ProvinceAsync(AccessScope scope, Selection selection, PageFilters filters, string code, CancellationToken cancellationToken)
@@ -113,18 +120,18 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
         var own = await scope.RestrictAsync(selection with { Provinces = [code] }, map, cancellationToken).ConfigureAwait(false);
         var totals = (await kpi.GetAsync(own, compare: true, cancellationToken).ConfigureAwait(false)).Groups.Single();
         var named = await kpi.GetAsync(own with { GroupBy = [Dimension.Province] }, compare: false, cancellationToken).ConfigureAwait(false);
-        var name = named.Groups.Count > 0 && named.Groups[0].Keys.GetValueOrDefault("province_name") is { } n ? n : code;
+        var name = named.Groups.Count > 0 && named.Groups[0].Name(Dimension.Province) is { } n ? n : code;
         var trend = Period.Range(new DateOnly(own.Period.End.Year, own.Period.End.Month, 1).AddMonths(-11), own.Period.Nominal.End);
         var months = await kpi.GetAsync(own with { Period = trend, Grain = TimeGrain.Month }, compare: false, cancellationToken).ConfigureAwait(false);
         var levels = await kpi.GetAsync(own with { GroupBy = [Dimension.Level] }, compare: false, cancellationToken).ConfigureAwait(false);
         var sectors = await kpi.GetAsync(own with { GroupBy = [Dimension.Sector] }, compare: false, cancellationToken).ConfigureAwait(false);
         var channels = await kpi.GetAsync(own with { GroupBy = [Dimension.Channel] }, compare: false, cancellationToken).ConfigureAwait(false);
         var agencies = await kpi.GetAsync(own with { GroupBy = [Dimension.Agency] }, compare: false, cancellationToken).ConfigureAwait(false);
-        var ranking = await rankings.RankAsync(selection with { Provinces = [] }, "on_time_rate", Dimension.Province, cancellationToken).ConfigureAwait(false);
+        var ranking = await rankings.RankAsync(selection with { Provinces = [] }, MetricCatalogue.OnTimeRate, Dimension.Province, cancellationToken).ConfigureAwait(false);
         var index = (await index766.ComputeAsync(own, cancellationToken).ConfigureAwait(false)).Units;
         return new ProvinceModel(filters, own.Period, code, name, await CardsAsync(own, code, totals, filters.YearAgo, cancellationToken).ConfigureAwait(false),
-            months.Groups.OrderBy(g => g.Period.Start).ToList(), levels.Groups, sectors.Groups.OrderByDescending(g => g["received_total"] ?? 0).ToList(),
-            channels.Groups, agencies.Groups.OrderByDescending(g => g["received_total"] ?? 0).Take(ProvinceModel.TopAgencies).ToList(),
+            months.Groups.OrderBy(g => g.Period.Start).ToList(), levels.Groups, sectors.Groups.OrderByDescending(g => g[MetricCatalogue.ReceivedTotal] ?? 0).ToList(),
+            channels.Groups, agencies.Groups.OrderByDescending(g => g[MetricCatalogue.ReceivedTotal] ?? 0).Take(ProvinceModel.TopAgencies).ToList(),
             ranking.Units.FirstOrDefault(u => u.Code == code), ranking.Units.Count(u => u.Rank is not null), index.Count == 1 ? index[0] : null);
     }
 
@@ -132,7 +139,7 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
     {
         var book = await targets.LoadAsync(selection.Period.End.Year, cancellationToken).ConfigureAwait(false);
         var earlier = yearAgo ? totals.YearAgo : totals.Previous;
-        return CardMetrics.Select(key => new Card(MetricCatalogue.Get(key), totals[key], earlier?[key],
-            book.For(key, selection.Geo, province, selection.Sectors, totals[key]))).ToList();
+        return MetricPresets.Headline.Metrics.Select(metric => new Card(metric, totals[metric], earlier?[metric],
+            book.For(metric, selection.Geo, province, selection.Sectors, totals[metric]))).ToList();
     }
 }

@@ -17,11 +17,10 @@ public static class PageEndpoints
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder endpoints)
     {
         var pages = endpoints.MapGroup(string.Empty).RequireAuthorization(DashboardAuth.Viewer);
-        pages.MapGet("/", async (HttpContext context, PageData data, IAntiforgery antiforgery, string? period, string? geo, string? level, string? sector, string? channel,
-            [FromQuery(Name = "so-sanh")] string? compare, [FromQuery(Name = "chi-so")] string? metric) =>
+        pages.MapGet("/", async (HttpContext context, PageData data, IAntiforgery antiforgery, [FromQuery(Name = "chi-so")] string? metric) =>
         {
             var scope = AccessScope.From(context.User);
-            var selection = data.Parse(period, geo, level, sector, channel, compare, out var filters);
+            var selection = data.Parse(context.Request, out var filters);
             if (!scope.SeesAllProvinces)
             {
                 return Results.Redirect($"/tinh/{Uri.EscapeDataString(scope.Province ?? string.Empty)}{filters.Query()}");
@@ -31,11 +30,10 @@ public static class PageEndpoints
             return (IResult)new RazorComponentResult<OverviewPage>(new { Model = model, User = scope.User, Antiforgery = Token(context, antiforgery) });
         });
 
-        pages.MapGet("/tinh/{code}", async (HttpContext context, PageData data, IAntiforgery antiforgery, string code, string? period, string? geo,
-            string? level, string? sector, string? channel, [FromQuery(Name = "so-sanh")] string? compare) =>
+        pages.MapGet("/tinh/{code}", async (HttpContext context, PageData data, IAntiforgery antiforgery, string code) =>
         {
             var scope = AccessScope.From(context.User);
-            var selection = data.Parse(period, geo, level, sector, channel, compare, out var filters);
+            var selection = data.Parse(context.Request, out var filters);
             var model = await data.ProvinceAsync(scope, selection, filters, code, context.RequestAborted).ConfigureAwait(false);
             return new RazorComponentResult<ProvincePage>(new { Model = model, User = scope.User, Antiforgery = Token(context, antiforgery) });
         });

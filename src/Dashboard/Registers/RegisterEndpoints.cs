@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ReformMetrics.Dashboard.Access;
+using ReformMetrics.Dashboard.Api;
 using ReformMetrics.Dashboard.Auth;
 using ReformMetrics.Dashboard.Components;
 using ReformMetrics.Dashboard.Pages;
@@ -22,22 +23,23 @@ public static class RegisterEndpoints
     public static IEndpointRouteBuilder MapRegisters(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup(string.Empty).RequireAuthorization(DashboardAuth.Viewer);
-        group.MapGet("/nhiem-vu", (HttpContext context, PageData pages, KpiService kpi, RegisterQuery items, ProvinceMap map, IAntiforgery antiforgery, string? period, string? geo, string? province) =>
-            RenderAsync(context, pages, kpi, map, antiforgery, period, geo, province, "/nhiem-vu", "Nhiệm vụ cải cách hành chính", TaskMetrics,
+        group.MapGet("/nhiem-vu", (HttpContext context, PageData pages, KpiService kpi, RegisterQuery items, ProvinceMap map, IAntiforgery antiforgery) =>
+            RenderAsync(context, pages, kpi, map, antiforgery, "/nhiem-vu", "Nhiệm vụ cải cách hành chính", TaskMetrics,
                 "Danh sách nhiệm vụ", ["Mã", "Tỉnh", "Nhiệm vụ", "Hạn", "Hoàn thành", "Tình trạng cuối kỳ"], items.TasksAsync));
-        group.MapGet("/phan-anh", (HttpContext context, PageData pages, KpiService kpi, RegisterQuery items, ProvinceMap map, IAntiforgery antiforgery, string? period, string? geo, string? province) =>
-            RenderAsync(context, pages, kpi, map, antiforgery, period, geo, province, "/phan-anh", "Phản ánh, kiến nghị", FeedbackMetrics,
+        group.MapGet("/phan-anh", (HttpContext context, PageData pages, KpiService kpi, RegisterQuery items, ProvinceMap map, IAntiforgery antiforgery) =>
+            RenderAsync(context, pages, kpi, map, antiforgery, "/phan-anh", "Phản ánh, kiến nghị", FeedbackMetrics,
                 "Phản ánh, kiến nghị tiếp nhận trong kỳ", ["Mã", "Tỉnh", "Lĩnh vực", "Tiếp nhận", "Xử lý xong", "Tình trạng cuối kỳ"], items.FeedbackAsync));
         return endpoints;
     }
 
     private static async Task<IResult> RenderAsync(
-        HttpContext context, PageData pages, KpiService kpi, ProvinceMap map, IAntiforgery antiforgery, string? period, string? geo, string? province,
-        string path, string title, MetricDefinition[] metrics, string itemsTitle, string[] headers,
+        HttpContext context, PageData pages, KpiService kpi, ProvinceMap map, IAntiforgery antiforgery, string path, string title, MetricDefinition[] metrics, string itemsTitle, string[] headers,
         Func<Metrics.Periods.Period, int, IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<string[]>>> list)
     {
         var scope = AccessScope.From(context.User);
-        var asked = pages.Parse(new SelectionParser.Input(Period: period, Geo: geo, Provinces: string.IsNullOrWhiteSpace(province) ? null : [province]), out var text);
+        var input = context.Request.SelectionInput().Allow(SelectionWords.Period, SelectionWords.Geo, SelectionWords.Province);
+        var asked = pages.Parse(input, out var text);
+        PageData.OneValue(SelectionWords.Province, asked.Provinces);
         var filters = new PageFilters(text, asked.Geo);
         var allowed = await scope.RestrictAsync(asked, map, context.RequestAborted).ConfigureAwait(false);
         var summary = await kpi.GetAsync(allowed with { GroupBy = [Dimension.Province] }, compare: false, context.RequestAborted).ConfigureAwait(false);

@@ -1,7 +1,7 @@
 namespace ReformMetrics.Metrics.Catalogue;
 
 /// <summary>Every metric of domain/metrics.md, in the order reports list them.</summary>
-public static class MetricCatalogue
+public static partial class MetricCatalogue
 {
     private const string FormOfficial = "Biểu mẫu báo cáo kết quả giải quyết TTHC (Thông tư 01/2023/TT-VPCP)";
     private const string Decision766 = "Quyết định 766/QĐ-TTg (chỉ số 2.1 trên Cổng DVCQG)";

@@ -1,3 +1,4 @@
+using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Metrics.Rankings;
 
@@ -10,7 +11,7 @@ public sealed record GroupScore(Index766Group Group, double Points, double Compu
 /// <summary>One unit's index: every indicator (those the events cannot measure have no rate and no points), the
 /// groups, the points obtained out of the points the events can measure, and the rank on that share.</summary>
 public sealed record Index766Unit(
-    IReadOnlyDictionary<string, string> Keys, IReadOnlyList<IndicatorScore> Indicators, IReadOnlyList<GroupScore> Groups, double Points, double ComputedMax, int? Rank)
+    IReadOnlyList<GroupKey> Keys, IReadOnlyList<IndicatorScore> Indicators, IReadOnlyList<GroupScore> Groups, double Points, double ComputedMax, int? Rank)
 {
     /// <summary>Points over the computable maximum: the only fair basis while a part of the index cannot be computed.</summary>
     public double? Share => ComputedMax > 0 ? Points / ComputedMax : null;
@@ -36,7 +37,7 @@ public sealed class Index766Service(KpiService kpi)
         var units = result.Groups.Select(g => Score(g, scoring)).ToList();
         var ranks = Ranking.Rank(units.Select((u, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), u.Share)), Catalogue.Better.Higher);
         units = units.Select((u, i) => u with { Rank = ranks.TryGetValue(i.ToString(System.Globalization.CultureInfo.InvariantCulture), out var r) ? r : null })
-            .Where(u => !byProvince || selection.Provinces.Count == 0 || selection.Provinces.Contains(u.Keys[Selection.KeyName(Dimension.Province)]))
+            .Where(u => !byProvince || selection.Provinces.Count == 0 || selection.Provinces.Contains(u.Keys.Single(k => k.Dimension == Dimension.Province).Code))
             .OrderBy(u => u.Rank ?? int.MaxValue).ToList();
         return new Index766Result(selection, scoring, units);
     }
@@ -50,8 +51,8 @@ public sealed class Index766Service(KpiService kpi)
             var rate = indicator.Metric switch
             {
                 null => null,
-                Satisfaction766 => group["satisfaction_index"] is { } s && group["overdue_rate"] is { } o ? Math.Max(s - o, 0) : (double?)null,
-                var key => group[key],
+                Satisfaction766 => group[MetricCatalogue.SatisfactionIndex] is { } s && group[MetricCatalogue.OverdueRate] is { } o ? Math.Max(s - o, 0) : (double?)null,
+                var key => group[MetricCatalogue.Get(key)],
             };
             return new IndicatorScore(indicator, rate, indicator.Computable ? indicator.Points(rate) : null);
         }).ToList();

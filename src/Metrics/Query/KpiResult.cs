@@ -1,27 +1,72 @@
+using System.Collections;
+using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 
 namespace ReformMetrics.Metrics.Query;
 
-/// <summary>One row of an answer: its group keys (code and, where there is one, name), its period, the value of every
-/// metric key (null where undefined: a zero denominator, or a family the selection does not apply to), and the same
-/// metrics for the previous period and the same period a year earlier when asked for.</summary>
-public sealed record KpiGroup(
-    IReadOnlyDictionary<string, string> Keys,
-    Period Period,
-    IReadOnlyDictionary<string, double?> Values,
-    IReadOnlyDictionary<string, double?>? Previous = null,
-    IReadOnlyDictionary<string, double?>? YearAgo = null)
+/// <summary>The value of every metric of the catalogue for one group and period, read by the metric's definition (null
+/// where undefined: a zero denominator, or a family the selection does not apply to).</summary>
+public sealed class MetricValues : IEnumerable<KeyValuePair<MetricDefinition, double?>>
 {
-    public double? this[string key] => Values.TryGetValue(key, out var v) ? v : null;
+    private readonly Dictionary<MetricDefinition, double?> _values;
 
-    /// <summary>Every metric's change since the previous period (null when no comparison was asked for).</summary>
-    public IReadOnlyDictionary<string, Change>? ChangeFromPrevious => Changes(Previous);
+    public MetricValues(IEnumerable<KeyValuePair<MetricDefinition, double?>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        _values = new Dictionary<MetricDefinition, double?>(ReferenceEqualityComparer.Instance);
+        foreach (var (metric, value) in values)
+        {
+            _values[metric] = value;
+        }
+    }
 
-    /// <summary>Every metric's change since the same period a year earlier.</summary>
-    public IReadOnlyDictionary<string, Change>? ChangeFromYearAgo => Changes(YearAgo);
+    /// <summary>Every metric of the catalogue from a function of its definition.</summary>
+    public static MetricValues Of(Func<MetricDefinition, double?> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return new MetricValues(MetricCatalogue.All.Select(m => KeyValuePair.Create(m, value(m))));
+    }
 
-    private Dictionary<string, Change>? Changes(IReadOnlyDictionary<string, double?>? earlier) =>
-        earlier?.ToDictionary(e => e.Key, e => Change.Between(this[e.Key], e.Value), StringComparer.Ordinal);
+    public double? this[MetricDefinition metric] => _values.TryGetValue(metric, out var value) ? value : null;
+
+    public IEnumerator<KeyValuePair<MetricDefinition, double?>> GetEnumerator() =>
+        MetricCatalogue.All.Where(_values.ContainsKey).Select(m => KeyValuePair.Create(m, _values[m])).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>What a group of an answer is keyed by in one dimension: the code and, where the reference tables have one, its name.</summary>
+public sealed record GroupKey(Dimension Dimension, string Code, string? Name);
+
+/// <summary>One row of an answer: its group keys (one per grouping dimension, in the selection's order), its period,
+/// every metric's value, and the same metrics for the previous period and the same period a year earlier when asked for.</summary>
+public sealed record KpiGroup(
+    IReadOnlyList<GroupKey> Keys,
+    Period Period,
+    MetricValues Values,
+    MetricValues? Previous = null,
+    MetricValues? YearAgo = null)
+{
+    public double? this[MetricDefinition metric] => Values[metric];
+
+    /// <summary>The group's key in a dimension the answer is grouped by; asking for another is a mistake of the caller.</summary>
+    public GroupKey Key(Dimension dimension) => Keys.FirstOrDefault(k => k.Dimension == dimension)
+        ?? throw new InvalidOperationException($"The answer is not grouped by {dimension}.");
+
+    /// <summary>The group's code in a dimension the answer is grouped by.</summary>
+    public string Code(Dimension dimension) => Key(dimension).Code;
+
+    /// <summary>The name of the group's code from the reference tables (null where they have none).</summary>
+    public string? Name(Dimension dimension) => Key(dimension).Name;
+
+    /// <summary>What to call the group in a dimension: the name of its code, or the code where there is no name.</summary>
+    public string Label(Dimension dimension) => Key(dimension) is var key && key.Name is { } name ? name : key.Code;
+
+    /// <summary>A metric's change since the previous period (null when no comparison was asked for).</summary>
+    public Change? ChangeFromPrevious(MetricDefinition metric) => Previous is null ? null : Change.Between(Values[metric], Previous[metric]);
+
+    /// <summary>A metric's change since the same period a year earlier.</summary>
+    public Change? ChangeFromYearAgo(MetricDefinition metric) => YearAgo is null ? null : Change.Between(Values[metric], YearAgo[metric]);
 }
 
 public sealed record KpiResult(Selection Selection, KpiSource Source, IReadOnlyList<KpiGroup> Groups);

@@ -66,28 +66,25 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
 
         var source = Resolve(selection, buckets);
         var stopwatch = Stopwatch.StartNew();
-        // The three queries are independent: run together, the answer takes as long as the slowest.
-        var queries = new List<Task<List<(Dictionary<string, string> Keys, string Tag, DateOnly Start, Dictionary<string, double?> Values)>>>
-        {
-            RunAsync(KpiSql.Dossiers(selection, source, buckets), cancellationToken),
-        };
+        // The families' queries are independent: one statement, so one round trip, whose branches ClickHouse runs in parallel.
+        var parts = new List<(MetricFamily, (string, DynamicParameters))> { (MetricFamily.Dossiers, KpiSql.Dossiers(selection, source, buckets)) };
         if (FeedbackApplies(selection))
         {
-            queries.Add(RunAsync(KpiSql.Feedback(selection, buckets), cancellationToken));
+            parts.Add((MetricFamily.Feedback, KpiSql.Feedback(selection, buckets)));
         }
 
         if (TasksApply(selection))
         {
-            queries.Add(RunAsync(KpiSql.Tasks(selection, buckets), cancellationToken));
+            parts.Add((MetricFamily.Tasks, KpiSql.Tasks(selection, buckets)));
         }
 
         var rows = new Dictionary<(string Keys, string Tag, DateOnly Start), Row>();
-        foreach (var (keys, tag, start, values) in (await Task.WhenAll(queries).ConfigureAwait(false)).SelectMany(r => r))
+        foreach (var (keys, tag, start, values) in await RunAsync(selection, KpiSql.Union(selection, parts), cancellationToken).ConfigureAwait(false))
         {
             var id = (KeyId(keys), tag, start);
             if (!rows.TryGetValue(id, out var row))
             {
-                rows[id] = row = new Row(keys, new Dictionary<string, double?>(StringComparer.Ordinal));
+                rows[id] = row = new Row(keys, new Dictionary<MetricDefinition, double?>(ReferenceEqualityComparer.Instance));
             }
 
             foreach (var (key, value) in values)
@@ -134,30 +131,24 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     private static bool Uses(Selection selection, Func<Dimension, bool> allowed) =>
         selection.GroupBy.All(allowed) && Enum.GetValues<Dimension>().Where(d => !allowed(d)).All(d => selection.Filter(d).Count == 0);
 
-    private async Task<List<(Dictionary<string, string> Keys, string Tag, DateOnly Start, Dictionary<string, double?> Values)>> RunAsync(
-        (string Sql, DynamicParameters Parameters) query, CancellationToken cancellationToken)
+    /// <summary>Runs the statement of <see cref="KpiSql.Union"/>: its key columns are the selection's grouping, in order, and
+    /// each row holds the metrics of the family it names.</summary>
+    private async Task<List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)>> RunAsync(
+        Selection selection, (string Sql, DynamicParameters Parameters) query, CancellationToken cancellationToken)
     {
         await using var connection = store.CreateConnection();
         var result = await connection.QueryAsync(new CommandDefinition(query.Sql, query.Parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var rows = new List<(Dictionary<string, string>, string, DateOnly, Dictionary<string, double?>)>();
+        var rows = new List<(string[], string, DateOnly, Dictionary<MetricDefinition, double?>)>();
         foreach (IDictionary<string, object?> record in result)
         {
-            var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-            var values = new Dictionary<string, double?>(StringComparer.Ordinal);
-            foreach (var (column, value) in record)
+            var keys = selection.GroupBy.Select(d => Convert.ToString(record[Selection.KeyName(d)], CultureInfo.InvariantCulture) ?? string.Empty).ToArray();
+            var values = new Dictionary<MetricDefinition, double?>(ReferenceEqualityComparer.Instance);
+            var family = Enum.Parse<MetricFamily>((string)record["family"]!);
+            foreach (var metric in MetricCatalogue.All.Where(m => m.Family == family))
             {
-                if (column is "bucket_tag" or "bucket_start" or "bucket_end" || column.StartsWith("b_", StringComparison.Ordinal))
+                if (record.TryGetValue(metric.Key, out var value))
                 {
-                    continue;
-                }
-
-                if (Enum.TryParse<Dimension>(column, ignoreCase: true, out _))
-                {
-                    keys[column] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
-                }
-                else
-                {
-                    values[column] = value is null or DBNull ? null : Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                    values[metric] = value is null or DBNull ? null : Convert.ToDouble(value, CultureInfo.InvariantCulture);
                 }
             }
 
@@ -171,10 +162,13 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         Selection selection, List<Bucket> buckets, Dictionary<(string Keys, string Tag, DateOnly Start), Row> rows, ReferenceNames names, bool comparing)
     {
         var groups = new List<KpiGroup>();
-        var keySets = rows.Values.Select(r => r.Keys).DistinctBy(KeyId).OrderBy(KeyId, StringComparer.Ordinal).ToList();
+        // Groups in the order of their keys by dimension name (province before sector whatever the order asked).
+        var byName = selection.GroupBy.Select((d, i) => (Name: Selection.KeyName(d), Index: i)).OrderBy(k => k.Name, StringComparer.Ordinal).ToList();
+        var keySets = rows.Values.Select(r => r.Keys).DistinctBy(KeyId)
+            .OrderBy(keys => string.Join('\u001F', byName.Select(k => k.Name + "=" + keys[k.Index])), StringComparer.Ordinal).ToList();
         if (keySets.Count == 0 && selection.GroupBy.Count == 0)
         {
-            keySets.Add(new Dictionary<string, string>(StringComparer.Ordinal));
+            keySets.Add([]);
         }
 
         foreach (var keys in keySets)
@@ -195,12 +189,10 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         return groups;
     }
 
-    /// <summary>Every metric key, with 0 for the counts of a group that had no rows and null where a rate is undefined
-    /// or the metric's family does not apply to the selection.</summary>
-    private static Dictionary<string, double?> Complete(Dictionary<string, double?>? values, Selection selection)
-    {
-        var complete = new Dictionary<string, double?>(StringComparer.Ordinal);
-        foreach (var metric in MetricCatalogue.All)
+    /// <summary>Every metric, with 0 for the counts of a group that had no rows and null where a rate is undefined or the
+    /// metric's family does not apply to the selection.</summary>
+    private static MetricValues Complete(Dictionary<MetricDefinition, double?>? values, Selection selection) =>
+        MetricValues.Of(metric =>
         {
             var applies = metric.Family switch
             {
@@ -208,36 +200,16 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
                 MetricFamily.Tasks => TasksApply(selection),
                 _ => true,
             };
-            complete[metric.Key] = !applies ? null
-                : values is not null && values.TryGetValue(metric.Key, out var v) ? v
+            return !applies ? null
+                : values is not null && values.TryGetValue(metric, out var v) ? v
                 : metric.Unit == MetricUnit.Count ? 0 : null;
-        }
+        });
 
-        return complete;
-    }
-
-    private static Dictionary<string, string> Named(Dictionary<string, string> keys, Selection selection, ReferenceNames names)
-    {
-        var named = new Dictionary<string, string>(keys, StringComparer.Ordinal);
-        foreach (var dimension in selection.GroupBy)
-        {
-            var key = Selection.KeyName(dimension);
-            if (keys.TryGetValue(key, out var code) && names.Name(dimension, code, selection.Geo) is { } name)
-            {
-                named[key + "_name"] = name;
-            }
-        }
-
-        return named;
-    }
+    private static List<GroupKey> Named(string[] keys, Selection selection, ReferenceNames names) =>
+        selection.GroupBy.Select((dimension, i) => new GroupKey(dimension, keys[i], names.Name(dimension, keys[i], selection.Geo))).ToList();
 
     private static void Validate(Selection selection, ReferenceNames names)
     {
-        if (selection.Geo is not (2008 or 2025))
-        {
-            throw new SelectionException($"geo: địa giới \"{selection.Geo}\" không hợp lệ; dùng 2025 (34 tỉnh, thành phố) hoặc 2008 (63 tỉnh, thành phố).");
-        }
-
         if (selection.Period.Start < new DateOnly(2015, 1, 1) || selection.Period.End > new DateOnly(2030, 12, 31))
         {
             throw new SelectionException("period: kỳ báo cáo phải nằm trong khoảng 01/01/2015 đến 31/12/2030.");
@@ -255,7 +227,11 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
             throw new SelectionException($"sector: mã lĩnh vực \"{code}\" không có trong danh mục lĩnh vực.");
         }
 
-        // Agencies have no complete list (the agency lists are optional), so an agency code is only checked for its form.
+        foreach (var code in selection.Agencies.Where(c => !names.AgencyExists(c)))
+        {
+            throw new SelectionException($"agency: mã cơ quan \"{code}\" không có trong danh sách cơ quan và chưa tiếp nhận hồ sơ nào.");
+        }
+
         foreach (var code in selection.Procedures.Where(c => !names.ProcedureExists(c)))
         {
             throw new SelectionException($"procedure: mã thủ tục \"{code}\" không có trong danh mục thủ tục.");
@@ -272,10 +248,9 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         }
     }
 
-    private static string KeyId(IReadOnlyDictionary<string, string> keys) =>
-        string.Join('\u001F', keys.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => k.Key + "=" + k.Value));
+    private static string KeyId(string[] keys) => string.Join('\u001F', keys);
 
-    private sealed record Row(Dictionary<string, string> Keys, Dictionary<string, double?> Values);
+    private sealed record Row(string[] Keys, Dictionary<MetricDefinition, double?> Values);
 }
 
 public sealed class SelectionException(string message) : Exception(message);

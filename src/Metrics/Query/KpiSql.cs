@@ -94,6 +94,40 @@ internal static class KpiSql
         return (Assemble(keys, sums, "v_tasks", where, [], metrics), parameters);
     }
 
+    /// <summary>
+    /// The queries of several families as one statement (one round trip, the branches run in parallel in ClickHouse):
+    /// each branch keeps the key and bucket columns, says its family, and carries every metric of the catalogue, NULL
+    /// where the metric belongs to another family, so that the branches have the same columns.
+    /// </summary>
+    public static (string Sql, DynamicParameters Parameters) Union(
+        Selection selection, IReadOnlyList<(MetricFamily Family, (string Sql, DynamicParameters Parameters) Query)> parts)
+    {
+        var parameters = new DynamicParameters();
+        var settings = string.Empty;
+        var branches = new List<string>();
+        foreach (var (family, (sql, branchParameters)) in parts)
+        {
+            // The branches bind the same names to the same values (the buckets and the filters of one selection).
+            foreach (var name in branchParameters.ParameterNames.Where(n => !parameters.ParameterNames.Contains(n, StringComparer.Ordinal)))
+            {
+                parameters.Add(name, branchParameters.Get<object>(name));
+            }
+            var body = sql;
+            var at = body.IndexOf("\nSETTINGS ", StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                settings = body[at..];
+                body = body[..at];
+            }
+
+            var columns = selection.GroupBy.Select(Selection.KeyName).Concat(["bucket_tag", "bucket_start", $"'{family}' AS family"])
+                .Concat(MetricCatalogue.All.Select(m => m.Family == family ? m.Key : $"NULL AS {m.Key}"));
+            branches.Add($"SELECT {string.Join(", ", columns)}\nFROM (\n{body}\n)");
+        }
+
+        return (string.Join("\nUNION ALL\n", branches) + settings, parameters);
+    }
+
     private static string Assemble(
         List<(string Name, string Expression)> keys, IEnumerable<string> sums, string table, List<string> where, IEnumerable<string> derived, IEnumerable<string> metrics)
     {

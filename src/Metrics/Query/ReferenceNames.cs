@@ -20,38 +20,69 @@ public sealed class ReferenceNames
     private readonly Dictionary<(int Geo, string Code), string> _provinces;
     private readonly Dictionary<string, string> _sectors;
     private readonly Dictionary<string, string> _agencies;
+    private readonly HashSet<string> _agenciesWithData;
     private readonly Dictionary<string, string> _procedures;
+    private readonly Dictionary<string, string> _sectorGroups;
 
-    private ReferenceNames(Dictionary<(int, string), string> provinces, Dictionary<string, string> sectors, Dictionary<string, string> agencies, Dictionary<string, string> procedures)
+    private ReferenceNames(
+        Dictionary<(int, string), string> provinces, Dictionary<string, string> sectors, Dictionary<string, string> agencies, HashSet<string> agenciesWithData,
+        Dictionary<string, string> procedures, Dictionary<string, string> sectorGroups)
     {
         _provinces = provinces;
         _sectors = sectors;
         _agencies = agencies;
+        _agenciesWithData = agenciesWithData;
         _procedures = procedures;
+        _sectorGroups = sectorGroups;
     }
 
+    /// <summary>Every reference list in one round trip: the names of provinces (both geographies), sectors (with their
+    /// target group), agencies and procedures, and the agency codes the data holds (the agency lists are optional, so an
+    /// agency is known when it is listed or has dossiers).</summary>
     public static async Task<ReferenceNames> LoadAsync(ClickHouseStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         await using var connection = store.CreateConnection();
-        async Task<Dictionary<string, string>> Names(string sql) =>
-            (await connection.QueryAsync<(string Code, string Name)>(new CommandDefinition(sql, cancellationToken: cancellationToken)).ConfigureAwait(false))
-            .GroupBy(r => r.Code, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
-        var provinces = (await connection.QueryAsync<(ushort Geo, string Code, string Name)>(new CommandDefinition(
-            "SELECT geo, toString(code), name FROM provinces", cancellationToken: cancellationToken)).ConfigureAwait(false))
-            .ToDictionary(r => ((int)r.Geo, r.Code), r => r.Name);
+        var rows = await connection.QueryAsync<(string Kind, ushort Geo, string Code, string Name, string Extra)>(new CommandDefinition(
+            """
+            SELECT 'province', geo, toString(code), name, '' FROM provinces
+            UNION ALL SELECT 'sector', 0, toString(code), name_vi, toString(target_group) FROM sectors
+            UNION ALL SELECT 'agency', 0, toString(code), argMax(name_vi, loaded_at), '' FROM agencies GROUP BY code
+            UNION ALL SELECT 'procedure', 0, toString(code), name_vi, '' FROM procedures
+            UNION ALL SELECT 'agency_data', 0, toString(agency_code), '', '' FROM kpi_daily GROUP BY agency_code
+            """,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var provinces = new Dictionary<(int, string), string>();
+        var (sectors, agencies, procedures, groups) = (Names(), Names(), Names(), Names());
+        var withData = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (kind, geo, code, name, extra) in rows)
+        {
+            switch (kind)
+            {
+                case "province": provinces[(geo, code)] = name; break;
+                case "sector": sectors.TryAdd(code, name); groups.TryAdd(code, extra); break;
+                case "agency": agencies.TryAdd(code, name); break;
+                case "procedure": procedures.TryAdd(code, name); break;
+                default: withData.Add(code); break;
+            }
+        }
+
         // A 2025 province with no single 2008 equivalent is keyed N<code> in the 2008 geography.
         foreach (var province in provinces.Where(p => p.Key.Item1 == 2025).ToList())
         {
             provinces[(2008, "N" + province.Key.Item2)] = $"{province.Value} (đơn vị từ 01/07/2025)";
         }
 
-        return new ReferenceNames(
-            provinces,
-            await Names("SELECT toString(code), name_vi FROM sectors").ConfigureAwait(false),
-            await Names("SELECT toString(code), argMax(name_vi, loaded_at) FROM agencies GROUP BY code").ConfigureAwait(false),
-            await Names("SELECT toString(code), name_vi FROM procedures").ConfigureAwait(false));
+        return new ReferenceNames(provinces, sectors, agencies, withData, procedures, groups);
     }
+
+    private static Dictionary<string, string> Names() => new(StringComparer.Ordinal);
+
+    /// <summary>The target group of a sector (land, construction, investment), or empty.</summary>
+    public string SectorGroup(string sector) => _sectorGroups.GetValueOrDefault(sector, string.Empty);
+
+    /// <summary>An agency is known when an agency list names it or dossiers were received by it.</summary>
+    public bool AgencyExists(string code) => _agencies.ContainsKey(code) || _agenciesWithData.Contains(code);
 
     public bool ProvinceExists(int geo, string code) => _provinces.ContainsKey((geo, code));
 

@@ -39,8 +39,18 @@ public enum KpiSource
 /// </summary>
 public sealed record Selection
 {
+    private readonly int _geo = 2025;
+
     public required Period Period { get; init; }
-    public int Geo { get; init; } = 2025;
+
+    /// <summary>2025 (the 34 provinces) or 2008 (the 63); checked here, once, whoever builds the selection.</summary>
+    public int Geo
+    {
+        get => _geo;
+        init => _geo = value is 2008 or 2025 ? value
+            : throw new SelectionException($"{SelectionWords.Geo}: địa giới \"{value}\" không hợp lệ; dùng 2025 (34 tỉnh, thành phố) hoặc 2008 (63 tỉnh, thành phố).");
+    }
+
     public IReadOnlyList<string> Provinces { get; init; } = [];
     public IReadOnlyList<string> Levels { get; init; } = [];
     public IReadOnlyList<string> Agencies { get; init; } = [];

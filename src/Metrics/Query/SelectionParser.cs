@@ -1,3 +1,4 @@
+using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 
 namespace ReformMetrics.Metrics.Query;
@@ -10,7 +11,46 @@ public static class SelectionParser
         string? From = null, string? To = null, string? Period = null, string? Geo = null, IReadOnlyList<string>? By = null,
         IReadOnlyList<string>? Provinces = null, IReadOnlyList<string>? Sectors = null, IReadOnlyList<string>? Levels = null,
         IReadOnlyList<string>? Agencies = null, IReadOnlyList<string>? Procedures = null, IReadOnlyList<string>? Channels = null,
-        string? Source = null);
+        string? Source = null)
+    {
+        /// <summary>The input under the words of <see cref="SelectionWords"/>, from whatever holds them: a query string,
+        /// a command line. A word that takes one value and is given several is an error naming it.</summary>
+        public static Input Read(Func<string, IReadOnlyList<string>> values)
+        {
+            ArgumentNullException.ThrowIfNull(values);
+            string? One(string word) => values(word).Where(v => !string.IsNullOrWhiteSpace(v)).ToList() switch
+            {
+                [] => null,
+                [var single] => single.Trim(),
+                var many => throw new SelectionException($"{word}: chỉ nhận một giá trị, không phải {many.Count}."),
+            };
+            IReadOnlyList<string>? Many(string word) => values(word).Where(v => !string.IsNullOrWhiteSpace(v)).ToList() is { Count: > 0 } given ? given : null;
+            return new Input(
+                One(SelectionWords.From), One(SelectionWords.To), One(SelectionWords.Period), One(SelectionWords.Geo), Many(SelectionWords.By),
+                Many(SelectionWords.Province), Many(SelectionWords.Sector), Many(SelectionWords.Level), Many(SelectionWords.Agency),
+                Many(SelectionWords.Procedure), Many(SelectionWords.Channel), One(SelectionWords.Source));
+        }
+
+        /// <summary>This input, refused when it uses a word other than <paramref name="words"/>: a page that cannot filter
+        /// by a word says so rather than show unfiltered figures.</summary>
+        public Input Allow(params string[] words)
+        {
+            ArgumentNullException.ThrowIfNull(words);
+            (string Word, bool Given)[] given =
+            [
+                (SelectionWords.From, From is not null), (SelectionWords.To, To is not null), (SelectionWords.Period, Period is not null),
+                (SelectionWords.Geo, Geo is not null), (SelectionWords.By, By is { Count: > 0 }), (SelectionWords.Province, Provinces is { Count: > 0 }),
+                (SelectionWords.Sector, Sectors is { Count: > 0 }), (SelectionWords.Level, Levels is { Count: > 0 }), (SelectionWords.Agency, Agencies is { Count: > 0 }),
+                (SelectionWords.Procedure, Procedures is { Count: > 0 }), (SelectionWords.Channel, Channels is { Count: > 0 }), (SelectionWords.Source, Source is not null),
+            ];
+            foreach (var (word, _) in given.Where(g => g.Given && !words.Contains(g.Word)))
+            {
+                throw new SelectionException($"{word}: trang này không dùng tham số này; dùng {string.Join(", ", words)}.");
+            }
+
+            return this;
+        }
+    }
 
     public static Selection Parse(Input input, DateOnly today)
     {
@@ -53,12 +93,9 @@ public static class SelectionParser
         return new Selection
         {
             Period = period,
-            Geo = (input.Geo ?? "2025") switch
-            {
-                "2025" => 2025,
-                "2008" => 2008,
-                var other => throw new SelectionException($"geo \"{other}\" không hợp lệ; dùng 2025 (34 tỉnh, thành phố) hoặc 2008 (63 tỉnh, thành phố)."),
-            },
+            Geo = input.Geo is null ? 2025
+                : int.TryParse(input.Geo, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var geo) ? geo
+                : throw new SelectionException($"{SelectionWords.Geo}: địa giới \"{(input.Geo.Length > 20 ? input.Geo[..20] + "…" : input.Geo)}\" không hợp lệ; dùng 2025 (34 tỉnh, thành phố) hoặc 2008 (63 tỉnh, thành phố)."),
             GroupBy = dimensions.Distinct().ToList(),
             Grain = grain,
             Provinces = Codes("province", input.Provinces),
@@ -78,6 +115,20 @@ public static class SelectionParser
             },
         };
     }
+
+    /// <summary>Whether to compare with the previous period and the same period a year earlier (the word compare).</summary>
+    public static bool Compare(string? value) => value?.Trim() switch
+    {
+        null or "" or "false" or "0" => false,
+        "true" or "1" => true,
+        var other => throw new SelectionException($"{SelectionWords.Compare}: \"{(other.Length > 20 ? other[..20] + "…" : other)}\" không hợp lệ; dùng true hoặc false."),
+    };
+
+    /// <summary>A metric of the catalogue by its key (the word metric), or <paramref name="fallback"/> when none is given.</summary>
+    public static MetricDefinition Metric(string? key, MetricDefinition fallback) =>
+        string.IsNullOrWhiteSpace(key) ? fallback
+        : MetricCatalogue.TryGet(key.Trim(), out var metric) ? metric
+        : throw new SelectionException($"{SelectionWords.Metric}: không có chỉ số \"{(key.Length > 40 ? key[..40] + "…" : key)}\" trong danh mục.");
 
     /// <summary>The longest code a filter takes: the longest the event contract allows (ingestion's MaxCodeLength).</summary>
     public const int MaxCodeLength = 50;

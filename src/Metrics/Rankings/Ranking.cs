@@ -37,21 +37,20 @@ public static class Ranking
 /// <summary>Ranks provinces, agencies or sectors on any metric of the catalogue, with the movement since the previous period.</summary>
 public sealed class RankingService(KpiService kpi)
 {
-    public async Task<RankingResult> RankAsync(Selection selection, string metricKey, Dimension by, CancellationToken cancellationToken)
+    public async Task<RankingResult> RankAsync(Selection selection, MetricDefinition metric, Dimension by, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(selection);
-        var metric = MetricCatalogue.TryGet(metricKey, out var m) ? m : throw new SelectionException($"Không có chỉ số \"{metricKey}\" trong danh mục.");
+        ArgumentNullException.ThrowIfNull(metric);
         var result = await kpi.GetAsync(selection with { GroupBy = [by], Grain = TimeGrain.None }, compare: true, cancellationToken).ConfigureAwait(false);
-        var key = Selection.KeyName(by);
-        var current = result.Groups.Select(g => (Code: g.Keys[key], Value: g[metric.Key])).ToList();
-        var previous = result.Groups.Select(g => (Code: g.Keys[key], Value: g.Previous?[metric.Key])).ToList();
+        var current = result.Groups.Select(g => (Code: g.Code(by), Value: g[metric])).ToList();
+        var previous = result.Groups.Select(g => (Code: g.Code(by), Value: g.Previous?[metric])).ToList();
         var ranks = Ranking.Rank(current, metric.Better);
         var previousRanks = Ranking.Rank(previous, metric.Better);
         var units = result.Groups.Select(g =>
         {
-            var code = g.Keys[key];
-            return new RankedUnit(code, g.Keys.GetValueOrDefault(key + "_name"), g[metric.Key],
-                ranks.TryGetValue(code, out var r) ? r : null, previousRanks.TryGetValue(code, out var p) ? p : null, g.Previous?[metric.Key]);
+            var code = g.Code(by);
+            return new RankedUnit(code, g.Name(by), g[metric],
+                ranks.TryGetValue(code, out var r) ? r : null, previousRanks.TryGetValue(code, out var p) ? p : null, g.Previous?[metric]);
         }).OrderBy(u => u.Rank ?? int.MaxValue).ThenBy(u => u.Code, StringComparer.Ordinal).ToList();
         return new RankingResult(metric, by, selection, units);
     }

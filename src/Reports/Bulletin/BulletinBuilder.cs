@@ -1,3 +1,4 @@
+using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Metrics.Rankings;
@@ -25,19 +26,19 @@ public sealed class BulletinBuilder(KpiService kpi, RankingService rankings, Tar
         var selection = new Selection { Period = period, Geo = geo, Provinces = province is null ? [] : [province] };
         var totals = (await kpi.GetAsync(selection, compare: true, cancellationToken).ConfigureAwait(false)).Groups.Single();
         var book = await targets.LoadAsync(period.End.Year, cancellationToken).ConfigureAwait(false);
-        var checks = new Dictionary<string, TargetCheck>(StringComparer.Ordinal);
-        foreach (var key in BulletinReport.Headline)
+        var checks = new Dictionary<MetricDefinition, TargetCheck>(ReferenceEqualityComparer.Instance);
+        foreach (var metric in MetricPresets.Bulletin.Metrics)
         {
-            if (book.For(key, geo, province, [], totals[key]) is { } check)
+            if (book.For(metric, geo, province, [], totals[metric]) is { } check)
             {
-                checks[key] = check;
+                checks[metric] = check;
             }
         }
 
         var months = await kpi.GetAsync(selection with { Period = TrendPeriod(period), Grain = TimeGrain.Month }, compare: false, cancellationToken).ConfigureAwait(false);
         var sectors = await WorstAsync(selection, Dimension.Sector, cancellationToken).ConfigureAwait(false);
         var agencies = await WorstAsync(selection, Dimension.Agency, cancellationToken).ConfigureAwait(false);
-        var ranking = await rankings.RankAsync(new Selection { Period = period, Geo = geo }, "on_time_rate", Dimension.Province, cancellationToken).ConfigureAwait(false);
+        var ranking = await rankings.RankAsync(new Selection { Period = period, Geo = geo }, MetricCatalogue.OnTimeRate, Dimension.Province, cancellationToken).ConfigureAwait(false);
         var form = await forms.BuildAsync(period, geo, province, FormLayout.LevelAndSector, cancellationToken).ConfigureAwait(false);
         return new BulletinReport(form.UnitName, province, period, geo, totals, checks, months.Groups.OrderBy(g => g.Period.Start).ToList(),
             sectors, agencies, ranking, form, clock.GetUtcNow());
@@ -56,11 +57,10 @@ public sealed class BulletinBuilder(KpiService kpi, RankingService rankings, Tar
     private async Task<IReadOnlyList<WeakUnit>> WorstAsync(Selection selection, Dimension by, CancellationToken cancellationToken)
     {
         var result = await kpi.GetAsync(selection with { GroupBy = [by] }, compare: false, cancellationToken).ConfigureAwait(false);
-        var key = Selection.KeyName(by);
         return result.Groups
-            .Where(g => g["resolved_overdue"] is > 0 && g["overdue_rate"] is not null && g["resolved_total"] >= MinResolved)
-            .Select(g => new WeakUnit(g.Keys[key], g.Keys.GetValueOrDefault(key + "_name") ?? g.Keys[key], g["overdue_rate"]!.Value,
-                (long)g["resolved_overdue"]!.Value, (long)(g["resolved_total"] ?? 0)))
+            .Where(g => g[MetricCatalogue.ResolvedOverdue] is > 0 && g[MetricCatalogue.OverdueRate] is not null && g[MetricCatalogue.ResolvedTotal] >= MinResolved)
+            .Select(g => new WeakUnit(g.Code(by), g.Label(by), g[MetricCatalogue.OverdueRate]!.Value,
+                (long)g[MetricCatalogue.ResolvedOverdue]!.Value, (long)(g[MetricCatalogue.ResolvedTotal] ?? 0)))
             .OrderByDescending(u => u.OverdueRate).ThenByDescending(u => u.Overdue).ThenBy(u => u.Code, StringComparer.Ordinal)
             .Take(WorstCount).ToList();
     }

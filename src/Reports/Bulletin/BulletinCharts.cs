@@ -18,9 +18,9 @@ public static class BulletinCharts
         ArgumentNullException.ThrowIfNull(report);
         var plot = New("Tỷ lệ giải quyết đúng hạn và tỷ lệ hồ sơ trực tuyến theo tháng (%)");
         var months = report.Months;
-        AddLine(plot, months.Select(m => m["on_time_rate"]).ToList(), OnTime, "Tỷ lệ giải quyết đúng hạn");
-        AddLine(plot, months.Select(m => m["online_share"]).ToList(), Online, "Tỷ lệ hồ sơ trực tuyến");
-        if (report.Targets.GetValueOrDefault("on_time_rate") is { } target)
+        AddLine(plot, months.Select(m => m[MetricCatalogue.OnTimeRate]).ToList(), OnTime, "Tỷ lệ giải quyết đúng hạn");
+        AddLine(plot, months.Select(m => m[MetricCatalogue.OnlineShare]).ToList(), Online, "Tỷ lệ hồ sơ trực tuyến");
+        if (report.Targets.GetValueOrDefault(MetricCatalogue.OnTimeRate) is { } target)
         {
             var line = plot.Add.Scatter(new[] { -0.5, months.Count - 0.5 }, new[] { target.Target * 100, target.Target * 100 }, OnTime.WithAlpha(0.6));
             line.LinePattern = LinePattern.Dashed;
@@ -32,7 +32,7 @@ public static class BulletinCharts
             Enumerable.Range(0, months.Count).Select(i => (double)i).ToArray(),
             months.Select(m => $"{m.Period.Start.Month}/{m.Period.Start.Year % 100:00}").ToArray());
         // From a round ten below the lowest value, so that a rate moving between 96% and 98% does not look flat.
-        var shown = months.SelectMany(m => new[] { m["on_time_rate"], m["online_share"] }).Where(v => v is not null).Select(v => v!.Value * 100).ToList();
+        var shown = months.SelectMany(m => new[] { m[MetricCatalogue.OnTimeRate], m[MetricCatalogue.OnlineShare] }).Where(v => v is not null).Select(v => v!.Value * 100).ToList();
         var bottom = shown.Count == 0 ? 0 : Math.Max(0, Math.Floor((shown.Min() - 5) / 10) * 10);
         plot.Axes.SetLimitsY(bottom, 101);
         plot.Axes.SetLimitsX(-0.5, Math.Max(months.Count, 1) - 0.5);
@@ -48,9 +48,9 @@ public static class BulletinCharts
     {
         ArgumentNullException.ThrowIfNull(report);
         var plot = New("Hồ sơ mới tiếp nhận theo kênh");
-        (string Label, string Key, Color Color)[] channels =
-            [("Trực tuyến", "received_online", Online), ("Trực tiếp", "received_direct", OnTime), ("Bưu chính", "received_postal", Neutral)];
-        var total = report["received_new"] ?? 0;
+        (string Label, MetricDefinition Key, Color Color)[] channels =
+            [("Trực tuyến", MetricCatalogue.ReceivedOnline, Online), ("Trực tiếp", MetricCatalogue.ReceivedDirect, OnTime), ("Bưu chính", MetricCatalogue.ReceivedPostal, Neutral)];
+        var total = report[MetricCatalogue.ReceivedNew] ?? 0;
         var bars = channels.Select((c, i) =>
         {
             var value = report[c.Key] ?? 0;

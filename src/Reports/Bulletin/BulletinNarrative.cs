@@ -53,19 +53,19 @@ public static class BulletinNarrative
 
     private static string Received(BulletinReport r)
     {
-        var total = Count(r, "received_total");
+        var total = Count(r, MetricCatalogue.ReceivedTotal);
         if (total == 0)
         {
             return $"{When(r.Period)}, {Scope(r)} không tiếp nhận hồ sơ thủ tục hành chính nào.";
         }
 
-        var text = $"{When(r.Period)}, {Scope(r)} tiếp nhận {N(total)} hồ sơ thủ tục hành chính, trong đó {N(Count(r, "carried_over"))} hồ sơ từ kỳ trước "
-            + $"chuyển sang và {N(Count(r, "received_new"))} hồ sơ mới tiếp nhận ({N(Count(r, "received_online"))} hồ sơ trực tuyến, "
-            + $"{N(Count(r, "received_direct"))} hồ sơ trực tiếp, {N(Count(r, "received_postal"))} hồ sơ qua dịch vụ bưu chính).";
-        var previous = r.Previous("received_new");
+        var text = $"{When(r.Period)}, {Scope(r)} tiếp nhận {N(total)} hồ sơ thủ tục hành chính, trong đó {N(Count(r, MetricCatalogue.CarriedOver))} hồ sơ từ kỳ trước "
+            + $"chuyển sang và {N(Count(r, MetricCatalogue.ReceivedNew))} hồ sơ mới tiếp nhận ({N(Count(r, MetricCatalogue.ReceivedOnline))} hồ sơ trực tuyến, "
+            + $"{N(Count(r, MetricCatalogue.ReceivedDirect))} hồ sơ trực tiếp, {N(Count(r, MetricCatalogue.ReceivedPostal))} hồ sơ qua dịch vụ bưu chính).";
+        var previous = r.Previous(MetricCatalogue.ReceivedNew);
         if (previous is > 0)
         {
-            var change = (Count(r, "received_new") - previous.Value) / previous.Value;
+            var change = (Count(r, MetricCatalogue.ReceivedNew) - previous.Value) / previous.Value;
             text += Math.Abs(change) < 0.0005
                 ? $" Số hồ sơ mới tiếp nhận tương đương {PreviousName(r.Period)}."
                 : $" Số hồ sơ mới tiếp nhận {(change > 0 ? "tăng" : "giảm")} {Fixed(Math.Abs(change) * 100, 1)}% so với {PreviousName(r.Period)} ({N(previous.Value)} hồ sơ).";
@@ -76,16 +76,16 @@ public static class BulletinNarrative
 
     private static string Resolved(BulletinReport r)
     {
-        var resolved = Count(r, "resolved_total");
+        var resolved = Count(r, MetricCatalogue.ResolvedTotal);
         if (resolved == 0)
         {
             return "Trong kỳ chưa có hồ sơ nào được giải quyết, nên chưa tính được tỷ lệ giải quyết đúng hạn.";
         }
 
-        var overdue = Count(r, "resolved_overdue");
-        var text = $"Đã giải quyết {N(resolved)} hồ sơ ({N(Count(r, "resolved_early"))} trước hạn, {N(Count(r, "resolved_on_time"))} đúng hạn, {N(overdue)} quá hạn); "
-            + $"tỷ lệ giải quyết đúng hạn (gồm trước hạn và đúng hạn) đạt {Rate(r, "on_time_rate")}{Compared(r, "on_time_rate")}{Target(r, "on_time_rate")}.";
-        var withdrawn = Count(r, "withdrawn");
+        var overdue = Count(r, MetricCatalogue.ResolvedOverdue);
+        var text = $"Đã giải quyết {N(resolved)} hồ sơ ({N(Count(r, MetricCatalogue.ResolvedEarly))} trước hạn, {N(Count(r, MetricCatalogue.ResolvedOnTime))} đúng hạn, {N(overdue)} quá hạn); "
+            + $"tỷ lệ giải quyết đúng hạn (gồm trước hạn và đúng hạn) đạt {Rate(r, MetricCatalogue.OnTimeRate)}{Compared(r, MetricCatalogue.OnTimeRate)}{Target(r, MetricCatalogue.OnTimeRate)}.";
+        var withdrawn = Count(r, MetricCatalogue.Withdrawn);
         if (withdrawn > 0)
         {
             text += $" Ngoài ra có {N(withdrawn)} hồ sơ được tổ chức, cá nhân xin rút.";
@@ -93,7 +93,7 @@ public static class BulletinNarrative
 
         text += overdue == 0
             ? " Không có hồ sơ nào giải quyết quá hạn."
-            : r["apology_rate"] is { } apology
+            : r[MetricCatalogue.ApologyRate] is { } apology
                 ? $" Tỷ lệ hồ sơ quá hạn có văn bản xin lỗi tổ chức, cá nhân là {MetricFormat.Percent(apology)}{(apology < 1 ? ", cần thực hiện đầy đủ việc xin lỗi khi để hồ sơ quá hạn" : string.Empty)}."
                 : string.Empty;
         return text;
@@ -102,27 +102,27 @@ public static class BulletinNarrative
     private static string InProgress(BulletinReport r)
     {
         var end = $"Đến hết ngày {r.Period.End:dd/MM/yyyy}";
-        var pending = Count(r, "in_progress");
+        var pending = Count(r, MetricCatalogue.InProgress);
         if (pending == 0)
         {
             return $"{end}, không còn hồ sơ nào đang giải quyết.";
         }
 
-        var overdue = Count(r, "in_progress_overdue");
+        var overdue = Count(r, MetricCatalogue.InProgressOverdue);
         return overdue == 0
             ? $"{end}, còn {N(pending)} hồ sơ đang giải quyết, tất cả đều trong hạn."
-            : $"{end}, còn {N(pending)} hồ sơ đang giải quyết, trong đó {N(Count(r, "in_progress_within_deadline"))} hồ sơ trong hạn và {N(overdue)} hồ sơ đã quá hạn cần được đôn đốc xử lý dứt điểm.";
+            : $"{end}, còn {N(pending)} hồ sơ đang giải quyết, trong đó {N(Count(r, MetricCatalogue.InProgressWithinDeadline))} hồ sơ trong hạn và {N(overdue)} hồ sơ đã quá hạn cần được đôn đốc xử lý dứt điểm.";
     }
 
     private static string Online(BulletinReport r)
     {
-        if (r["online_share"] is null)
+        if (r[MetricCatalogue.OnlineShare] is null)
         {
             return string.Empty;
         }
 
-        var text = $"Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {Rate(r, "online_share")}{Compared(r, "online_share")}{Target(r, "online_share")}.";
-        if (r["online_payment_share"] is { } paid && r["postal_share"] is { } postal)
+        var text = $"Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {Rate(r, MetricCatalogue.OnlineShare)}{Compared(r, MetricCatalogue.OnlineShare)}{Target(r, MetricCatalogue.OnlineShare)}.";
+        if (r[MetricCatalogue.OnlinePaymentShare] is { } paid && r[MetricCatalogue.PostalShare] is { } postal)
         {
             text += $" Tỷ lệ hồ sơ thanh toán trực tuyến là {MetricFormat.Percent(paid)}; tỷ lệ hồ sơ nộp qua dịch vụ bưu chính là {MetricFormat.Percent(postal)}.";
         }
@@ -130,9 +130,9 @@ public static class BulletinNarrative
         return text;
     }
 
-    private static string Satisfaction(BulletinReport r) => r["satisfaction_index"] is null
+    private static string Satisfaction(BulletinReport r) => r[MetricCatalogue.SatisfactionIndex] is null
         ? "Trong kỳ chưa có đánh giá mức độ hài lòng của tổ chức, cá nhân."
-        : $"Chỉ số hài lòng của tổ chức, cá nhân đạt {Rate(r, "satisfaction_index")}{Compared(r, "satisfaction_index")}{Target(r, "satisfaction_index")}.";
+        : $"Chỉ số hài lòng của tổ chức, cá nhân đạt {Rate(r, MetricCatalogue.SatisfactionIndex)}{Compared(r, MetricCatalogue.SatisfactionIndex)}{Target(r, MetricCatalogue.SatisfactionIndex)}.";
 
     private static string Rank(BulletinReport r)
     {
@@ -168,12 +168,12 @@ public static class BulletinNarrative
     }
 
     private static string Worst(BulletinReport r) => r.WorstSectors.Count == 0
-        ? Count(r, "resolved_total") > 0 ? "Không có lĩnh vực nào có hồ sơ giải quyết quá hạn trong kỳ." : string.Empty
+        ? Count(r, MetricCatalogue.ResolvedTotal) > 0 ? "Không có lĩnh vực nào có hồ sơ giải quyết quá hạn trong kỳ." : string.Empty
         : "Các lĩnh vực có tỷ lệ giải quyết quá hạn cao nhất: "
             + string.Join("; ", r.WorstSectors.Take(3).Select(s => $"{s.Name} ({MetricFormat.Percent(s.OverdueRate)}, {N(s.Overdue)}/{N(s.Resolved)} hồ sơ)")) + ".";
 
     /// <summary>", tăng 1,25 điểm phần trăm so với tháng 3/2025 (93,00%)", or nothing when there is nothing to compare with.</summary>
-    private static string Compared(BulletinReport r, string key)
+    private static string Compared(BulletinReport r, MetricDefinition key)
     {
         if (r[key] is not { } now || r.Previous(key) is not { } before)
         {
@@ -187,16 +187,16 @@ public static class BulletinNarrative
     }
 
     /// <summary>", đạt chỉ tiêu 95,00%" or ", chưa đạt chỉ tiêu 95,00%".</summary>
-    private static string Target(BulletinReport r, string key) => r.Targets.GetValueOrDefault(key) is { Met: { } met } check
+    private static string Target(BulletinReport r, MetricDefinition key) => r.Targets.GetValueOrDefault(key) is { Met: { } met } check
         ? $", {(met ? "đạt" : "chưa đạt")} chỉ tiêu {MetricFormat.Percent(check.Target)}"
         : string.Empty;
 
     private static string UnitNoun(BulletinReport r) =>
         r.Province is { } code && (CentralCities.Contains(code) || (code == "46" && r.Period.End.Year >= 2025)) ? "thành phố" : "tỉnh";
 
-    private static double Count(BulletinReport r, string key) => r[key] ?? 0;
+    private static double Count(BulletinReport r, MetricDefinition key) => r[key] ?? 0;
 
-    private static string Rate(BulletinReport r, string key) => r[key] is { } v ? MetricFormat.Percent(v) : "—";
+    private static string Rate(BulletinReport r, MetricDefinition key) => r[key] is { } v ? MetricFormat.Percent(v) : "—";
 
     private static string N(double value) => MetricFormat.Count(value);
 

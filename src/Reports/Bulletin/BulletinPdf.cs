@@ -68,9 +68,8 @@ public static class BulletinPdf
 
         layout.NewPage(landscape: false);
         layout.Heading("GHI CHÚ VỀ CÁCH TÍNH");
-        foreach (var key in BulletinReport.Headline)
+        foreach (var metric in MetricPresets.Bulletin.Metrics)
         {
-            var metric = MetricCatalogue.Get(key);
             layout.Text(metric.Label, 9.5f, bold: true);
             layout.Text($"{metric.Explanation} Căn cứ: {metric.Source}.", 8.5f, color: Muted, indent: 10);
             layout.Space(3);
@@ -89,20 +88,24 @@ public static class BulletinPdf
         layout.Text(report.Period.Label, 13, align: CellAlign.Center);
         layout.Text($"(Từ ngày {report.Period.Start:dd/MM/yyyy} đến ngày {report.Period.End:dd/MM/yyyy})", 10, align: CellAlign.Center, color: Muted);
         layout.Space(40);
-        (string Key, string Label)[] tiles =
-            [("received_total", "Hồ sơ tiếp nhận"), ("resolved_total", "Hồ sơ đã giải quyết"), ("on_time_rate", "Tỷ lệ đúng hạn"), ("online_share", "Tỷ lệ trực tuyến")];
+        // The cover's tiles, with labels short enough for a quarter of the page.
+        (MetricDefinition Metric, string Label)[] tiles =
+        [
+            (MetricCatalogue.ReceivedTotal, "Hồ sơ tiếp nhận"), (MetricCatalogue.ResolvedTotal, "Hồ sơ đã giải quyết"),
+            (MetricCatalogue.OnTimeRate, "Tỷ lệ đúng hạn"), (MetricCatalogue.OnlineShare, "Tỷ lệ trực tuyến"),
+        ];
         layout.Box(86, (canvas, width, height) =>
         {
             var tileWidth = (width - 30) / tiles.Length;
             for (var i = 0; i < tiles.Length; i++)
             {
-                var metric = MetricCatalogue.Get(tiles[i].Key);
+                var metric = tiles[i].Metric;
                 var rect = SKRect.Create(i * (tileWidth + 10), 0, tileWidth, height);
                 using var fill = new SKPaint { Color = new SKColor(0xEE, 0xF3, 0xF8), IsAntialias = true };
                 canvas.DrawRoundRect(rect, 6, 6, fill);
                 Draw(canvas, tiles[i].Label, rect.MidX, rect.Top + 20, 9, false, Muted);
-                Draw(canvas, MetricFormat.Value(metric, report[metric.Key]), rect.MidX, rect.Top + 48, 17, true, Ink);
-                var change = Change.Between(report[metric.Key], report.Previous(metric.Key));
+                Draw(canvas, MetricFormat.Value(metric, report[metric]), rect.MidX, rect.Top + 48, 17, true, Ink);
+                var change = Change.Between(report[metric], report.Previous(metric));
                 var better = change.Difference is { } d && d != 0 ? (d > 0) == (metric.Better != Better.Lower) : (bool?)null;
                 Draw(canvas, $"{MetricFormat.Change(metric, change)} so với kỳ trước", rect.MidX, rect.Top + 70, 7.5f, false,
                     better switch { true => Good, false => Bad, null => Muted });
@@ -132,14 +135,13 @@ public static class BulletinPdf
         var period = report.Period;
         TableColumn[] columns = [new(170, CellAlign.Left), new(62), new(62), new(66), new(62), new(52), new(52, CellAlign.Center)];
         string[] headers = ["Chỉ tiêu", period.Label, period.Previous().Label, "Thay đổi so với kỳ trước", period.YearEarlier().Label, "Chỉ tiêu giao", "Đánh giá"];
-        var rows = BulletinReport.Headline.Select(key =>
+        var rows = MetricPresets.Bulletin.Metrics.Select(metric =>
         {
-            var metric = MetricCatalogue.Get(key);
-            var target = report.Targets.GetValueOrDefault(key);
+            var target = report.Targets.GetValueOrDefault(metric);
             return new TableRow(
             [
-                metric.Label, MetricFormat.Value(metric, report[key]), MetricFormat.Value(metric, report.Previous(key)),
-                MetricFormat.Change(metric, Change.Between(report[key], report.Previous(key))), MetricFormat.Value(metric, report.Totals.YearAgo?[key]),
+                metric.Label, MetricFormat.Value(metric, report[metric]), MetricFormat.Value(metric, report.Previous(metric)),
+                MetricFormat.Change(metric, Change.Between(report[metric], report.Previous(metric))), MetricFormat.Value(metric, report.Totals.YearAgo?[metric]),
                 target is null ? "—" : MetricFormat.Value(metric, target.Target),
                 target?.Met switch { true => "Đạt", false => "Chưa đạt", null => "—" },
             ]);

@@ -1,3 +1,4 @@
+using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Metrics.Rankings;
@@ -20,7 +21,7 @@ public sealed record BulletinReport(
     Period Period,
     int Geo,
     KpiGroup Totals,
-    IReadOnlyDictionary<string, TargetCheck> Targets,
+    IReadOnlyDictionary<MetricDefinition, TargetCheck> Targets,
     IReadOnlyList<KpiGroup> Months,
     IReadOnlyList<WeakUnit> WorstSectors,
     IReadOnlyList<WeakUnit> WorstAgencies,
@@ -28,17 +29,9 @@ public sealed record BulletinReport(
     TthcResultsReport Form,
     DateTimeOffset GeneratedAt)
 {
-    /// <summary>The headline metrics, in the order the bulletin lists them.</summary>
-    public static readonly IReadOnlyList<string> Headline =
-    [
-        "received_total", "received_new", "resolved_total", "on_time_rate", "early_rate", "overdue_rate", "in_progress_overdue",
-        "apology_rate", "online_share", "postal_share", "online_payment_share", "satisfaction_index", "processing_days_median",
-        "feedback_on_time_rate",
-    ];
+    public double? this[MetricDefinition metric] => Totals[metric];
 
-    public double? this[string key] => Totals[key];
-
-    public double? Previous(string key) => Totals.Previous?[key];
+    public double? Previous(MetricDefinition metric) => Totals.Previous?[metric];
 
     public RankedUnit? Rank => Province is null ? null : Ranking.Units.FirstOrDefault(u => u.Code == Province);
 }

@@ -16,7 +16,7 @@ public sealed class ProvincesReportBuilder(KpiService kpi, RankingService rankin
     {
         ArgumentNullException.ThrowIfNull(period);
         var selection = new Selection { Period = period, Geo = geo };
-        var ranking = await rankings.RankAsync(selection, "on_time_rate", Dimension.Province, cancellationToken).ConfigureAwait(false);
+        var ranking = await rankings.RankAsync(selection, MetricCatalogue.OnTimeRate, Dimension.Province, cancellationToken).ConfigureAwait(false);
         var provinces = await kpi.GetAsync(selection with { GroupBy = [Dimension.Province] }, compare: false, cancellationToken).ConfigureAwait(false);
         var detail = await kpi.GetAsync(
             selection with { GroupBy = [Dimension.Province, Dimension.Level, Dimension.Sector], Grain = TimeGrain.Month }, compare: false, cancellationToken).ConfigureAwait(false);
@@ -87,11 +87,11 @@ public static class ProvincesWorkbook
         var row = 4;
         foreach (var group in report.Provinces.Groups)
         {
-            CellText.Set(sheet.Cell(row, 1), group.Keys["province"]);
-            CellText.Set(sheet.Cell(row, 2), group.Keys.GetValueOrDefault("province_name") ?? group.Keys["province"]);
+            CellText.Set(sheet.Cell(row, 1), group.Code(Dimension.Province));
+            CellText.Set(sheet.Cell(row, 2), group.Label(Dimension.Province));
             for (var i = 0; i < metrics.Count; i++)
             {
-                Put(sheet.Cell(row, 3 + i), group[metrics[i].Key]);
+                Put(sheet.Cell(row, 3 + i), group[metrics[i]]);
                 sheet.Cell(row, 3 + i).Style.NumberFormat.Format = metrics[i].Unit == MetricUnit.Rate ? "0.00%" : "#,##0";
             }
 
@@ -119,14 +119,14 @@ public static class ProvincesWorkbook
         foreach (var group in report.Detail.Groups)
         {
             CellText.Set(sheet.Cell(row, 1), group.Period.Key);
-            CellText.Set(sheet.Cell(row, 2), group.Keys["province"]);
-            CellText.Set(sheet.Cell(row, 3), group.Keys.GetValueOrDefault("province_name") ?? string.Empty);
-            CellText.Set(sheet.Cell(row, 4), group.Keys["level"]);
-            CellText.Set(sheet.Cell(row, 5), group.Keys["sector"]);
-            CellText.Set(sheet.Cell(row, 6), group.Keys.GetValueOrDefault("sector_name") ?? string.Empty);
+            CellText.Set(sheet.Cell(row, 2), group.Code(Dimension.Province));
+            CellText.Set(sheet.Cell(row, 3), group.Name(Dimension.Province) ?? string.Empty);
+            CellText.Set(sheet.Cell(row, 4), group.Code(Dimension.Level));
+            CellText.Set(sheet.Cell(row, 5), group.Code(Dimension.Sector));
+            CellText.Set(sheet.Cell(row, 6), group.Name(Dimension.Sector) ?? string.Empty);
             for (var c = 0; c < counts.Count; c++)
             {
-                sheet.Cell(row, keys.Length + c + 1).Value = (long)(group[counts[c].Key] ?? 0);
+                sheet.Cell(row, keys.Length + c + 1).Value = (long)(group[counts[c]] ?? 0);
             }
 
             row++;

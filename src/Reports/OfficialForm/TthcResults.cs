@@ -1,3 +1,4 @@
+using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
 
@@ -34,11 +35,11 @@ public sealed record FormFigures(
     public static FormFigures From(KpiGroup group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        long V(string key) => (long)(group[key] ?? 0);
+        long V(MetricDefinition key) => (long)(group[key] ?? 0);
         return new FormFigures(
-            V("received_total"), V("received_online"), V("received_direct") + V("received_postal"), V("carried_over"),
-            V("resolved_total") + V("withdrawn"), V("resolved_early"), V("resolved_on_time") + V("withdrawn"), V("resolved_overdue"),
-            V("in_progress"), V("in_progress_within_deadline"), V("in_progress_overdue"));
+            V(MetricCatalogue.ReceivedTotal), V(MetricCatalogue.ReceivedOnline), V(MetricCatalogue.ReceivedDirect) + V(MetricCatalogue.ReceivedPostal), V(MetricCatalogue.CarriedOver),
+            V(MetricCatalogue.ResolvedTotal) + V(MetricCatalogue.Withdrawn), V(MetricCatalogue.ResolvedEarly), V(MetricCatalogue.ResolvedOnTime) + V(MetricCatalogue.Withdrawn), V(MetricCatalogue.ResolvedOverdue),
+            V(MetricCatalogue.InProgress), V(MetricCatalogue.InProgressWithinDeadline), V(MetricCatalogue.InProgressOverdue));
     }
 }
 
@@ -64,31 +65,31 @@ public sealed class TthcResultsBuilder(KpiService kpi, TimeProvider clock)
         {
             var agencies = await kpi.GetAsync(selection with { GroupBy = [Dimension.Agency] }, compare: false, cancellationToken).ConfigureAwait(false);
             rows.AddRange(agencies.Groups.Where(g => !FormFigures.From(g).IsEmpty).Select((g, i) => new FormRow(
-                (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), g.Keys.GetValueOrDefault("agency_name") ?? g.Keys["agency"], 2, FormFigures.From(g))));
+                (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), g.Label(Dimension.Agency), 2, FormFigures.From(g))));
         }
         else
         {
             var levels = (await kpi.GetAsync(selection with { GroupBy = [Dimension.Level] }, compare: false, cancellationToken).ConfigureAwait(false)).Groups;
             var sectors = (await kpi.GetAsync(selection with { GroupBy = [Dimension.Level, Dimension.Sector] }, compare: false, cancellationToken).ConfigureAwait(false)).Groups;
             var n = 0;
-            foreach (var level in levels.Where(g => !FormFigures.From(g).IsEmpty).OrderBy(g => Array.IndexOf(LevelOrder, g.Keys["level"])))
+            foreach (var level in levels.Where(g => !FormFigures.From(g).IsEmpty).OrderBy(g => Array.IndexOf(LevelOrder, g.Code(Dimension.Level))))
             {
-                var code = level.Keys["level"];
+                var code = level.Code(Dimension.Level);
                 rows.Add(new FormRow(Roman(++n), LevelLabel(code), 1, FormFigures.From(level)));
-                rows.AddRange(sectors.Where(s => s.Keys["level"] == code && !FormFigures.From(s).IsEmpty).OrderBy(s => s.Keys["sector"], StringComparer.Ordinal).Select((s, i) => new FormRow(
-                    (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), s.Keys.GetValueOrDefault("sector_name") ?? s.Keys["sector"], 2, FormFigures.From(s))));
+                rows.AddRange(sectors.Where(s => s.Code(Dimension.Level) == code && !FormFigures.From(s).IsEmpty).OrderBy(s => s.Code(Dimension.Sector), StringComparer.Ordinal).Select((s, i) => new FormRow(
+                    (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), s.Label(Dimension.Sector), 2, FormFigures.From(s))));
             }
         }
 
         rows.Add(new FormRow(string.Empty, FormText.Total, 0, FormFigures.From(total)));
-        var unit = province is null ? "Toàn quốc" : total.Keys.GetValueOrDefault("province_name") ?? await ProvinceNameAsync(selection, cancellationToken).ConfigureAwait(false);
+        var unit = province is null ? "Toàn quốc" : await ProvinceNameAsync(selection, cancellationToken).ConfigureAwait(false);
         return new TthcResultsReport(unit, period, geo, layout, rows, clock.GetUtcNow());
     }
 
     private async Task<string> ProvinceNameAsync(Selection selection, CancellationToken cancellationToken)
     {
         var named = await kpi.GetAsync(selection with { GroupBy = [Dimension.Province] }, compare: false, cancellationToken).ConfigureAwait(false);
-        return named.Groups.Count > 0 && named.Groups[0].Keys.GetValueOrDefault("province_name") is { } name ? name : selection.Provinces[0];
+        return named.Groups.Count > 0 && named.Groups[0].Name(Dimension.Province) is { } name ? name : selection.Provinces[0];
     }
 
     // After 1 July 2025 there are two levels; before it the district block sits between them.

@@ -45,12 +45,14 @@ internal static class RouteCatalogue
 {
     private static readonly string[] Selection = ["period", "from", "to", "geo", "province", "sector", "level", "agency", "procedure", "channel", "by", "compare", "source"];
     private static readonly string[] OverdueList = ["loai", "sap-xep", "trang", "tang", "period", "geo", "province", "sector", "level", "channel", "agency"];
+    private static readonly string[] Page = ["period", "geo", "level", "sector", "channel", "so-sanh"];
+    private static readonly string[] Register = ["period", "geo", "province"];
 
     /// <summary>The query parameters each hand-reading handler reads (none: it takes the context for the user only).</summary>
     public static readonly IReadOnlyDictionary<string, string[]> ReadByHand = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
-        ["GET /"] = [],
-        ["GET /tinh/{code}"] = [],
+        ["GET /"] = Page,
+        ["GET /tinh/{code}"] = Page,
         ["GET /api/kpi"] = Selection,
         ["GET /api/rankings"] = [.. Selection, "metric"],
         ["GET /api/index766"] = Selection,
@@ -59,8 +61,8 @@ internal static class RouteCatalogue
         ["GET /bao-cao"] = [],
         ["GET /bao-cao/tep/{file}"] = [],
         ["POST /bao-cao/lap"] = [],
-        ["GET /nhiem-vu"] = [],
-        ["GET /phan-anh"] = [],
+        ["GET /nhiem-vu"] = Register,
+        ["GET /phan-anh"] = Register,
         ["GET /quan-tri"] = [],
         ["POST /quan-tri/nguoi-dung"] = [],
         ["POST /quan-tri/ma-api"] = [],

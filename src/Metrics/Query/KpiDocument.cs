@@ -2,15 +2,15 @@ using System.Globalization;
 using System.Text.Json;
 using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
-using ReformMetrics.Metrics.Query;
 using ReformMetrics.Metrics.Targets;
 
-namespace ReformMetrics.Dashboard.Api;
+namespace ReformMetrics.Metrics.Query;
 
 /// <summary>
 /// The JSON of a metrics answer, the same from <c>GET /api/kpi</c> and <c>reform kpi --json</c> (design.md): an array with
 /// one object per group holding the group keys (codes and names), the period (key, label, from, to), every metric key of
-/// the catalogue (counts as integers, rates as fractions to 4 decimals, null where undefined), the comparisons when asked
+/// the catalogue (counts as integers, rates as fractions at full precision, null where undefined: rounding belongs to
+/// whoever displays them), the comparisons when asked
 /// for (previous, year_ago, change_from_previous, change_from_year_ago) and the targets that apply.
 /// </summary>
 public static class KpiDocument
@@ -21,15 +21,14 @@ public static class KpiDocument
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static IReadOnlyList<Dictionary<string, object?>> Build(Selection selection, KpiResult result, TargetService.TargetBook targets)
+    public static IReadOnlyList<Dictionary<string, object?>> Build(Selection selection, KpiResult result, TargetService.TargetBook? targets)
     {
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(result);
-        ArgumentNullException.ThrowIfNull(targets);
         return result.Groups.Select(g =>
         {
             var row = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var (key, value) in g.Keys)
+            foreach (var (key, value) in Keys(g.Keys))
             {
                 row[key] = value;
             }
@@ -48,13 +47,32 @@ public static class KpiDocument
             {
                 row["previous"] = Values(g.Previous);
                 row["year_ago"] = g.YearAgo is null ? null : Values(g.YearAgo);
-                row["change_from_previous"] = g.ChangeFromPrevious;
-                row["change_from_year_ago"] = g.ChangeFromYearAgo;
+                row["change_from_previous"] = MetricCatalogue.All.ToDictionary(m => m.Key, g.ChangeFromPrevious, StringComparer.Ordinal);
+                row["change_from_year_ago"] = g.YearAgo is null ? null : MetricCatalogue.All.ToDictionary(m => m.Key, g.ChangeFromYearAgo, StringComparer.Ordinal);
             }
 
-            row["targets"] = Targets(targets, selection, g);
+            row["targets"] = targets is null ? new Dictionary<string, TargetCheck>(StringComparer.Ordinal) : Targets(targets, selection, g);
             return row;
         }).ToList();
+    }
+
+    /// <summary>A group's keys as the document writes them: each dimension's code under its name (province), and the
+    /// code's name, where there is one, beside it (province_name).</summary>
+    public static Dictionary<string, string> Keys(IReadOnlyList<GroupKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var written = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            var name = Selection.KeyName(key.Dimension);
+            written[name] = key.Code;
+            if (key.Name is not null)
+            {
+                written[name + "_name"] = key.Name;
+            }
+        }
+
+        return written;
     }
 
     public static object Describe(Period period)
@@ -69,24 +87,25 @@ public static class KpiDocument
         };
     }
 
-    private static Dictionary<string, object?> Values(IReadOnlyDictionary<string, double?> values) =>
-        MetricCatalogue.All.ToDictionary(m => m.Key, m => values.TryGetValue(m.Key, out var v) ? Round(m, v) : null, StringComparer.Ordinal);
+    private static Dictionary<string, object?> Values(MetricValues values) =>
+        MetricCatalogue.All.ToDictionary(m => m.Key, m => Value(m, values[m]), StringComparer.Ordinal);
 
-    private static object? Round(MetricDefinition metric, double? value) => value switch
+    // Counts are whole numbers in ClickHouse; they are written without a fraction so that scripts read them as integers.
+    private static object? Value(MetricDefinition metric, double? value) => value switch
     {
         null => null,
         { } v when metric.Unit == MetricUnit.Count => (long)Math.Round(v),
-        { } v => Math.Round(v, 4),
+        { } v => v,
     };
 
     private static Dictionary<string, TargetCheck> Targets(TargetService.TargetBook book, Selection selection, KpiGroup group)
     {
-        var province = group.Keys.TryGetValue("province", out var p) ? p : selection.Provinces.Count == 1 ? selection.Provinces[0] : null;
-        var sectors = group.Keys.TryGetValue("sector", out var s) ? [s] : selection.Sectors;
+        var province = group.Keys.FirstOrDefault(k => k.Dimension == Dimension.Province)?.Code ?? (selection.Provinces.Count == 1 ? selection.Provinces[0] : null);
+        var sectors = group.Keys.FirstOrDefault(k => k.Dimension == Dimension.Sector) is { } sector ? [sector.Code] : selection.Sectors;
         var checks = new Dictionary<string, TargetCheck>(StringComparer.Ordinal);
         foreach (var metric in MetricCatalogue.All)
         {
-            if (book.For(metric.Key, selection.Geo, province, sectors, group[metric.Key]) is { } check)
+            if (book.For(metric, selection.Geo, province, sectors, group[metric]) is { } check)
             {
                 checks[metric.Key] = check;
             }
