@@ -7,6 +7,9 @@ namespace ReformMetrics.Metrics.Query;
 /// migration or an agency list load; a new instance per request is cheap enough for the API).</summary>
 public sealed class ReferenceNames
 {
+    /// <summary>One target of targets.csv: a province's (geo 0 and no province: national) target for an indicator in a year.</summary>
+    public sealed record TargetRow(int Geo, string Province, int Year, string Indicator, string SectorGroup, double Target);
+
     private static readonly Dictionary<string, string> Levels = new(StringComparer.Ordinal)
     {
         ["province"] = "Cấp tỉnh", ["district"] = "Cấp huyện", ["commune"] = "Cấp xã", [""] = "Không rõ",
@@ -43,19 +46,21 @@ public sealed class ReferenceNames
     {
         ArgumentNullException.ThrowIfNull(store);
         await using var connection = store.CreateConnection();
-        var rows = await connection.QueryAsync<(string Kind, ushort Geo, string Code, string Name, string Extra)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(string Kind, ushort Geo, string Code, string Name, string Extra, ushort Year, double Value)>(new CommandDefinition(
             """
-            SELECT 'province', geo, toString(code), name, '' FROM provinces
-            UNION ALL SELECT 'sector', 0, toString(code), name_vi, toString(target_group) FROM sectors
-            UNION ALL SELECT 'agency', 0, toString(code), argMax(name_vi, loaded_at), '' FROM agencies GROUP BY code
-            UNION ALL SELECT 'procedure', 0, toString(code), name_vi, '' FROM procedures
-            UNION ALL SELECT 'agency_data', 0, toString(agency_code), '', '' FROM kpi_daily GROUP BY agency_code
+            SELECT 'province', geo, toString(code), name, '', toUInt16(0), 0. FROM provinces
+            UNION ALL SELECT 'sector', 0, toString(code), name_vi, toString(target_group), 0, 0. FROM sectors
+            UNION ALL SELECT 'agency', 0, toString(code), argMax(name_vi, loaded_at), '', 0, 0. FROM agencies GROUP BY code
+            UNION ALL SELECT 'procedure', 0, toString(code), name_vi, '', 0, 0. FROM procedures
+            UNION ALL SELECT 'agency_data', 0, toString(agency_code), '', '', 0, 0. FROM kpi_daily GROUP BY agency_code
+            UNION ALL SELECT 'target', geo, province_code, indicator, sector_group, year, target FROM v_targets
             """,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         var provinces = new Dictionary<(int, string), string>();
         var (sectors, agencies, procedures, groups) = (Names(), Names(), Names(), Names());
         var withData = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (kind, geo, code, name, extra) in rows)
+        var targets = new List<TargetRow>();
+        foreach (var (kind, geo, code, name, extra, year, value) in rows)
         {
             switch (kind)
             {
@@ -63,6 +68,7 @@ public sealed class ReferenceNames
                 case "sector": sectors.TryAdd(code, name); groups.TryAdd(code, extra); break;
                 case "agency": agencies.TryAdd(code, name); break;
                 case "procedure": procedures.TryAdd(code, name); break;
+                case "target": targets.Add(new TargetRow(geo, code, year, name, extra, value)); break;
                 default: withData.Add(code); break;
             }
         }
@@ -73,8 +79,12 @@ public sealed class ReferenceNames
             provinces[(2008, "N" + province.Key.Item2)] = $"{province.Value} (đơn vị từ 01/07/2025)";
         }
 
-        return new ReferenceNames(provinces, sectors, agencies, withData, procedures, groups);
+        return new ReferenceNames(provinces, sectors, agencies, withData, procedures, groups) { Targets = targets };
     }
+
+    /// <summary>The targets of every year (targets.csv), read with the names: a small table, and it changes only with a
+    /// file load, as the names do.</summary>
+    public IReadOnlyList<TargetRow> Targets { get; private init; } = [];
 
     private static Dictionary<string, string> Names() => new(StringComparer.Ordinal);
 

@@ -1,4 +1,3 @@
-using Dapper;
 using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Store;
@@ -20,8 +19,6 @@ public sealed record TargetCheck(string Metric, double Target, string Scope, dou
 /// </summary>
 public sealed class TargetService(ClickHouseStore store, KpiCache? cache = null)
 {
-    // The last year asked for (the dashboard asks for the same year again and again); a reference read and written whole.
-    private volatile Cached? _cached;
 
     private static readonly (string Indicator, string Group, double Target)[] National =
     [
@@ -29,44 +26,21 @@ public sealed class TargetService(ClickHouseStore store, KpiCache? cache = null)
         (MetricCatalogue.SatisfactionIndex.Key, "construction", 0.85), (MetricCatalogue.SatisfactionIndex.Key, "investment", 0.85),
     ];
 
-    /// <summary>The targets of a year; with the answer cache, read once per version of the data (targets change only
-    /// with a targets file, which makes a new version) and the sectors' groups taken from its reference names.</summary>
+    /// <summary>The targets of a year, from the reference data of the current version (the answer cache's, when there
+    /// is one: then no query at all once the names are read).</summary>
     public async Task<TargetBook> LoadAsync(int year, CancellationToken cancellationToken)
     {
-        if (cache is null)
-        {
-            return await ReadAsync(year, await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        }
-
-        var version = await cache.VersionAsync(cancellationToken).ConfigureAwait(false);
-        if (_cached is { } hit && hit.Version == version && hit.Year == year && !hit.Book.IsFaulted && !hit.Book.IsCanceled)
-        {
-            return await hit.Book.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var names = await cache.NamesAsync(version, cancellationToken).ConfigureAwait(false);
-        var book = ReadAsync(year, names, CancellationToken.None);
-        _cached = new Cached(version, year, book);
-        return await book.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
+            : await cache.NamesAsync(await cache.VersionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return new TargetBook(names.Targets.Where(t => t.Year == year), names);
     }
-
-    private async Task<TargetBook> ReadAsync(int year, ReferenceNames names, CancellationToken cancellationToken)
-    {
-        await using var connection = store.CreateConnection();
-        var rows = (await connection.QueryAsync<(ushort Geo, string Province, string Indicator, string Group, double Target)>(new CommandDefinition(
-            "SELECT geo, province_code, indicator, sector_group, target FROM v_targets WHERE year = @year",
-            new { year = (ushort)year }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-        return new TargetBook(rows, names);
-    }
-
-    private sealed record Cached(string Version, int Year, Task<TargetBook> Book);
 
     public sealed class TargetBook
     {
         private readonly Dictionary<(int Geo, string Province, string Indicator, string Group), double> _targets = [];
         private readonly ReferenceNames _names;
 
-        internal TargetBook(IEnumerable<(ushort Geo, string Province, string Indicator, string Group, double Target)> rows, ReferenceNames names)
+        internal TargetBook(IEnumerable<ReferenceNames.TargetRow> rows, ReferenceNames names)
         {
             foreach (var (indicator, group, target) in National)
             {
@@ -75,7 +49,7 @@ public sealed class TargetService(ClickHouseStore store, KpiCache? cache = null)
 
             foreach (var r in rows)
             {
-                _targets[(r.Geo, r.Province, r.Indicator, r.Group)] = r.Target;
+                _targets[(r.Geo, r.Province, r.Indicator, r.SectorGroup)] = r.Target;
             }
 
             _names = names;
