@@ -93,6 +93,10 @@ public sealed class PageTests(DashboardServer server) : IClassFixture<DashboardS
     [InlineData("/?period=2025-04&level=tinh")]
     [InlineData("/?period=2025-04&so-sanh=hom-qua")]
     [InlineData("/tinh/80?period=2025-04&channel=fax")]
+    [InlineData("/tinh/80?period=2025-04&procedure=1.000001")]
+    [InlineData("/?period=2025-04&period=2025-05")]
+    [InlineData("/?period=2025-04&sector=HOTICH,DATDAI")]
+    [InlineData("/nhiem-vu?period=2025-04&agency=AG-TEST")]
     public async Task A_bad_filter_value_is_a_400(string path)
     {
         using var response = await server.As("quocgia").GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
