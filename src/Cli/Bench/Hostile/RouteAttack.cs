@@ -278,7 +278,7 @@ internal sealed class RouteAttack(Uri server, StoreFacts facts, string tag, stri
         (_, "sap-xep") => "ngay-qua-han",
         (_, "trang") => "1",
         (_, "tang") => "0",
-        (_, "metric") => "on_time_rate",
+        (_, "metric") => Metrics.Catalogue.MetricCatalogue.OnTimeRate.Key,
         (_, "form") => "tthc-results",
         (_, "format") => "xlsx",
         (_, "sql") => "SELECT count() FROM v_kpi_month",
