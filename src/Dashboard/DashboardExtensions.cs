@@ -41,6 +41,8 @@ public static class DashboardExtensions
         services.AddTransient<ReportShelf.ReportLibrary>();
         // Vietnamese letters go out as themselves, not as &#x1EA1; entities (a third of the page otherwise).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        // Vietnamese stays readable in the API's JSON instead of \u escapes.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         services.AddRazorComponents();
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreErrors>();

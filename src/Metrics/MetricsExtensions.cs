@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReformMetrics.Metrics.Index766;
 using ReformMetrics.Metrics.Query;
@@ -19,8 +18,6 @@ public static class MetricsExtensions
         services.AddTransient<RankingService>();
         services.AddSingleton<TargetService>();
         services.AddTransient<Index766Service>();
-        // Vietnamese stays readable in the API's JSON instead of \u escapes.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         return services;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Ingest.Reading;
 using ReformMetrics.Ingest.Validation;
+using ReformMetrics.TestSupport;
 
 namespace ReformMetrics.Ingest.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using ReformMetrics.Ingest.Reading;
 using ReformMetrics.Ingest.Validation;
+using ReformMetrics.TestSupport;
 
 namespace ReformMetrics.Ingest.Tests;
 

@@ -3,16 +3,20 @@ using ReformMetrics.Store.Embedded;
 
 namespace ReformMetrics.TestSupport;
 
-/// <summary>Runs the real `reform` executable (reform.dll beside the tests) as a separate process.</summary>
+/// <summary>Runs the real `reform` executable as a separate process: reform.dll beside the tests, which only the test
+/// projects that reference src/Cli have (Cli.Tests, Dashboard.Tests). Another program beside the tests (reform-engine)
+/// runs the same way when given.</summary>
 public static class ReformProcess
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
     /// <summary>Starts reform without waiting. REFORM_CLICKHOUSE is removed unless given in <paramref name="environment"/>,
     /// so a test asking for the embedded engine gets it even when the suite runs against a server.</summary>
-    public static Process Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, bool redirect = true)
+    public static Process Start(
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, bool redirect = true, ProgramCommand? program = null)
     {
-        var command = EngineHostCommand.Resolve();
+        var command = program ?? ProgramCommand.Find("reform")
+            ?? throw new InvalidOperationException($"reform.dll is not beside the tests in {AppContext.BaseDirectory}: reference src/Cli from this test project.");
         var start = new ProcessStartInfo(command.FileName)
         {
             RedirectStandardOutput = redirect,
@@ -39,9 +43,10 @@ public static class ReformProcess
     }
 
     public static async Task<Result> RunAsync(
-        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null,
+        ProgramCommand? program = null)
     {
-        using var process = Start(arguments, environment);
+        using var process = Start(arguments, environment, program: program);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
@@ -52,7 +57,7 @@ public static class ReformProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"reform {string.Join(' ', arguments)} did not finish in time. stderr: {await stderr}");
+            throw new TimeoutException($"{(program is null ? "reform" : "the program")} {string.Join(' ', arguments)} did not finish in time. stderr: {await stderr}");
         }
 
         return new Result(process.ExitCode, await stdout, await stderr);

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Ingest.Contract;
 using ReformMetrics.Store;
-using ReformMetrics.Store.Embedded;
 using ReformMetrics.Store.Migrations;
 
 namespace ReformMetrics.Cli.Bench;
@@ -182,7 +181,7 @@ internal static class IngestBenchmark
     /// <summary>Runs `reform ingest` as users do, in its own process, sampling its peak resident memory.</summary>
     private static async Task<(TimeSpan Elapsed, long PeakKb, int ExitCode)> ReformIngestAsync(string connectionString, string file, CancellationToken cancellationToken)
     {
-        var command = EngineHostCommand.Resolve();
+        var command = ReformProgram.Resolve();
         var start = new ProcessStartInfo(command.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in command.PrefixArguments.Concat(["--clickhouse", connectionString, "ingest", file, "--no-refresh"]))
         {

@@ -1,53 +1,24 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
-using Microsoft.Extensions.Logging;
 using ReformMetrics.Store;
 using ReformMetrics.Store.Embedded;
 
 namespace ReformMetrics.Cli.Verbs;
 
 /// <summary>
-/// `reform engine` (hidden): the embedded engine's own process (`host`, started by the store, never by hand),
-/// `exec -- CMD` to run a command while the store's engine is up with REFORM_CLICKHOUSE (the service user) and
-/// REFORM_CLICKHOUSE_ANALYST (the analyst user) pointing at it (the test script runs the suite this way, so every test
-/// project shares one engine), and `status`.
+/// `reform engine` (hidden): `exec -- CMD` to run a command while the store's engine is up with REFORM_CLICKHOUSE (the
+/// service user) and REFORM_CLICKHOUSE_ANALYST (the analyst user) pointing at it (the test script runs the suite this way,
+/// so every test project shares one engine), and `status`. The engine's own process is `reform-engine`
+/// (src/Store.EngineHost), which the store starts.
 /// </summary>
 internal static class EngineVerb
 {
     public static Command Create()
     {
         var command = new Command("engine", "Bộ máy ClickHouse nhúng (dùng nội bộ).") { Hidden = true };
-        command.Add(CreateHost());
         command.Add(CreateExec());
         command.Add(CreateStatus());
-        return command;
-    }
-
-    private static Command CreateHost()
-    {
-        var port = new Option<int>("--port") { Required = true };
-        var library = new Option<string>("--library") { Required = true };
-        var queryId = new Option<string>("--query-id") { Required = true };
-        var database = new Option<string>("--database") { Required = true };
-        var command = new Command("host", "Tiến trình của bộ máy nhúng (do kho dữ liệu tự khởi động).") { port, library, queryId, database };
-        command.Hidden = true;
-        command.SetAction(parse =>
-        {
-            var layout = StoreLayout.For(parse.GetValue(GlobalOptions.Store) ?? ".reform-data");
-            EngineHost.DetachFromTerminal(layout);
-            using var loggerFactory = LoggerFactory.Create(builder => builder
-                .AddSimpleConsole(o =>
-                {
-                    o.SingleLine = true;
-                    o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-                })
-                .SetMinimumLevel(LogLevel.Information));
-            var host = new EngineHost(
-                layout, parse.GetRequiredValue(library), parse.GetValue(port), parse.GetRequiredValue(queryId), parse.GetRequiredValue(database),
-                loggerFactory.CreateLogger<EngineHost>());
-            return host.Run();
-        });
         return command;
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -7,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace ReformMetrics.Store.Embedded;
 
 /// <summary>
-/// A process's handle on the embedded engine of a store directory: starts <c>reform engine host</c> when
+/// A process's handle on the embedded engine of a store directory: starts the engine process (<c>reform-engine</c>) when
 /// none runs, or joins the one that does. Disposing it gives up this process's lease; the engine stops
 /// when the last holder is gone, and also when holders die without disposing (kill -9).
 /// </summary>
@@ -52,7 +51,7 @@ public sealed class EmbeddedEngine : IAsyncDisposable
     public static async Task<EmbeddedEngine> AttachAsync(
         StoreLayout layout,
         EngineCache cache,
-        EngineHostCommand hostCommand,
+        ProgramCommand hostCommand,
         string database,
         int httpPort,
         ILogger logger,
@@ -132,7 +131,7 @@ public sealed class EmbeddedEngine : IAsyncDisposable
     }
 
     private static async Task<EngineState> StartAsync(
-        StoreLayout layout, string libraryPath, EngineHostCommand hostCommand, string database, int httpPort, ILogger logger,
+        StoreLayout layout, string libraryPath, ProgramCommand hostCommand, string database, int httpPort, ILogger logger,
         CancellationToken cancellationToken)
     {
         var attempts = httpPort == 0 ? 3 : 1;
@@ -186,7 +185,7 @@ public sealed class EmbeddedEngine : IAsyncDisposable
         }
     }
 
-    private static Process Spawn(StoreLayout layout, string libraryPath, EngineHostCommand hostCommand, int port, string queryId, string database)
+    private static Process Spawn(StoreLayout layout, string libraryPath, ProgramCommand hostCommand, int port, string queryId, string database)
     {
         // All three streams are redirected so the engine never holds this process's terminal or pipes
         // (a caller reading our output would otherwise wait for the engine to exit); the host then points
@@ -211,11 +210,7 @@ public sealed class EmbeddedEngine : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var argument in new[]
-                 {
-                     "engine", "host", "--store", layout.Root, "--port", port.ToString(CultureInfo.InvariantCulture),
-                     "--library", libraryPath, "--query-id", queryId, "--database", database,
-                 })
+        foreach (var argument in new EngineHostArguments(layout.Root, port, libraryPath, queryId, database).ToList())
         {
             start.ArgumentList.Add(argument);
         }
@@ -231,7 +226,8 @@ public sealed class EmbeddedEngine : IAsyncDisposable
 
     // Only what a process needs to start: paths, locale, the .NET host's own settings.
     private static bool IsPrivate(string name) =>
-        name is not ("PATH" or "HOME" or "LANG" or "LC_ALL" or "TZ" or "TMPDIR" or "DOTNET_ROOT" or "DOTNET_HOST_PATH")
+        name is not ("PATH" or "HOME" or "LANG" or "LC_ALL" or "TZ" or "TMPDIR" or "DOTNET_HOST_PATH")
+        && !name.StartsWith("DOTNET_ROOT", StringComparison.Ordinal) // DOTNET_ROOT_X64 too: the engine's own host needs it
         && !name.StartsWith("DOTNET_gc", StringComparison.OrdinalIgnoreCase);
 
     private static int FreeLoopbackPort()

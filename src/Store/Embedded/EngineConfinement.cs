@@ -17,7 +17,7 @@ internal static class EngineConfinement
         yield return (layout.RunDirectory, Landlock.Access.ReadWrite);
         yield return (Path.GetDirectoryName(layout.LogFile)!, Landlock.Access.ReadWrite);
 
-        // Code: the engine library, the .NET runtime and this application (assemblies load lazily), system libraries.
+        // Code: the engine library, the .NET runtime and reform-engine's directory (assemblies load lazily), system libraries.
         yield return (Path.GetDirectoryName(Path.GetFullPath(libraryPath))!, Landlock.Access.ReadExecute);
         yield return (RuntimeEnvironment.GetRuntimeDirectory(), Landlock.Access.ReadExecute);
         yield return (AppContext.BaseDirectory, Landlock.Access.ReadExecute);

@@ -1,10 +1,10 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging;
 
 namespace ReformMetrics.Store.Embedded;
 
 /// <summary>
-/// The engine process (<c>reform engine host</c>): hosts ClickHouse through chDB's command-line entry point
+/// The engine process (<c>reform-engine</c>, src/Store.EngineHost): hosts ClickHouse through chDB's command-line entry point
 /// with its HTTP interface on loopback, and stops it when no live process holds a lease on the store.
 /// </summary>
 /// <remarks>
@@ -12,9 +12,9 @@ namespace ReformMetrics.Store.Embedded;
 /// process that uses it. The main thread writes the engine's users file (EngineUsers), confines itself with Landlock
 /// (EngineConfinement) and blocks inside chdb_query_cmdline, so that every ClickHouse thread inherits the confinement;
 /// a watchdog thread publishes run/engine.json once the engine answers and ends the blocking statement when the last
-/// holder is gone.
+/// holder is gone. Nothing on this path may use Microsoft.Extensions.* (see <see cref="EngineLog"/>).
 /// </remarks>
-public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpPort, string queryId, string database, ILogger logger)
+public sealed class EngineHost(EngineHostArguments arguments, EngineLog log)
 {
     public const int ExitAlreadyRunning = 3;
     public const string ConfinedPrefix = "landlock ABI ";
@@ -23,19 +23,20 @@ public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpP
     private volatile bool _stopping;
     private EngineUsers? _users;
     private volatile string _confinement = string.Empty;
+    private readonly StoreLayout _layout = StoreLayout.For(arguments.Store);
 
     /// <summary>Redirects this process's standard streams to the engine log and leaves the terminal's session.</summary>
     public static void DetachFromTerminal(StoreLayout layout)
     {
         layout.EnsureCreated();
         Libc.setsid();
-        var log = Libc.open(layout.LogFile, Libc.O_RDWR | Libc.O_CREAT | 0x400 /* O_APPEND */, Convert.ToInt32("600", 8));
+        var logFile = Libc.open(layout.LogFile, Libc.O_RDWR | Libc.O_CREAT | 0x400 /* O_APPEND */, Convert.ToInt32("600", 8));
         var devNull = Libc.open("/dev/null", Libc.O_RDWR, 0);
-        if (log >= 0)
+        if (logFile >= 0)
         {
-            Libc.dup2(log, 1);
-            Libc.dup2(log, 2);
-            Libc.close(log);
+            Libc.dup2(logFile, 1);
+            Libc.dup2(logFile, 2);
+            Libc.close(logFile);
         }
 
         if (devNull >= 0)
@@ -47,11 +48,11 @@ public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpP
 
     public int Run()
     {
-        layout.EnsureCreated();
-        using var engineLock = FileLock.TryAcquire(layout.EngineLock);
+        _layout.EnsureCreated();
+        using var engineLock = FileLock.TryAcquire(_layout.EngineLock);
         if (engineLock is null)
         {
-            logger.LogError("Another engine already serves {Store}", layout.Root);
+            log.Error($"Another engine already serves {_layout.Root}");
             return ExitAlreadyRunning;
         }
 
@@ -60,47 +61,47 @@ public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpP
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
 
-        _users = EngineUsers.LoadOrCreate(layout);
-        _users.WriteConfig(layout.EngineConfigFile, database);
-        var chdb = Chdb.Load(libraryPath);
+        _users = EngineUsers.LoadOrCreate(_layout);
+        _users.WriteConfig(_layout.EngineConfigFile, arguments.Database);
+        var chdb = Chdb.Load(arguments.Library);
         chdb.DisableSignalHandlers();
         var watchdog = new Thread(Watch) { IsBackground = true, Name = "engine-watchdog" };
         watchdog.Start();
 
         // From here this thread, and every thread ClickHouse starts from it, sees only what EngineConfinement lists.
-        var refused = Landlock.ConfineCurrentThread(EngineConfinement.Rules(layout, libraryPath));
+        var refused = Landlock.ConfineCurrentThread(EngineConfinement.Rules(_layout, arguments.Library));
         if (refused is null)
         {
-            _confinement = ConfinedPrefix + Landlock.AbiVersion().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _confinement = ConfinedPrefix + Landlock.AbiVersion().ToString(CultureInfo.InvariantCulture);
         }
         else
         {
             _confinement = "none: " + refused;
-            logger.LogWarning("Engine runs unconfined ({Reason}): file() in queries can read any file this process can", refused);
+            log.Warning($"Engine runs unconfined ({refused}): file() in queries can read any file this process can");
         }
 
-        logger.LogInformation("Engine starting on 127.0.0.1:{Port} with data in {Path} ({Confinement})", httpPort, layout.DataDirectory, _confinement);
+        log.Information($"Engine starting on 127.0.0.1:{arguments.Port} with data in {_layout.DataDirectory} ({_confinement})");
         var error = chdb.QueryCmdline(
         [
             "clickhouse",
-            $"--path={layout.DataDirectory}/",
-            $"--config-file={layout.EngineConfigFile}",
-            $"--http_port={httpPort}",
+            $"--path={_layout.DataDirectory}/",
+            $"--config-file={_layout.EngineConfigFile}",
+            $"--http_port={arguments.Port}",
             "--listen_host=127.0.0.1",
             "--multiquery",
-            $"--query_id={queryId}",
+            $"--query_id={arguments.QueryId}",
             // sleepEachRow(0.1) blocks without burning CPU and notices a KILL within 0.1 s.
             "--query=SYSTEM START LISTEN HTTP; SELECT sum(sleepEachRow(0.1)) FROM numbers(100000000000) SETTINGS max_block_size = 1",
         ]);
 
-        TryDelete(layout.StateFile);
+        TryDelete(_layout.StateFile);
         if (_stopping)
         {
-            logger.LogInformation("Engine stopped cleanly");
+            log.Information("Engine stopped cleanly");
             return 0;
         }
 
-        logger.LogError("Engine ended unexpectedly: {Error}", error ?? "no error text");
+        log.Error($"Engine ended unexpectedly: {error ?? "no error text"}");
         return 1;
     }
 
@@ -120,7 +121,7 @@ public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpP
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            logger.LogCritical(ex, "Engine watchdog failed; exiting");
+            log.Critical("Engine watchdog failed; exiting", ex);
             Environment.Exit(1);
         }
     }
@@ -131,40 +132,40 @@ public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpP
         while (true)
         {
             await Task.Delay(WatchInterval).ConfigureAwait(false);
-            if (!ready && await EngineControl.IsServingAsync(httpPort, queryId, _users!, CancellationToken.None).ConfigureAwait(false))
+            if (!ready && await EngineControl.IsServingAsync(arguments.Port, arguments.QueryId, _users!, CancellationToken.None).ConfigureAwait(false))
             {
                 ready = true;
-                new EngineState(Environment.ProcessId, httpPort, queryId, DateTimeOffset.UtcNow, _confinement).Write(layout.StateFile);
-                logger.LogInformation("Engine ready on port {Port}", httpPort);
+                new EngineState(Environment.ProcessId, arguments.Port, arguments.QueryId, DateTimeOffset.UtcNow, _confinement).Write(_layout.StateFile);
+                log.Information($"Engine ready on port {arguments.Port}");
             }
 
-            if (!_stopRequested && Lease.CountLive(layout.LeaseDirectory) > 0)
+            if (!_stopRequested && Lease.CountLive(_layout.LeaseDirectory) > 0)
             {
                 continue;
             }
 
             // Hold the start lock from here to process exit so nobody attaches to an engine that is stopping.
-            var startLock = await FileLock.AcquireAsync(layout.StartLock, TimeSpan.FromSeconds(60), CancellationToken.None).ConfigureAwait(false);
-            if (!_stopRequested && Lease.CountLive(layout.LeaseDirectory) > 0)
+            var startLock = await FileLock.AcquireAsync(_layout.StartLock, TimeSpan.FromSeconds(60), CancellationToken.None).ConfigureAwait(false);
+            if (!_stopRequested && Lease.CountLive(_layout.LeaseDirectory) > 0)
             {
                 startLock.Dispose();
                 continue;
             }
 
             _stopping = true;
-            TryDelete(layout.StateFile);
-            logger.LogInformation("Engine stopping: {Reason}", _stopRequested ? "signal" : "no process holds it any more");
+            TryDelete(_layout.StateFile);
+            log.Information($"Engine stopping: {(_stopRequested ? "signal" : "no process holds it any more")}");
             // Before the engine listens (a holder died during start-up) the KILL cannot reach it yet: retry.
             for (var attempt = 1; attempt <= 50; attempt++)
             {
                 try
                 {
-                    await EngineControl.StopAsync(httpPort, queryId, _users!, CancellationToken.None).ConfigureAwait(false);
+                    await EngineControl.StopAsync(arguments.Port, arguments.QueryId, _users!, CancellationToken.None).ConfigureAwait(false);
                     break;
                 }
                 catch (HttpRequestException ex)
                 {
-                    logger.LogWarning("Could not cancel the engine's blocking statement (attempt {Attempt}): {Error}", attempt, ex.Message);
+                    log.Warning($"Could not cancel the engine's blocking statement (attempt {attempt}): {ex.Message}");
                     await Task.Delay(WatchInterval).ConfigureAwait(false);
                 }
             }
@@ -173,7 +174,7 @@ public sealed class EngineHost(StoreLayout layout, string libraryPath, int httpP
             // connection makes ClickHouse wait 5 s and then end the process itself (_exit, so nothing after
             // this line is logged). Either way, never linger holding the data directory.
             await Task.Delay(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-            logger.LogError("Engine did not stop within 20 s; exiting hard");
+            log.Error("Engine did not stop within 20 s; exiting hard");
             Environment.Exit(1);
         }
     }

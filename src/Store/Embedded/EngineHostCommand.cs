@@ -1,32 +1,12 @@
 namespace ReformMetrics.Store.Embedded;
 
-/// <summary>How to start <c>reform engine host</c>: the running reform executable itself, or reform.dll beside
-/// the calling assembly (tests, tools) run by the dotnet host.</summary>
-public sealed record EngineHostCommand(string FileName, IReadOnlyList<string> PrefixArguments)
+/// <summary>How to start the engine process: the <c>reform-engine</c> program (src/Store.EngineHost) beside the calling
+/// assembly. Whatever references Store and starts an embedded engine ships it: the <c>reform</c> executable, the tests.</summary>
+public static class EngineHostCommand
 {
-    public const string AssemblyName = "reform";
+    public const string AssemblyName = "reform-engine";
 
-    public static EngineHostCommand Resolve()
-    {
-        var processPath = Environment.ProcessPath;
-        if (processPath is not null && Path.GetFileNameWithoutExtension(processPath) == AssemblyName)
-        {
-            return new EngineHostCommand(processPath, []);
-        }
-
-        var dll = Path.Combine(AppContext.BaseDirectory, AssemblyName + ".dll");
-        if (!File.Exists(dll))
-        {
-            throw new EngineUnavailableException(
-                $"Không tìm thấy {AssemblyName}.dll cạnh {AppContext.BaseDirectory} để chạy bộ máy ClickHouse nhúng.");
-        }
-
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (string.IsNullOrEmpty(dotnet) || !File.Exists(dotnet))
-        {
-            dotnet = processPath is not null && Path.GetFileNameWithoutExtension(processPath) == "dotnet" ? processPath : "dotnet";
-        }
-
-        return new EngineHostCommand(dotnet, [dll]);
-    }
+    public static ProgramCommand Resolve() =>
+        ProgramCommand.Find(AssemblyName) ?? throw new EngineUnavailableException(
+            $"Không tìm thấy chương trình {AssemblyName} cạnh {AppContext.BaseDirectory} để chạy bộ máy ClickHouse nhúng.");
 }

@@ -24,7 +24,7 @@ internal sealed class CampaignTarget : IAsyncDisposable
 {
     private readonly bool _scratchStore;
     private bool _borrowedWork;
-    private readonly EngineHostCommand _reform = EngineHostCommand.Resolve();
+    private readonly ProgramCommand _reform = ReformProgram.Resolve();
 
     private CampaignTarget(string store, string? clickHouse, string? database, bool scratchStore, string work)
     {

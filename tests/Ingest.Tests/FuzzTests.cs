@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,8 +6,8 @@ using ReformMetrics.TestSupport;
 
 namespace ReformMetrics.Ingest.Tests;
 
-/// <summary>A damaged file, and an ingest process killed with SIGKILL at random moments.</summary>
-public sealed class FuzzAndCrashTests(TestDatabase database) : IClassFixture<TestDatabase>, IDisposable
+/// <summary>A damaged file. The `reform ingest` process killed at random moments is in Cli.Tests (IngestCrashTests).</summary>
+public sealed class FuzzTests(TestDatabase database) : IClassFixture<TestDatabase>, IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("reform-fuzz-").FullName;
 
@@ -90,60 +89,5 @@ public sealed class FuzzAndCrashTests(TestDatabase database) : IClassFixture<Tes
         Assert.Contains(reasons, r => r.Reason.Contains("UTF-8", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.Field == "row");
         Assert.Contains(reasons, r => r.Field == "event_type");
-    }
-
-    [Fact]
-    public async Task Killing_reform_ingest_with_SIGKILL_five_times_then_finishing_leaves_exact_counts()
-    {
-        var environment = new Dictionary<string, string?> { ["REFORM_ClickHouse__Database"] = database.Name };
-        var random = new Random(5);
-        var kills = 0;
-        for (var cycle = 0; kills < 5 && cycle < 20; cycle++)
-        {
-            // Each cycle loads a file of its own: 40,000 dossiers, 160,000 distinct events, plus 1 row in 24 repeated.
-            var prefix = $"KIL{cycle}-";
-            var rows = TestFiles.CsvRows(prefix, 0, 40_000).ToList();
-            rows.AddRange(rows.Where((_, i) => i % 24 == 0).ToList());
-            var path = TestFiles.WriteCsv(_directory, $"kill{cycle}.csv", rows);
-            var arguments = new[] { "--clickhouse", database.Engine.ConnectionString, "ingest", path, "--no-refresh" };
-
-            using (var process = ReformProcess.Start(arguments, environment))
-            {
-                // Kill at a random moment after the load has begun storing.
-                while (!process.HasExited && await StoredAsync(prefix) == 0)
-                {
-                    await Task.Delay(10, TestContext.Current.CancellationToken);
-                }
-
-                await Task.Delay(random.Next(400), TestContext.Current.CancellationToken);
-                if (!process.HasExited)
-                {
-                    process.Kill(); // SIGKILL: no cleanup runs
-                    kills++;
-                }
-
-                await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-            }
-
-            var final = await ReformProcess.RunAsync(arguments, environment, TimeSpan.FromMinutes(3));
-
-            Assert.Equal(0, final.ExitCode);
-            await using var connection = database.Store.CreateConnection();
-            var (stored, unique) = await connection.QuerySingleAsync<(ulong, ulong)>(
-                "SELECT count(), uniqExact(dossier_id, event_id) FROM events WHERE startsWith(dossier_id, @prefix)", new { prefix });
-            Assert.Equal((160_000UL, 160_000UL), (stored, unique));
-            var summary = await connection.QuerySingleAsync<(ulong Accepted, ulong Duplicates)>(
-                "SELECT argMax(accepted, updated_at), argMax(duplicates, updated_at) FROM ingest_files WHERE file_name = @name",
-                new { name = $"kill{cycle}.csv" });
-            Assert.Equal((160_000UL, 6_667UL), summary);
-        }
-
-        Assert.Equal(5, kills);
-    }
-
-    private async Task<ulong> StoredAsync(string prefix)
-    {
-        await using var connection = database.Store.CreateConnection();
-        return await connection.ExecuteScalarAsync<ulong>("SELECT count() FROM events WHERE startsWith(dossier_id, @prefix)", new { prefix });
     }
 }

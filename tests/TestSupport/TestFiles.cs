@@ -2,10 +2,10 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
-namespace ReformMetrics.Ingest.Tests;
+namespace ReformMetrics.TestSupport;
 
 /// <summary>Event files for the tests: valid rows for N dossiers (4 events each), in CSV or NDJSON.</summary>
-internal static class TestFiles
+public static class TestFiles
 {
     public const string Header = "event_id,dossier_id,event_type,occurred_at,province_code,level,agency_code,sector_code,procedure_code,channel,online_enabled,due_at,outcome,rating,reason";
 
