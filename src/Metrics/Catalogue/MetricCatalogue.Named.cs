@@ -1,7 +1,7 @@
 namespace ReformMetrics.Metrics.Catalogue;
 
 // The metrics by name, for code that reads a particular one: a typo is a build error rather than a null at run time,
-// and a renamed or removed key breaks the build where it is used. Properties (not fields) so that they read All
+// and a renamed or removed key breaks the build where it is used. A new metric needs a name here only when code reads it. Properties (not fields) so that they read All
 // whatever the order of static initialisation across the files of the class.
 public static partial class MetricCatalogue
 {
