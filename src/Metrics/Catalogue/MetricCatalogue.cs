@@ -64,6 +64,9 @@ public static partial class MetricCatalogue
         new("processing_days_p90", "Số ngày làm việc giải quyết (phân vị 90)", MetricUnit.WorkingDays, Better.Lower,
             "the same working days: the smallest value at or below which 90% of the dossiers resolved in the period lie",
             "dossiers resolved in the period", "Ngoài thông lệ hiện nay", "if(b_processing_n = 0, NULL, arrayFirst((x, c) -> c >= b_processing_n * 0.9, b_processing_sorted, arrayCumSum(arrayMap(x -> x.2, b_processing_sorted))).1)"),
+        new("processing_days_mean", "Số ngày làm việc giải quyết (trung bình)", MetricUnit.WorkingDays, Better.Lower,
+            "the same working days: their mean over the dossiers resolved in the period", "dossiers resolved in the period", "Ngoài thông lệ hiện nay",
+            "if(b_processing_n = 0, NULL, arraySum(arrayMap(x -> x.1 * x.2, b_processing_sorted)) / b_processing_n)"),
 
         Feedback("feedback_received", "Số phản ánh, kiến nghị tiếp nhận", MetricUnit.Count, "feedback items received in the period", null, "b_feedback_received"),
         Feedback("feedback_resolved", "Số phản ánh, kiến nghị đã xử lý", MetricUnit.Count, "of those, resolved by the end of the period", null, "b_feedback_resolved"),

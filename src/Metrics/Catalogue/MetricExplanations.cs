@@ -42,6 +42,7 @@ public static class MetricExplanations
         ["apology_rate"] = "Số hồ sơ quá hạn có văn bản xin lỗi chia cho số hồ sơ quá hạn (đã giải quyết quá hạn và đang quá hạn).",
         ["processing_days_median"] = "Trung vị số ngày làm việc từ khi tiếp nhận đến khi giải quyết xong, không tính thời gian chờ bổ sung, của hồ sơ giải quyết trong kỳ.",
         ["processing_days_p90"] = "Số ngày làm việc mà 90% hồ sơ giải quyết trong kỳ không vượt quá, không tính thời gian chờ bổ sung.",
+        ["processing_days_mean"] = "Số ngày làm việc trung bình từ khi tiếp nhận đến khi giải quyết xong, không tính thời gian chờ bổ sung, của hồ sơ giải quyết trong kỳ.",
         ["feedback_received"] = "Phản ánh, kiến nghị tiếp nhận trong kỳ.",
         ["feedback_resolved"] = "Phản ánh, kiến nghị tiếp nhận trong kỳ đã xử lý xong đến cuối kỳ.",
         ["feedback_resolution_rate"] = "Số phản ánh, kiến nghị đã xử lý chia cho số tiếp nhận trong kỳ.",
