@@ -79,9 +79,9 @@ public sealed class BaseMeasureTests
     [Fact]
     public void The_target_indicators_ingestion_accepts_are_the_rates_of_the_catalogue()
     {
-        Assert.Equal(
-            MetricCatalogue.All.Where(m => m.Unit == MetricUnit.Rate).Select(m => m.Key).Order(StringComparer.Ordinal),
-            RecordKind.TargetIndicators.Order(StringComparer.Ordinal));
+        Assert.Equal(MetricCatalogue.All.Where(m => m.Unit == MetricUnit.Rate).Select(m => m.Key), TargetIndicators.All);
+        var text = File.ReadAllText(Path.Combine(Repository.Root, TargetIndicatorsFile.RepositoryPath)).Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.True(text == TargetIndicatorsFile.Render(), $"{TargetIndicatorsFile.RepositoryPath} is stale: run ./reform docs");
     }
 
     [Fact]

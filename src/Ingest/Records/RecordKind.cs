@@ -33,17 +33,6 @@ public sealed record RecordColumn(string Name, ColumnType Type, bool Required, s
 /// identify a row (a repeated key within a file is refused; in a later file it replaces the earlier row).</summary>
 public sealed record RecordKind(string Name, string Label, string Table, RecordColumn[] Columns, string[] Key)
 {
-    /// <summary>Indicators a target may name: the rates of the metric catalogue (docs/metrics.md), a target being a
-    /// fraction. Ingestion never references the metrics layer, so this is a copy of the catalogue's keys that a test of
-    /// the metrics layer compares with the catalogue (TargetIndicatorTests): it fails when they drift.</summary>
-    public static readonly string[] TargetIndicators =
-    [
-        "on_time_rate", "on_time_rate_of_received", "early_rate", "overdue_rate", "overdue_rate_of_received", "late_rate_766",
-        "on_time_rate_766", "resolution_rate", "online_share", "postal_share", "direct_share", "online_share_enabled",
-        "postal_return_share", "online_payment_share", "satisfaction_index", "apology_rate", "feedback_resolution_rate",
-        "feedback_on_time_rate",
-    ];
-
     public static readonly RecordKind Agencies = new("agencies", "danh mục cơ quan", "agencies",
     [
         new("code", ColumnType.Id, true), new("name_vi", ColumnType.Text, true), new("province_code", ColumnType.Code, true),
@@ -67,7 +56,7 @@ public sealed record RecordKind(string Name, string Label, string Table, RecordC
     public static readonly RecordKind Targets = new("targets", "chỉ tiêu", "targets",
     [
         new("geo", ColumnType.Enum, true, ["0", "2008", "2025"]), new("province_code", ColumnType.Code, false), new("year", ColumnType.Year, true),
-        new("indicator", ColumnType.Enum, true, TargetIndicators), new("sector_group", ColumnType.Enum, false, ["land", "construction", "investment"]),
+        new("indicator", ColumnType.Enum, true, TargetIndicators.All), new("sector_group", ColumnType.Enum, false, ["land", "construction", "investment"]),
         new("target", ColumnType.Fraction, true),
     ], ["geo", "province_code", "year", "indicator", "sector_group"]);
 
