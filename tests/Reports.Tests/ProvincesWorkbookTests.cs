@@ -35,6 +35,12 @@ public sealed class ProvincesWorkbookTests(Scenario scenario) : IClassFixture<Sc
         var counts = workbook.Worksheet("Tiếp nhận, giải quyết");
         Assert.Equal("Số kỳ trước chuyển qua", counts.Cell(3, 3).GetString());
         Assert.Equal(("72", 3L), (counts.Cell(4, 1).GetString(), counts.Cell(4, 3).GetValue<long>()));
+        // Tây Ninh's working days to resolution: 2, 2, 3, 4, 4, 6 (median 3, p90 6, mean 3.5), with a decimal shown.
+        var days = workbook.Worksheet("Thời gian giải quyết");
+        Assert.Equal(["Số ngày làm việc giải quyết (trung vị)", "Số ngày làm việc giải quyết (phân vị 90)", "Số ngày làm việc giải quyết (trung bình)"],
+            Enumerable.Range(3, 3).Select(c => days.Cell(3, c).GetString()).ToArray());
+        Assert.Equal(("72", 3.0, 6.0, 3.5), (days.Cell(4, 1).GetString(), days.Cell(4, 3).GetValue<double>(), days.Cell(4, 4).GetValue<double>(), days.Cell(4, 5).GetValue<double>()));
+        Assert.Equal("#,##0.0", days.Cell(4, 5).Style.NumberFormat.Format);
         var data = workbook.Worksheet(ProvincesWorkbook.DataSheet);
         var table = Assert.Single(data.Tables);
         Assert.Equal("DuLieuHoSo", table.Name);

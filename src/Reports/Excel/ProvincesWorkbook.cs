@@ -26,7 +26,8 @@ public sealed class ProvincesReportBuilder(KpiService kpi, RankingService rankin
 
 /// <summary>
 /// The workbook for all provinces: a ranking sheet (on-time rate, ties sharing a rank, movement since the previous
-/// period), one sheet per group of metrics with a row per province, and a flat data sheet (month × province × level ×
+/// period), one sheet per group of metrics (counts, rates, working days, feedback and tasks) with a row per province, and
+/// a flat data sheet (month × province × level ×
 /// sector, every count) defined as an Excel table so analysts can pivot it.
 /// </summary>
 public static class ProvincesWorkbook
@@ -38,6 +39,7 @@ public static class ProvincesWorkbook
     [
         ("Tiếp nhận, giải quyết", MetricFamily.Dossiers, MetricUnit.Count),
         ("Tỷ lệ", MetricFamily.Dossiers, MetricUnit.Rate),
+        ("Thời gian giải quyết", MetricFamily.Dossiers, MetricUnit.WorkingDays),
         ("Phản ánh, nhiệm vụ", null, null),
     ];
 
@@ -92,7 +94,12 @@ public static class ProvincesWorkbook
             for (var i = 0; i < metrics.Count; i++)
             {
                 Put(sheet.Cell(row, 3 + i), group[metrics[i]]);
-                sheet.Cell(row, 3 + i).Style.NumberFormat.Format = metrics[i].Unit == MetricUnit.Rate ? "0.00%" : "#,##0";
+                sheet.Cell(row, 3 + i).Style.NumberFormat.Format = metrics[i].Unit switch
+                {
+                    MetricUnit.Rate => "0.00%",
+                    MetricUnit.WorkingDays => "#,##0.0",
+                    _ => "#,##0",
+                };
             }
 
             row++;
