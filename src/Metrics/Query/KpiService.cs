@@ -29,8 +29,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         ArgumentNullException.ThrowIfNull(selection);
         if (cache is null || !useCache || selection.Source == KpiSource.LiveEvents)
         {
-            var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
-                : await cache.NamesAsync(await cache.VersionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            var names = await ReferenceNames.CurrentAsync(store, cache, cancellationToken).ConfigureAwait(false);
             Validate(selection, names);
             return await ComputeAsync(selection, compare, names, cancellationToken).ConfigureAwait(false);
         }
@@ -48,8 +47,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     public async Task ValidateAsync(Selection selection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(selection);
-        var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
-            : await cache.NamesAsync(await cache.VersionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var names = await ReferenceNames.CurrentAsync(store, cache, cancellationToken).ConfigureAwait(false);
         Validate(selection, names);
     }
 
@@ -79,7 +77,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         }
 
         var rows = new Dictionary<(string Keys, string Tag, DateOnly Start), Row>();
-        foreach (var (keys, tag, start, values) in await RunAsync(selection, KpiSql.Union(selection, parts), cancellationToken).ConfigureAwait(false))
+        foreach (var (keys, tag, start, values) in await RunAsync(selection, KpiSql.Union(selection, source, parts), cancellationToken).ConfigureAwait(false))
         {
             var id = (KeyId(keys), tag, start);
             if (!rows.TryGetValue(id, out var row))
@@ -108,8 +106,9 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     {
         ArgumentNullException.ThrowIfNull(selection);
         var buckets = selection.Buckets().Select(p => new Bucket(Current, p)).ToList();
-        var (sql, parameters) = KpiSql.Dossiers(selection, Resolve(selection, buckets), buckets);
-        return (sql, parameters.ParameterNames.ToDictionary(n => n, n => (object)parameters.Get<object>(n), StringComparer.Ordinal));
+        var source = Resolve(selection, buckets);
+        var (sql, parameters) = KpiSql.Dossiers(selection, source, buckets);
+        return (sql + KpiSql.Settings(source), parameters.ParameterNames.ToDictionary(n => n, n => (object)parameters.Get<object>(n), StringComparer.Ordinal));
     }
 
     /// <summary>The source Auto stands for: the monthly rollup when every bucket is whole months and no agency or

@@ -41,15 +41,7 @@ internal static class KpiSql
         // Rows after a bucket's end never count in it; the stock measures need every row before it. A dossier's return
         // and rating come after its receipt, so rd <= be keeps every dossier a bucket needs.
         where.Add(state ? "rd <= be" : "t <= be");
-        var sql = Assemble(keys, sums, table, where, DossierMeasures.OfType<DerivedMeasure>().Select(m => $"{m.Sql} AS {m.Name}"), Metrics(DossierMetrics));
-        // Computing every dossier from its events holds them all in one aggregation: at national scale it must spill
-        // to disk rather than fail at the server's memory limit.
-        if (source == KpiSource.LiveEvents)
-        {
-            sql += "\nSETTINGS max_bytes_before_external_group_by = 2000000000, max_bytes_before_external_sort = 2000000000";
-        }
-
-        return (sql, parameters);
+        return (Assemble(keys, sums, table, where, DossierMeasures.OfType<DerivedMeasure>().Select(m => $"{m.Sql} AS {m.Name}"), Metrics(DossierMetrics)), parameters);
     }
 
     /// <summary>Feedback items: only the province and sector filters and groupings apply to them.</summary>
@@ -79,10 +71,9 @@ internal static class KpiSql
     /// where the metric belongs to another family, so that the branches have the same columns.
     /// </summary>
     public static (string Sql, DynamicParameters Parameters) Union(
-        Selection selection, IReadOnlyList<(MetricFamily Family, (string Sql, DynamicParameters Parameters) Query)> parts)
+        Selection selection, KpiSource source, IReadOnlyList<(MetricFamily Family, (string Sql, DynamicParameters Parameters) Query)> parts)
     {
         var parameters = new DynamicParameters();
-        var settings = string.Empty;
         var branches = new List<string>();
         foreach (var (family, (sql, branchParameters)) in parts)
         {
@@ -91,21 +82,21 @@ internal static class KpiSql
             {
                 parameters.Add(name, branchParameters.Get<object>(name));
             }
-            var body = sql;
-            var at = body.IndexOf("\nSETTINGS ", StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                settings = body[at..];
-                body = body[..at];
-            }
 
             var columns = selection.GroupBy.Select(Selection.KeyName).Concat(["bucket_tag", "bucket_start", $"'{family}' AS family"])
                 .Concat(MetricCatalogue.All.Select(m => m.Family == family ? m.Key : $"NULL AS {m.Key}"));
-            branches.Add($"SELECT {string.Join(", ", columns)}\nFROM (\n{body}\n)");
+            branches.Add($"SELECT {string.Join(", ", columns)}\nFROM (\n{sql}\n)");
         }
 
-        return (string.Join("\nUNION ALL\n", branches) + settings, parameters);
+        return (string.Join("\nUNION ALL\n", branches) + Settings(source), parameters);
     }
+
+    /// <summary>The settings a statement over <paramref name="source"/> ends with. Computing every dossier from its events
+    /// holds them all in one aggregation: at national scale it must spill to disk rather than fail at the server's
+    /// memory limit.</summary>
+    public static string Settings(KpiSource source) => source == KpiSource.LiveEvents
+        ? "\nSETTINGS max_bytes_before_external_group_by = 2000000000, max_bytes_before_external_sort = 2000000000"
+        : string.Empty;
 
     private static List<MetricDefinition> Family(MetricFamily family) => MetricCatalogue.All.Where(m => m.Family == family).ToList();
 

@@ -86,6 +86,11 @@ public sealed class ReferenceNames
     /// file load, as the names do.</summary>
     public IReadOnlyList<TargetRow> Targets { get; private init; } = [];
 
+    /// <summary>The reference lists of the data's current version: the answer cache's when there is one, else read now.</summary>
+    public static async Task<ReferenceNames> CurrentAsync(ClickHouseStore store, KpiCache? cache, CancellationToken cancellationToken) =>
+        cache is null ? await LoadAsync(store, cancellationToken).ConfigureAwait(false)
+            : await cache.NamesAsync(await cache.VersionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
     private static Dictionary<string, string> Names() => new(StringComparer.Ordinal);
 
     /// <summary>The target group of a sector (land, construction, investment), or empty.</summary>

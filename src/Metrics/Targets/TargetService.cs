@@ -30,8 +30,7 @@ public sealed class TargetService(ClickHouseStore store, KpiCache? cache = null)
     /// is one: then no query at all once the names are read).</summary>
     public async Task<TargetBook> LoadAsync(int year, CancellationToken cancellationToken)
     {
-        var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
-            : await cache.NamesAsync(await cache.VersionAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var names = await ReferenceNames.CurrentAsync(store, cache, cancellationToken).ConfigureAwait(false);
         return new TargetBook(names.Targets.Where(t => t.Year == year), names);
     }
 
