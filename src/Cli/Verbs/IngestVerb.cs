@@ -31,7 +31,7 @@ internal static class IngestVerb
                 await RefreshAsync(cli, cancellationToken);
             }
 
-            return results.Any(r => r.Failed) ? ReformCommand.Failure : ReformCommand.Ok;
+            return PrintFailures(results) ? ReformCommand.Failure : ReformCommand.Ok;
         });
         return command;
     }
@@ -60,7 +60,17 @@ internal static class IngestVerb
                         task.Description = Markup.Escape($"{label}: {doneRows + p.Rows:N0} dòng, {(doneRows + p.Rows) / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} dòng/giây");
                     });
                     task.Description = Markup.Escape(label);
-                    var result = await ingestor.IngestFileAsync(file, progress, cancellationToken);
+                    IngestResult result;
+                    try
+                    {
+                        result = await ingestor.IngestFileAsync(file, progress, cancellationToken);
+                    }
+                    catch (Exception ex)
+                    {
+                        var during = $"trong khi nạp {Path.GetFileName(file)} (tệp {index:N0}/{files.Count:N0}; {results.Count:N0} tệp đã nạp xong)";
+                        throw await LoadFailure.DescribeAsync(ex, cli.Store, during, cancellationToken);
+                    }
+
                     doneBytes += new FileInfo(file).Length;
                     doneRows += result.Rows;
                     task.Value = doneBytes;
@@ -76,9 +86,31 @@ internal static class IngestVerb
     public static async Task RefreshAsync(CliHost cli, CancellationToken cancellationToken)
     {
         RefreshResult? refresh = null;
-        await ConsoleUi.WithStatusAsync("Đang tính trạng thái hồ sơ và số liệu tổng hợp", async _ =>
-            refresh = await cli.Services.GetRequiredService<DossierRefresher>().RefreshAsync(cancellationToken));
+        try
+        {
+            await ConsoleUi.WithStatusAsync("Đang tính trạng thái hồ sơ và số liệu tổng hợp", async _ =>
+                refresh = await cli.Services.GetRequiredService<DossierRefresher>().RefreshAsync(cancellationToken));
+        }
+        catch (Exception ex)
+        {
+            // The events are stored: only the refresh is left to do.
+            throw await LoadFailure.DescribeAsync(ex, cli.Store, "khi tính lại trạng thái hồ sơ sau khi nạp", cancellationToken,
+                then: "chạy \"reform refresh\" để tính lại trạng thái hồ sơ và số liệu tổng hợp (mọi sự kiện đã nạp vẫn được giữ)");
+        }
+
         ConsoleUi.Info($"Đã cập nhật trạng thái {refresh!.Dossiers:N0} hồ sơ của {refresh.Cohorts.Count} tháng tiếp nhận.");
+    }
+
+    /// <summary>Says on stderr which files could not be loaded and why (the summary on stdout has them too); true when any.</summary>
+    public static bool PrintFailures(List<IngestResult> results)
+    {
+        var failed = results.Where(r => r.Failed).ToList();
+        foreach (var result in failed)
+        {
+            ConsoleUi.Fail($"Không nạp được tệp {result.Source}: {result.Failure} Sửa tệp rồi chạy lại lệnh (các tệp đã nạp sẽ được bỏ qua).");
+        }
+
+        return failed.Count > 0;
     }
 
     public static List<string> Expand(string[] paths)

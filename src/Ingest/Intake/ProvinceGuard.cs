@@ -132,7 +132,7 @@ public sealed class ProvinceGuard(ClickHouseStore store, IngestReference referen
             FROM events WHERE dossier_id IN (DOSSIERS) AND event_type = 'received'
             """;
         var small = dossiers.Sum(d => Encoding.UTF8.GetByteCount(d) + 4) <= MaxParameterBytes;
-        var rows = await Retry.RunAsync("look up the provinces of stored dossiers", async token =>
+        var rows = await Retry.RunAsync(store, "look up the provinces of stored dossiers", async token =>
         {
             await using var connection = store.CreateConnection();
             if (small)

@@ -46,7 +46,7 @@ public sealed class SourceLedger(ClickHouseStore store, ILogger<SourceLedger> lo
     public async Task SetStatusAsync(
         string fileKey, string source, ulong size, string status, BatchOutcome totals, ulong rows, string message, CancellationToken cancellationToken)
     {
-        await Retry.RunAsync("record file status", async token =>
+        await Retry.RunAsync(store, "record file status", async token =>
         {
             await using var connection = store.CreateConnection();
             await connection.ExecuteAsync(new CommandDefinition(
@@ -81,7 +81,7 @@ public sealed class SourceLedger(ClickHouseStore store, ILogger<SourceLedger> lo
                 ["insert_deduplication_token"] = $"{fileKey}/{batchToken}/quarantine",
             },
         };
-        await Retry.RunAsync("quarantine rejected rows", async token =>
+        await Retry.RunAsync(store, "quarantine rejected rows", async token =>
         {
             await store.Client.InsertBinaryAsync(
                 "quarantine", ["file_key", "source", "row_number", "raw", "field", "reason"], rows, options, token).ConfigureAwait(false);

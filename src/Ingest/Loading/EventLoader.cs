@@ -183,7 +183,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
             return new BatchOutcome(accepted, prepared.Duplicates, batch.Rejections.Count);
         }
 
-        await Retry.RunAsync("record batch", async token =>
+        await Retry.RunAsync(store, "record batch", async token =>
         {
             await using var connection = store.CreateConnection();
             await connection.ExecuteAsync(new CommandDefinition(
@@ -249,7 +249,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         """;
 
     private Task<List<(string Dossier, string EventId, string LoadId)>> StoredByParameterAsync(List<string> dossiers, uint[] months, CancellationToken cancellationToken) =>
-        Retry.RunAsync("look up stored events", async token =>
+        Retry.RunAsync(store, "look up stored events", async token =>
         {
             await using var connection = store.CreateConnection();
             return (await connection.QueryAsync<(string Dossier, string EventId, string LoadId)>(new CommandDefinition(
@@ -261,7 +261,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         Utf8Column column, List<int> rows, uint[] months, CancellationToken cancellationToken)
     {
         _lookup.WriteStrings("dossier_id", column, CollectionsMarshal.AsSpan(rows));
-        return Retry.RunAsync("look up stored events", async token =>
+        return Retry.RunAsync(store, "look up stored events", async token =>
         {
             await ExecuteAsync("TRUNCATE TABLE ingest_lookup", token).ConfigureAwait(false);
             using (await store.Client.InsertRawStreamAsync(
@@ -301,7 +301,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
                 ["insert_deduplication_token"] = token,
             },
         };
-        await Retry.RunAsync("insert events", async cancel =>
+        await Retry.RunAsync(store, "insert events", async cancel =>
         {
             using var response = await store.Client.InsertRawStreamAsync(
                 "events", Stream(_native.Written), "Native", NativeBlockWriter.Columns,
