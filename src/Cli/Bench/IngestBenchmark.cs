@@ -74,6 +74,93 @@ internal static class IngestBenchmark
         }
     }
 
+    /// <summary>
+    /// The many-files mode (`--dossiers N`): the generator's folder of N dossiers (one file per province and month, as
+    /// `reform generate` and bench/scale.sh write it) loaded by `reform ingest FOLDER`, against ClickHouse's own
+    /// <c>INSERT ... FORMAT CSVWithNames</c> of the same events as one file (the files joined under one header, before the
+    /// rounds). What it measures beside the single-file mode: the fixed cost each file adds (status, plan, look-up, insert,
+    /// done), which one file never pays more than once.
+    /// </summary>
+    public static async Task<int> RunFolderAsync(
+        CliHost cli, long dossiers, DateOnly from, DateOnly to, int rounds, int? parallel, CancellationToken cancellationToken)
+    {
+        var scratch = Directory.CreateTempSubdirectory("reform-bench-folder-").FullName;
+        try
+        {
+            var folder = Path.Combine(scratch, "events");
+            var generated = Verbs.GenerateVerb.Run(new ReformMetrics.Synthetic.GeneratorOptions(dossiers, from, to, 1, Path.Combine(scratch, "generated")), cancellationToken);
+            Directory.CreateDirectory(folder);
+            var files = generated.Result.Files.Where(f => Path.GetFileName(f).StartsWith("events-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+            foreach (var file in files)
+            {
+                File.Move(Path.Combine(scratch, "generated", Path.GetFileName(file)), Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            var joined = Path.Combine(scratch, "all-events.csv");
+            JoinCsv(files.Select(f => Path.Combine(folder, Path.GetFileName(f))).ToList(), joined);
+            var events = generated.Result.Events;
+            ConsoleUi.Info($"Đã sinh {dossiers:N0} hồ sơ, {events:N0} sự kiện trong {files.Count:N0} tệp ({new FileInfo(joined).Length / 1048576.0:N0} MB), "
+                + $"từ {from:dd/MM/yyyy} đến {to:dd/MM/yyyy}, trong {generated.Seconds:N1} giây.");
+
+            await using var store = new ClickHouseStore(
+                Options.Create(new ClickHouseOptions { ConnectionString = cli.Store.ConnectionString, Database = Database }), NullLoggerFactory.Instance);
+            await store.OpenAsync(null, cancellationToken);
+            var baselines = new List<double>();
+            var ingests = new List<double>();
+            long peakKb = 0;
+            var exact = true;
+            string[] options = parallel is { } p ? ["--parallel", p.ToString(CultureInfo.InvariantCulture)] : [];
+            for (var round = 1; round <= rounds; round++)
+            {
+                await FreshDatabaseAsync(store, cancellationToken);
+                var baseline = await BaselineAsync(store, joined, cancellationToken);
+                await QuietAsync(store, cancellationToken);
+                var (ingest, peak, exitCode) = await ReformIngestAsync(store.ConnectionString, folder, cancellationToken, options);
+                await using var check = store.CreateConnection();
+                var loaded = await check.ExecuteScalarAsync<ulong>("SELECT count() FROM events");
+                var loadedBaseline = await check.ExecuteScalarAsync<ulong>("SELECT count() FROM csv_baseline");
+                exact &= loaded == (ulong)events && loadedBaseline == (ulong)events && exitCode == 0;
+                baselines.Add(baseline.TotalSeconds);
+                ingests.Add(ingest.TotalSeconds);
+                peakKb = Math.Max(peakKb, peak);
+                ConsoleUi.Out.WriteLine(
+                    $"round {round}: CSV insert of one file {baseline.TotalSeconds:N2} s ({loadedBaseline:N0} rows), reform ingest of {files.Count:N0} files {ingest.TotalSeconds:N2} s ({loaded:N0} rows, exit {exitCode}), ratio {baseline.TotalSeconds / ingest.TotalSeconds:N2}");
+            }
+
+            var baseRate = events / Median(baselines);
+            var ingestRate = events / Median(ingests);
+            ConsoleUi.Out.WriteLine($"ClickHouse INSERT ... FORMAT CSVWithNames of the {events:N0} events as one file, median of {rounds}: {Median(baselines):N2} s, {baseRate:N0} rows/s");
+            ConsoleUi.Out.WriteLine($"reform ingest of the folder ({files.Count:N0} files{(parallel is { } q ? $", --parallel {q}" : string.Empty)}), median of {rounds}: {Median(ingests):N2} s, {ingestRate:N0} rows/s, {Median(ingests) * 1000 / files.Count:N1} ms a file");
+            ConsoleUi.Out.WriteLine($"ratio reform ingest of the files / ClickHouse CSV insert of one file (median rates): {ingestRate / baseRate:N2} (target ≥ 0,80)");
+            ConsoleUi.Out.WriteLine($"peak RSS of the reform ingest process: {peakKb / 1024.0:N0} MB (target ≤ 500 MB)");
+            return exact ? ReformCommand.Ok : ReformCommand.Failure;
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>CSV files with the same header, joined into one under a single header line.</summary>
+    private static void JoinCsv(List<string> files, string target)
+    {
+        using var output = File.Create(target);
+        for (var i = 0; i < files.Count; i++)
+        {
+            using var input = File.OpenRead(files[i]);
+            if (i > 0)
+            {
+                // Skip the header line of every file but the first.
+                int b;
+                while ((b = input.ReadByte()) is not -1 and not '\n')
+                {
+                }
+            }
+
+            input.CopyTo(output);
+        }
+    }
+
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
@@ -179,11 +266,12 @@ internal static class IngestBenchmark
     }
 
     /// <summary>Runs `reform ingest` as users do, in its own process, sampling its peak resident memory.</summary>
-    private static async Task<(TimeSpan Elapsed, long PeakKb, int ExitCode)> ReformIngestAsync(string connectionString, string file, CancellationToken cancellationToken)
+    private static async Task<(TimeSpan Elapsed, long PeakKb, int ExitCode)> ReformIngestAsync(
+        string connectionString, string path, CancellationToken cancellationToken, params string[] options)
     {
         var command = ReformProgram.Resolve();
         var start = new ProcessStartInfo(command.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in command.PrefixArguments.Concat(["--clickhouse", connectionString, "ingest", file, "--no-refresh"]))
+        foreach (var argument in command.PrefixArguments.Concat(["--clickhouse", connectionString, "ingest", path, "--no-refresh", .. options]))
         {
             start.ArgumentList.Add(argument);
         }
