@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Ingest.Contract;
 using ReformMetrics.Store;
+using ReformMetrics.Store.Embedded;
 using ReformMetrics.Store.Migrations;
 
 namespace ReformMetrics.Cli.Bench;
@@ -81,8 +82,11 @@ internal static class IngestBenchmark
     /// rounds). What it measures beside the single-file mode: the fixed cost each file adds (status, plan, look-up, insert,
     /// done), which one file never pays more than once.
     /// </summary>
+    /// <remarks>On the embedded store `reform ingest --store` joins the bench's engine, as an operator's command does (no
+    /// compression on loopback, the store's ingest lock); on a server it gets --clickhouse. <paramref name="program"/> runs
+    /// another build's reform for the load (hidden option --reform), to compare builds against the same baseline.</remarks>
     public static async Task<int> RunFolderAsync(
-        CliHost cli, long dossiers, DateOnly from, DateOnly to, int rounds, int? parallel, CancellationToken cancellationToken)
+        CliHost cli, long dossiers, DateOnly from, DateOnly to, int rounds, int? parallel, string? program, CancellationToken cancellationToken)
     {
         var scratch = Directory.CreateTempSubdirectory("reform-bench-folder-").FullName;
         try
@@ -115,7 +119,9 @@ internal static class IngestBenchmark
                 await FreshDatabaseAsync(store, cancellationToken);
                 var baseline = await BaselineAsync(store, joined, cancellationToken);
                 await QuietAsync(store, cancellationToken);
-                var (ingest, peak, exitCode) = await ReformIngestAsync(store.ConnectionString, folder, cancellationToken, options);
+                string[] target = cli.Store.Engine is { } engine ? ["--store", engine.Layout.Root] : ["--clickhouse", store.ConnectionString];
+                var (ingest, peak, exitCode) = await ReformIngestAsync(
+                    target, folder, program is null ? null : new ProgramCommand(program, []), options, cancellationToken);
                 await using var check = store.CreateConnection();
                 var loaded = await check.ExecuteScalarAsync<ulong>("SELECT count() FROM events");
                 var loadedBaseline = await check.ExecuteScalarAsync<ulong>("SELECT count() FROM csv_baseline");
@@ -130,7 +136,7 @@ internal static class IngestBenchmark
             var baseRate = events / Median(baselines);
             var ingestRate = events / Median(ingests);
             ConsoleUi.Out.WriteLine($"ClickHouse INSERT ... FORMAT CSVWithNames of the {events:N0} events as one file, median of {rounds}: {Median(baselines):N2} s, {baseRate:N0} rows/s");
-            ConsoleUi.Out.WriteLine($"reform ingest of the folder ({files.Count:N0} files{(parallel is { } q ? $", --parallel {q}" : string.Empty)}), median of {rounds}: {Median(ingests):N2} s, {ingestRate:N0} rows/s, {Median(ingests) * 1000 / files.Count:N1} ms a file");
+            ConsoleUi.Out.WriteLine($"reform ingest of the folder ({files.Count:N0} files{(parallel is { } q ? $", --parallel {q}" : string.Empty)}{(program is null ? string.Empty : $", {program}")}), median of {rounds}: {Median(ingests):N2} s, {ingestRate:N0} rows/s, {Median(ingests) * 1000 / files.Count:N1} ms a file");
             ConsoleUi.Out.WriteLine($"ratio reform ingest of the files / ClickHouse CSV insert of one file (median rates): {ingestRate / baseRate:N2} (target ≥ 0,80)");
             ConsoleUi.Out.WriteLine($"peak RSS of the reform ingest process: {peakKb / 1024.0:N0} MB (target ≤ 500 MB)");
             return exact ? ReformCommand.Ok : ReformCommand.Failure;
@@ -266,12 +272,17 @@ internal static class IngestBenchmark
     }
 
     /// <summary>Runs `reform ingest` as users do, in its own process, sampling its peak resident memory.</summary>
+    private static Task<(TimeSpan Elapsed, long PeakKb, int ExitCode)> ReformIngestAsync(string connectionString, string path, CancellationToken cancellationToken) =>
+        ReformIngestAsync(["--clickhouse", connectionString], path, null, [], cancellationToken);
+
+    /// <summary>Runs `reform ingest` (of <paramref name="program"/>, by default this build) against <paramref name="target"/>
+    /// (--store or --clickhouse and its value) as users do, in its own process, sampling its peak resident memory.</summary>
     private static async Task<(TimeSpan Elapsed, long PeakKb, int ExitCode)> ReformIngestAsync(
-        string connectionString, string path, CancellationToken cancellationToken, params string[] options)
+        string[] target, string path, ProgramCommand? program, string[] options, CancellationToken cancellationToken)
     {
-        var command = ReformProgram.Resolve();
+        var command = program ?? ReformProgram.Resolve();
         var start = new ProcessStartInfo(command.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in command.PrefixArguments.Concat(["--clickhouse", connectionString, "ingest", path, "--no-refresh", .. options]))
+        foreach (var argument in command.PrefixArguments.Concat([.. target, "ingest", path, "--no-refresh", .. options]))
         {
             start.ArgumentList.Add(argument);
         }

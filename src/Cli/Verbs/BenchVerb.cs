@@ -22,9 +22,10 @@ internal static class BenchVerb
         var folderFrom = new Option<string>("--from") { Description = "Ngày đầu của bộ tệp (yyyy-MM-dd, mặc định 2025-01-01)", DefaultValueFactory = _ => "2025-01-01" };
         var folderTo = new Option<string?>("--to") { Description = "Ngày cuối của bộ tệp (yyyy-MM-dd, mặc định hôm qua)" };
         var parallel = new Option<int?>("--parallel") { Description = "Chuyển cho reform ingest: số tệp nạp cùng lúc" };
+        var otherBuild = new Option<string?>("--reform") { Description = "reform của một bản dựng khác để đo phần nạp (so sánh hai bản dựng)", Hidden = true };
         var ingest = new Command("ingest", "Tốc độ nạp so với lệnh INSERT CSV của chính ClickHouse trên cùng sự kiện; bộ nhớ đỉnh.")
         {
-            rows, rounds, folderDossiers, folderFrom, folderTo, parallel,
+            rows, rounds, folderDossiers, folderFrom, folderTo, parallel, otherBuild,
         };
         ingest.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,7 +40,7 @@ internal static class BenchVerb
                 var generator = GenerateVerb.Options(folder, parse.GetValue(folderFrom) ?? "2025-01-01", parse.GetValue(folderTo) ?? yesterday, 1, ".", "csv", 0);
                 await using var folderCli = await CliHost.StartAsync(parse, cancellationToken);
                 return await IngestBenchmark.RunFolderAsync(
-                    folderCli, folder, generator.From, generator.To, parse.GetValue(rounds), parse.GetValue(parallel), cancellationToken);
+                    folderCli, folder, generator.From, generator.To, parse.GetValue(rounds), parse.GetValue(parallel), parse.GetValue(otherBuild), cancellationToken);
             }
 
             var count = parse.GetValue(rows);
