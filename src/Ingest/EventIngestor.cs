@@ -116,7 +116,7 @@ public sealed class EventIngestor(
             var plan = await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
             var reference = await ReferenceAsync(cancellationToken).ConfigureAwait(false);
             var validator = new EventValidator(reference, clock);
-            var guard = scope is null ? null : new ProvinceGuard(store, coordinator.InFlight, reference, scope, logger);
+            var guard = scope is null ? null : new ProvinceGuard(store, reference, scope, logger);
 
             await using var counting = new CountingStream(open());
             var size = counting.CanSeek ? counting.Length : 0;
@@ -125,6 +125,7 @@ public sealed class EventIngestor(
             {
                 var content = EventSource.Decompressed(counting, maxUnpackedBytes);
                 var sourceFormat = format ?? EventSource.FormatOf(source, content);
+                plan = plan.ForSource(EventSource.IsCompressed(content) ? null : size);
                 var outcome = await PipelineAsync(source, fileKey, content, sourceFormat, validator, guard, plan, counting, size, stopwatch, progress, cancellationToken)
                     .ConfigureAwait(false);
                 string? rejects = null;
@@ -197,7 +198,7 @@ public sealed class EventIngestor(
                 if (committing is not null)
                 {
                     totals += await committing.ConfigureAwait(false);
-                    Recycle(inFlight!.Batch, held);
+                    await RecycleAsync(inFlight!, held).ConfigureAwait(false);
                     logger.LogDebug("Batch {Batch}: waited {Reader} ms for the reader, prepared in {Prepare} ms, waited {Commit} ms for the previous commit",
                         batch.Number, waitedForReader, preparing, waiting.ElapsedMilliseconds - waitedForReader - preparing);
                     progress?.Report(new IngestProgress(source, counting.BytesRead, size, rows.Value, totals.Accepted, totals.Duplicates, totals.Rejected, stopwatch.Elapsed));
@@ -211,7 +212,7 @@ public sealed class EventIngestor(
             if (committing is not null)
             {
                 totals += await committing.ConfigureAwait(false);
-                Recycle(inFlight!.Batch, held);
+                await RecycleAsync(inFlight!, held).ConfigureAwait(false);
             }
 
             await producer.ConfigureAwait(false);
@@ -225,7 +226,7 @@ public sealed class EventIngestor(
             await Task.WhenAny(producer).ConfigureAwait(false);
             if (prepared is not null)
             {
-                await loader.AbandonAsync(prepared, ex).ConfigureAwait(false);
+                loader.Abandon(prepared, ex);
             }
 
             if (committing is not null)
@@ -243,12 +244,13 @@ public sealed class EventIngestor(
         return (totals, rows.Value);
     }
 
-    /// <summary>A stored batch's columns go back to the shared pool (it left the register: nobody reads them) and its rows
-    /// to the budget.</summary>
-    private void Recycle(IngestBatch batch, HeldRows held)
+    /// <summary>A stored batch's rows go back to the budget, and its columns to the shared pool once no other batch reads
+    /// them (batches prepared meanwhile check their events against it).</summary>
+    private async Task RecycleAsync(PreparedBatch prepared, HeldRows held)
     {
-        held.Return(batch.HeldRows);
-        coordinator.ReturnColumns(batch.Events);
+        held.Return(prepared.Batch.HeldRows);
+        await prepared.Registration.Unread.ConfigureAwait(false);
+        coordinator.ReturnColumns(prepared.Batch.Events);
     }
 
     private sealed class RowCounter
@@ -295,8 +297,9 @@ public sealed class EventIngestor(
             long first = 1;
             long inBatch = 0;
             var batchRows = plan.Rows(number, first);
-            // Rows are taken before a batch is read: with many loads at once, a reader waits here rather than fill memory.
-            var taken = held.Take(batchRows, cancellationToken);
+            // Rows are taken before a batch is read (no more than the source can hold): with many loads at once, a reader
+            // waits here rather than fill memory.
+            var taken = held.Take(Math.Min(batchRows, plan.MaxRows ?? long.MaxValue), cancellationToken);
             var sink = new EventSink(coordinator.RentColumns());
             var rejections = new List<Rejection>();
             var raw = new RawBudget(limits);
@@ -358,7 +361,7 @@ public sealed class EventIngestor(
                 raw.Reset();
                 if (!last)
                 {
-                    taken = held.Take(batchRows, cancellationToken);
+                    taken = held.Take(Math.Min(batchRows, plan.MaxRows ?? long.MaxValue), cancellationToken);
                 }
             }
         }

@@ -15,6 +15,20 @@ public sealed class BatchPlanTests
     }
 
     [Fact]
+    public void A_source_too_small_to_hold_more_than_a_batch_is_one_batch_and_a_larger_or_compressed_one_starts_small()
+    {
+        // 7.5 MB, a national folder's average file: at most 234,376 rows of 32 bytes.
+        var fits = BatchPlan.Fresh(250_000).ForSource(7_500_000);
+        var larger = BatchPlan.Fresh(250_000).ForSource(250_000L * BatchPlan.MinRowBytes);
+        var gzip = BatchPlan.Fresh(250_000).ForSource(null);
+
+        Assert.Equal((250_000L, 250_000L), (fits.Rows(0, 1), fits.Rows(1, 250_001)));
+        Assert.Equal(234_376L, fits.MaxRows);
+        Assert.Equal(31_250L, larger.Rows(0, 1));
+        Assert.Equal(31_250L, gzip.Rows(0, 1));
+    }
+
+    [Fact]
     public void A_resumed_load_keeps_the_recorded_ranges_and_then_follows_the_schedule()
     {
         // Recorded by an earlier version with uniform batches of 100,000 rows.

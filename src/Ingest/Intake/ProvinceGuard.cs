@@ -20,10 +20,8 @@ namespace ReformMetrics.Ingest.Intake;
 /// writes only dossiers it can show are its own. Refused rows become rejections like any other; nothing is dropped.
 /// </summary>
 /// <remarks>One guard per load, on the loader's side of the pipeline, before the batch is indexed.</remarks>
-public sealed class ProvinceGuard(ClickHouseStore store, InFlightBatches lookupTable, IngestReference reference, SourceScope source, ILogger logger)
+public sealed class ProvinceGuard(ClickHouseStore store, IngestReference reference, SourceScope source, ILogger logger)
 {
-    // ClickHouse caps a form field at 128 KiB: larger sets of dossiers go through the ingest_lookup table.
-    private const int MaxParameterBytes = 64 * 1024;
     private static readonly JsonSerializerOptions RawJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly HashSet<string> _own = new(source.Provinces, StringComparer.Ordinal);
     private Dictionary<string, string> _previous = new(StringComparer.Ordinal);
@@ -127,29 +125,17 @@ public sealed class ProvinceGuard(ClickHouseStore store, InFlightBatches lookupT
             return result;
         }
 
-        const string Query = """
-            SELECT dossier_id, toString(province_code), toInt64(toUnixTimestamp64Milli(occurred_at))
-            FROM events WHERE dossier_id IN (DOSSIERS) AND event_type = 'received'
-            """;
-        var small = dossiers.Sum(d => Encoding.UTF8.GetByteCount(d) + 4) <= MaxParameterBytes;
-        // The ingest_lookup table is shared by every load of the process: one user at a time (the loader's look-ups too).
-        using var exclusive = small ? null : await lookupTable.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var parameters = new DynamicParameters();
+        var list = StringListParameter.Add(parameters, "dossiers", dossiers);
         var rows = await Retry.RunAsync(store, "look up the provinces of stored dossiers", async token =>
         {
             await using var connection = store.CreateConnection();
-            if (small)
-            {
-                return await connection.QueryAsync<(string Dossier, string Province, long At)>(new CommandDefinition(
-                    Query.Replace("DOSSIERS", "SELECT arrayJoin(@dossiers)", StringComparison.Ordinal), new { dossiers },
-                    cancellationToken: token)).ConfigureAwait(false);
-            }
-
-            await connection.ExecuteAsync(new CommandDefinition("TRUNCATE TABLE ingest_lookup", cancellationToken: token)).ConfigureAwait(false);
-            await store.Client.InsertBinaryAsync("ingest_lookup", ["dossier_id"], dossiers.Select(d => new object[] { d }),
-                new InsertOptions { CustomSettings = new Dictionary<string, object> { ["async_insert"] = 0 } }, token).ConfigureAwait(false);
             return await connection.QueryAsync<(string Dossier, string Province, long At)>(new CommandDefinition(
-                Query.Replace("DOSSIERS", "SELECT dossier_id FROM ingest_lookup", StringComparison.Ordinal),
-                cancellationToken: token)).ConfigureAwait(false);
+                $"""
+                SELECT dossier_id, toString(province_code), toInt64(toUnixTimestamp64Milli(occurred_at))
+                FROM events WHERE dossier_id IN (SELECT arrayJoin({list})) AND event_type = 'received'
+                """,
+                parameters, cancellationToken: token)).ConfigureAwait(false);
         }, logger, cancellationToken).ConfigureAwait(false);
         foreach (var (dossier, province, at) in rows)
         {

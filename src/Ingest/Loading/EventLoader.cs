@@ -29,7 +29,6 @@ namespace ReformMetrics.Ingest.Loading;
 /// </remarks>
 public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, IngestCoordinator coordinator, ILogger<EventLoader> logger)
 {
-    private readonly NativeBlockWriter _lookup = new();
 
     // How many rows ahead of the probed one the key indexes' slots are prefetched: enough to cover a trip to memory.
     private const int PrefetchAhead = 8;
@@ -111,82 +110,98 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, Inge
         var duplicates = scratch.RepeatedWithin;
         long accepted = 0;
         var loadId = LoadId(batch);
-        using var prepare = await coordinator.InFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var stored = await StoredAsync(events, cancellationToken).ConfigureAwait(false);
-        logger.LogDebug("Batch {Batch}: looked up {Dossiers} dossiers in {Lookup} ms, {Stored} events stored",
-            batch.Number, scratch.Dossiers.Count, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, stored.Count);
-        foreach (var (dossier, eventId, storedBy) in stored)
-        {
-            var dossierEntry = Utf8Column.EntryOf(dossier);
-            var eventEntry = Utf8Column.EntryOf(eventId);
-            var row = scratch.Events.Find(EventKeyIndex.EventHash(dossierEntry, eventEntry), dossierEntry, eventEntry);
-            if (row < 0 || !keep[row])
-            {
-                continue;
-            }
-
-            keep[row] = false;
-            if (storedBy == loadId)
-            {
-                accepted++; // stored by an earlier, interrupted attempt at this very batch
-            }
-            else
-            {
-                duplicates++;
-            }
-        }
-
-        // The batches not stored yet: this load's previous one, and those of other loads running meanwhile.
-        var pending = coordinator.InFlight.Registered.Select(e => (Entry: e, Index: e.Batch.Events.Scratch.Events)).ToArray();
+        // Joining first, then looking up: a batch stored before this point is found by the look-up, one not stored yet is
+        // among those taken here (this load's previous batch, other loads' batches).
+        var (own, before) = coordinator.InFlight.Join(batch);
         HashSet<InFlightBatches.Entry>? dependsOn = null;
-        var selected = scratch.Selected;
-        var count = 0;
-        for (var row = 0; row < events.Count; row++)
+        try
         {
-            if (row + PrefetchAhead < events.Count)
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var stored = await StoredAsync(events, cancellationToken).ConfigureAwait(false);
+            logger.LogDebug("Batch {Batch}: looked up {Dossiers} dossiers in {Lookup} ms, {Stored} events stored, {Pending} batches not stored yet",
+                batch.Number, scratch.Dossiers.Count, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, stored.Count, before.Count);
+            foreach (var (dossier, eventId, storedBy) in stored)
             {
-                foreach (var other in pending)
+                var dossierEntry = Utf8Column.EntryOf(dossier);
+                var eventEntry = Utf8Column.EntryOf(eventId);
+                var row = scratch.Events.Find(EventKeyIndex.EventHash(dossierEntry, eventEntry), dossierEntry, eventEntry);
+                if (row < 0 || !keep[row])
                 {
-                    other.Index.Prefetch(scratch.EventHashes[row + PrefetchAhead]);
+                    continue;
+                }
+
+                keep[row] = false;
+                if (storedBy == loadId)
+                {
+                    accepted++; // stored by an earlier, interrupted attempt at this very batch
+                }
+                else
+                {
+                    duplicates++;
                 }
             }
 
-            if (!keep[row])
+            var pending = before.Select(e => e.Batch.Events.Scratch.Events).ToArray();
+            var selected = scratch.Selected;
+            var count = 0;
+            for (var row = 0; row < events.Count; row++)
             {
-                continue;
-            }
-
-            var inFlight = false;
-            foreach (var other in pending)
-            {
-                if (other.Index.Find(scratch.EventHashes[row], events.DossierId.Entry(row), events.EventId.Entry(row)) >= 0)
+                if (row + PrefetchAhead < events.Count)
                 {
-                    (dependsOn ??= []).Add(other.Entry);
-                    inFlight = true;
-                    break;
+                    foreach (var other in pending)
+                    {
+                        other.Prefetch(scratch.EventHashes[row + PrefetchAhead]);
+                    }
                 }
+
+                if (!keep[row])
+                {
+                    continue;
+                }
+
+                var inFlight = -1;
+                for (var i = 0; i < pending.Length && inFlight < 0; i++)
+                {
+                    if (pending[i].Find(scratch.EventHashes[row], events.DossierId.Entry(row), events.EventId.Entry(row)) >= 0)
+                    {
+                        inFlight = i;
+                    }
+                }
+
+                if (inFlight >= 0)
+                {
+                    (dependsOn ??= []).Add(before[inFlight]);
+                    duplicates++;
+                    continue;
+                }
+
+                selected[count++] = row;
             }
 
-            if (inFlight)
+            scratch.SelectedCount = count;
+        }
+        catch (Exception ex)
+        {
+            coordinator.InFlight.Leave(own, ex);
+            throw;
+        }
+        finally
+        {
+            foreach (var entry in before)
             {
-                duplicates++;
-                continue;
+                entry.DoneReading();
             }
-
-            selected[count++] = row;
         }
 
-        scratch.SelectedCount = count;
-        return new PreparedBatch(batch, accepted, duplicates, coordinator.InFlight.Register(batch), dependsOn?.ToArray() ?? []);
+        return new PreparedBatch(batch, accepted, duplicates, own, dependsOn?.ToArray() ?? []);
     }
 
     /// <summary>Takes a prepared batch that will not be committed (its load failed or was cancelled) out of the register;
     /// the batches that counted on it fail too.</summary>
-    public Task AbandonAsync(PreparedBatch prepared, Exception failure)
+    public void Abandon(PreparedBatch prepared, Exception failure)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        return coordinator.InFlight.LeaveAsync(prepared.Registration, failure);
+        coordinator.InFlight.Leave(prepared.Registration, failure);
     }
 
     /// <summary>Inserts what <see cref="PrepareAsync"/> kept, quarantines the rejected rows and records the batch (but the
@@ -204,18 +219,29 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, Inge
         }
         catch (Exception ex)
         {
-            await coordinator.InFlight.LeaveAsync(prepared.Registration, ex).ConfigureAwait(false);
+            coordinator.InFlight.Leave(prepared.Registration, ex);
             throw;
         }
 
-        // Stored: a look-up from now on finds these events, the register need not hold them any more.
-        await coordinator.InFlight.LeaveAsync(prepared.Registration, null).ConfigureAwait(false);
+        // Inserted: a look-up from now on finds these events, the register need not hold them any more.
+        coordinator.InFlight.Leave(prepared.Registration);
         // Events counted as duplicates of batches being stored meanwhile are only duplicates once those are stored: this
-        // batch is not recorded before, and fails with them (its resumption then finds what they left).
-        foreach (var other in prepared.DependsOn)
+        // batch is not stored (for those counting on it) nor recorded before, and fails with them (its resumption then
+        // finds what they left).
+        try
         {
-            await other.Stored.WaitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var other in prepared.DependsOn)
+            {
+                await other.Stored.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
+        catch (Exception ex)
+        {
+            prepared.Registration.SetFailed(ex);
+            throw;
+        }
+
+        prepared.Registration.SetStored();
 
         if (batch.Rejections.Count > 0)
         {
@@ -268,57 +294,19 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, Inge
             }
         }
 
-        var rows = dossiers.Rows().ToList();
-        var bytes = 0;
-        foreach (var row in rows)
-        {
-            // Counted only as far as the limit: a large batch passes it within a few thousand dossiers.
-            bytes += events.DossierId.Entry(row).Length + 4;
-            if (bytes > MaxParameterBytes)
-            {
-                break;
-            }
-        }
-
-        return bytes <= MaxParameterBytes
-            ? await StoredByParameterAsync([.. rows.Select(events.DossierId.GetString)], [.. months], cancellationToken).ConfigureAwait(false)
-            : await StoredByLookupTableAsync(events.DossierId, rows, [.. months], cancellationToken).ConfigureAwait(false);
-    }
-
-    // ClickHouse caps a form field at 128 KiB; a small batch's dossiers travel as a parameter, saving two round trips.
-    private const int MaxParameterBytes = 64 * 1024;
-
-    private const string StoredQuery = """
-        SELECT dossier_id, event_id, toString(load_id) FROM events
-        WHERE dossier_id IN (DOSSIERS) AND toYYYYMM(occurred_at) IN (SELECT arrayJoin(@months))
-        """;
-
-    private Task<List<(string Dossier, string EventId, string LoadId)>> StoredByParameterAsync(List<string> dossiers, uint[] months, CancellationToken cancellationToken) =>
-        Retry.RunAsync(store, "look up stored events", async token =>
+        var parameters = new DynamicParameters();
+        parameters.Add("months", months.ToArray());
+        var list = StringListParameter.Add(parameters, "dossiers", dossiers.Rows().Select(events.DossierId.GetString));
+        return await Retry.RunAsync(store, "look up stored events", async token =>
         {
             await using var connection = store.CreateConnection();
             return (await connection.QueryAsync<(string Dossier, string EventId, string LoadId)>(new CommandDefinition(
-                StoredQuery.Replace("DOSSIERS", "SELECT arrayJoin(@dossiers)", StringComparison.Ordinal), new { dossiers, months },
-                cancellationToken: token)).ConfigureAwait(false)).ToList();
-        }, logger, cancellationToken);
-
-    private Task<List<(string Dossier, string EventId, string LoadId)>> StoredByLookupTableAsync(
-        Utf8Column column, List<int> rows, uint[] months, CancellationToken cancellationToken)
-    {
-        _lookup.WriteStrings("dossier_id", column, CollectionsMarshal.AsSpan(rows));
-        return Retry.RunAsync(store, "look up stored events", async token =>
-        {
-            await ExecuteAsync("TRUNCATE TABLE ingest_lookup", token).ConfigureAwait(false);
-            using (await store.Client.InsertRawStreamAsync(
-                "ingest_lookup", Stream(_lookup.Written), "Native", ["dossier_id"], useCompression: false, NoAsyncInsert, token).ConfigureAwait(false))
-            {
-            }
-
-            await using var connection = store.CreateConnection();
-            return (await connection.QueryAsync<(string Dossier, string EventId, string LoadId)>(new CommandDefinition(
-                StoredQuery.Replace("DOSSIERS", "SELECT dossier_id FROM ingest_lookup", StringComparison.Ordinal), new { months },
-                cancellationToken: token)).ConfigureAwait(false)).ToList();
-        }, logger, cancellationToken);
+                $"""
+                SELECT dossier_id, event_id, toString(load_id) FROM events
+                WHERE dossier_id IN (SELECT arrayJoin({list})) AND toYYYYMM(occurred_at) IN (SELECT arrayJoin(@months))
+                """,
+                parameters, cancellationToken: token)).ConfigureAwait(false)).ToList();
+        }, logger, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task InsertEventsAsync(IngestBatch batch, CancellationToken cancellationToken)
@@ -368,18 +356,10 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, Inge
         logger.LogDebug("Batch {Batch} of {Source}: {Rows} events inserted", batch.Number, batch.Source, events.Scratch.SelectedCount);
     }
 
-    private static readonly QueryOptions NoAsyncInsert = new() { CustomSettings = new Dictionary<string, object> { ["async_insert"] = 0 } };
-
     private static MemoryStream Stream(ReadOnlyMemory<byte> written) =>
         MemoryMarshal.TryGetArray(written, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : throw new InvalidOperationException("Native block buffer is not array-backed");
-
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = store.CreateConnection();
-        await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
 
     private static string LoadId(IngestBatch batch) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{batch.FileKey}:{batch.Number}");
 

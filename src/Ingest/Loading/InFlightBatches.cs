@@ -5,84 +5,96 @@ namespace ReformMetrics.Ingest.Loading;
 /// same time store each event once.
 /// </summary>
 /// <remarks>
-/// A batch is prepared (looked up in <c>events</c>, checked against the batches registered here, then registered itself)
-/// under one lock, <see cref="WaitAsync"/>; it leaves the register under the same lock once its insert returned. So for
-/// two batches sharing an event, the one prepared second either finds the first registered (and drops the event, counted
-/// as a duplicate) or prepares after the first's insert returned (and finds the event stored). The second must not be
-/// recorded before the first is stored: it waits for the first's <see cref="Entry.Stored"/>, and fails with it. The lock
-/// also keeps the shared <c>ingest_lookup</c> table to one user at a time, and makes it safe to reuse a batch's columns
-/// once it left the register (nobody can be reading them). Holding it through the look-up (a round trip) is the price of
-/// that simplicity: a look-up is a small part of a batch's time, so several loads still overlap their reading, inserting
-/// and recording.
+/// <para>A batch about to be prepared joins the register and, in the same step (<see cref="Join"/>, under a lock), takes the
+/// batches already there; then, outside the lock, it looks up its events in ClickHouse and drops those of the batches it
+/// took. A batch leaves the register when its insert returned. So for two batches sharing an event, the one that joined
+/// second either took the first (and drops the event, counted as a duplicate) or joined after the first's insert
+/// returned, and then its look-up, made after joining, finds the event stored. The first never drops it for the second.</para>
+/// <para>A batch that dropped events for others is stored only once they are: <see cref="Entry.Stored"/> completes after
+/// the batch's own insert and those of the batches it counted on (which joined earlier: no cycle), and faults with any of
+/// them. Its load records it only then, so a failure never leaves a recorded batch whose events are stored nowhere.</para>
+/// <para>A batch's columns are read by the batches that took it; they go back to the pool only when it has left and none
+/// reads them any more (<see cref="Entry.Unread"/>).</para>
 /// </remarks>
-public sealed class InFlightBatches : IDisposable
+public sealed class InFlightBatches
 {
-    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Lock _lock = new();
     private readonly List<Entry> _entries = [];
 
-    /// <summary>Enters the lock under which batches are prepared and leave the register.</summary>
-    public async Task<IDisposable> WaitAsync(CancellationToken cancellationToken)
+    /// <summary>Registers <paramref name="batch"/> and returns, besides its entry, the batches registered before it, which
+    /// its preparation must check in memory; release each with <see cref="Entry.DoneReading"/>.</summary>
+    public (Entry Own, IReadOnlyList<Entry> Before) Join(IngestBatch batch)
     {
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Releaser(_lock);
+        lock (_lock)
+        {
+            var before = _entries.ToArray();
+            foreach (var entry in before)
+            {
+                entry.Reading();
+            }
+
+            var own = new Entry(batch);
+            _entries.Add(own);
+            return (own, before);
+        }
     }
 
-    /// <summary>The registered batches (call under the lock).</summary>
-    public IReadOnlyList<Entry> Registered => _entries;
-
-    /// <summary>Registers a prepared batch (call under the lock).</summary>
-    public Entry Register(IngestBatch batch)
-    {
-        var entry = new Entry(batch);
-        _entries.Add(entry);
-        return entry;
-    }
-
-    /// <summary>Takes a batch out of the register once its insert returned (or failed: <paramref name="failure"/>), under the lock.</summary>
-    public async Task LeaveAsync(Entry entry, Exception? failure)
+    /// <summary>Takes a batch out of the register: its insert returned (a look-up from now on finds its events), or it failed
+    /// or was given up (<paramref name="failure"/>), which fails the batches that counted on it.</summary>
+    public void Leave(Entry entry, Exception? failure = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        using (await WaitAsync(CancellationToken.None).ConfigureAwait(false))
+        lock (_lock)
         {
             _entries.Remove(entry);
         }
 
-        if (failure is null)
-        {
-            entry.SetStored();
-        }
-        else
-        {
-            entry.SetFailed(failure);
-        }
+        entry.Left(failure);
     }
 
-    public void Dispose() => _lock.Dispose();
-
-    /// <summary>A registered batch: its events (and their index), and whether its insert succeeded.</summary>
+    /// <summary>A registered batch: its events (and their index), whether they are stored, and who still reads them.</summary>
     public sealed class Entry(IngestBatch batch)
     {
         private readonly TaskCompletionSource _stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _unread = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _readers;
+        private int _left;
 
         public IngestBatch Batch { get; } = batch;
 
-        /// <summary>Completes when the batch's events are stored; faults when its insert failed.</summary>
+        /// <summary>Completes when the batch's events are stored and so are those it left to other batches; faults when
+        /// any of those inserts failed.</summary>
         public Task Stored => _stored.Task;
+
+        /// <summary>Completes once the batch has left the register and no batch reads its columns any more.</summary>
+        public Task Unread => _unread.Task;
 
         internal void SetStored() => _stored.TrySetResult();
 
         internal void SetFailed(Exception failure) => _stored.TrySetException(failure);
-    }
 
-    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
+        /// <summary>A batch that took this one has finished checking its events against it.</summary>
+        public void DoneReading()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
+            if (Interlocked.Decrement(ref _readers) == 0 && Volatile.Read(ref _left) == 1)
             {
-                semaphore.Release();
+                _unread.TrySetResult();
+            }
+        }
+
+        internal void Reading() => Interlocked.Increment(ref _readers);
+
+        internal void Left(Exception? failure)
+        {
+            if (failure is not null)
+            {
+                SetFailed(failure);
+            }
+
+            Interlocked.Exchange(ref _left, 1); // a full fence: the read below must not pass this write (see DoneReading)
+            if (Volatile.Read(ref _readers) == 0)
+            {
+                _unread.TrySetResult();
             }
         }
     }

@@ -47,6 +47,9 @@ public static class EventSource
             : buffered;
     }
 
+    /// <summary>True when <paramref name="content"/> (from <see cref="Decompressed"/>) unpacks gzip: its size says nothing of its rows.</summary>
+    public static bool IsCompressed(Stream content) => content is UnpackedLimitStream;
+
     /// <summary>Reads the rows into <paramref name="sink"/>'s columns: null for each valid row, the rejection for a bad one.
     /// A row longer than <paramref name="maxLineBytes"/> is one rejection, read past without being held.</summary>
     public static IEnumerable<Rejection?> ReadInto(
