@@ -277,6 +277,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, Inge
     private async Task<List<(string Dossier, string EventId, string LoadId)>> StoredAsync(EventColumns events, CancellationToken cancellationToken)
     {
         var dossiers = events.Scratch.Dossiers;
+
         if (dossiers.Count == 0)
         {
             return [];
