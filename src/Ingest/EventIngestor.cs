@@ -103,7 +103,9 @@ public sealed class EventIngestor(
         try
         {
             var stopwatch = Stopwatch.StartNew();
-            var previous = await ledger.StatusAsync(fileKey, cancellationToken).ConfigureAwait(false);
+            // A load writes no status row until it ends (an insert per small file saved): the batches an interrupted
+            // run recorded are found by the file key alone, in the same round trip as the status.
+            var (previous, plan) = await LedgerStateAsync(fileKey, cancellationToken).ConfigureAwait(false);
             if (previous is { Status: "done" })
             {
                 logger.LogInformation("{Source} was loaded before (file {FileKey}); nothing to do", source, fileKey[..12]);
@@ -111,9 +113,6 @@ public sealed class EventIngestor(
                     stopwatch.Elapsed, AlreadyLoaded: true, FileKey: fileKey);
             }
 
-            // A load writes no status row until it ends (an insert per small file saved): the batches an interrupted
-            // run recorded are found by the file key alone.
-            var plan = await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
             var reference = await ReferenceAsync(cancellationToken).ConfigureAwait(false);
             var validator = new EventValidator(reference, clock);
             var guard = scope is null ? null : new ProvinceGuard(store, reference, scope, logger);
@@ -376,18 +375,39 @@ public sealed class EventIngestor(
         }
     }
 
-    /// <summary>The batches an interrupted load recorded, with their row ranges, for the load that resumes it.</summary>
-    private async Task<BatchPlan> CommittedBatchesAsync(string fileKey, CancellationToken cancellationToken)
+    /// <summary>What the ledger holds for a source, in one round trip: its status, if any, and the batches an interrupted
+    /// load recorded, with their row ranges, for the load that resumes it.</summary>
+    private async Task<(SourceLedger.FileRecord? Status, BatchPlan Plan)> LedgerStateAsync(string fileKey, CancellationToken cancellationToken)
     {
         await using var connection = store.CreateConnection();
-        var rows = await connection.QueryAsync<(uint Batch, ulong FirstRow, ulong LastRow, uint Accepted, uint Duplicates, uint Rejected)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(byte Kind, uint Batch, string Status, ulong Rows, ulong Accepted, ulong Duplicates, ulong Rejected,
+            string Message, ulong FirstRow, ulong LastRow)>(new CommandDefinition(
             """
-            SELECT batch, argMax(first_row, committed_at), argMax(last_row, committed_at),
-                   argMax(accepted, committed_at), argMax(duplicates, committed_at), argMax(rejected, committed_at)
+            SELECT 0 AS kind, toUInt32(0) AS batch, toString(argMax(status, updated_at)) AS status, argMax(rows, updated_at) AS rows,
+                   argMax(accepted, updated_at) AS accepted, argMax(duplicates, updated_at) AS duplicates,
+                   argMax(rejected, updated_at) AS rejected, argMax(message, updated_at) AS message,
+                   toUInt64(0) AS first_row, toUInt64(0) AS last_row
+            FROM ingest_files WHERE file_key = @fileKey GROUP BY file_key
+            UNION ALL
+            SELECT 1, batch, '', toUInt64(0), toUInt64(argMax(accepted, committed_at)), toUInt64(argMax(duplicates, committed_at)),
+                   toUInt64(argMax(rejected, committed_at)), '', argMax(first_row, committed_at), argMax(last_row, committed_at)
             FROM ingest_batches WHERE file_key = @fileKey GROUP BY batch
             """,
             new { fileKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return new BatchPlan(BatchRows, rows.ToDictionary(
-            r => r.Batch, r => new RecordedBatch((long)r.FirstRow, (long)r.LastRow, new BatchOutcome(r.Accepted, r.Duplicates, r.Rejected))));
+        SourceLedger.FileRecord? status = null;
+        var batches = new Dictionary<uint, RecordedBatch>();
+        foreach (var r in rows)
+        {
+            if (r.Kind == 0)
+            {
+                status = new SourceLedger.FileRecord(r.Status, r.Rows, r.Accepted, r.Duplicates, r.Rejected, r.Message);
+            }
+            else
+            {
+                batches[r.Batch] = new RecordedBatch((long)r.FirstRow, (long)r.LastRow, new BatchOutcome((long)r.Accepted, (long)r.Duplicates, (long)r.Rejected));
+            }
+        }
+
+        return (status, new BatchPlan(BatchRows, batches));
     }
 }
