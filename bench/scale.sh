@@ -30,12 +30,22 @@ step() { # label, then the command; prints wall seconds and peak RSS
 
 read -r _ gen_s gen_kb < <(step generate "$root/reform" generate --dossiers "$dossiers" --from 2025-01-01 --to "$to" --seed 1 --out "$work/files")
 rows=$(cat "$work"/files/events-*.csv | wc -l); files=$(ls "$work"/files/events-*.csv | wc -l); rows=$((rows - files))
+# The engine is held by a process of its own for the steps below, which join it. Started by `reform ingest`, the engine
+# would be its child, and GNU time counts the peak of a child that ends while the command runs as the command's own: an
+# engine that stopped under a load was once reported as a 5 GB ingest (issue 20).
+"$root/reform" --store "$work/store" engine exec -- sleep 1000000 >/dev/null 2>&1 &
+holder=$!
+until [ -s "$work/store/run/engine.json" ]; do sleep 0.2; done
 "$root/reform" --store "$work/store" migrate >/dev/null 2>&1
 read -r _ ing_s ing_kb < <(step ingest "$root/reform" --store "$work/store" ingest --no-refresh "$work/files")
 read -r _ ref_s ref_kb < <(step refresh "$root/reform" --store "$work/store" refresh)
-awk -v n="$dossiers" -v r="$rows" -v f="$files" -v g="$gen_s" -v gk="$gen_kb" -v i="$ing_s" -v ik="$ing_kb" -v s="$ref_s" 'BEGIN {
+engine_pid=$(sed 's/.*"Pid":\([0-9]*\).*/\1/' "$work/store/run/engine.json")
+engine_kb=$(awk '/VmHWM/ {print $2}' "/proc/$engine_pid/status" 2>/dev/null || echo 0)
+for child in $(pgrep -P "$holder" -x sleep); do kill "$child"; done
+wait "$holder" 2>/dev/null || true
+awk -v n="$dossiers" -v r="$rows" -v f="$files" -v g="$gen_s" -v gk="$gen_kb" -v i="$ing_s" -v ik="$ing_kb" -v ek="$engine_kb" -v s="$ref_s" 'BEGIN {
   printf "generate: %d dossiers, %d events in %d files: %.1f s (%.0f dossiers/s, %.0f rows/s), peak RSS %.0f MB\n", n, r, f, g, n / g, r / g, gk / 1024
-  printf "ingest:   %.1f s (%.0f rows/s), peak RSS %.0f MB\n", i, r / i, ik / 1024
+  printf "ingest:   %.1f s (%.0f rows/s), peak RSS %.0f MB (the engine: %.0f MB)\n", i, r / i, ik / 1024, ek / 1024
   printf "refresh:  %.1f s (%.1f s per million dossiers)\n", s, s / (n / 1000000)
 }'
 du -sh "$work/files" "$work/store" | awk '{print "size: " $2 " " $1}'
