@@ -19,6 +19,10 @@ public static class StoreExtensions
         services.AddSingleton<ClickHouseStore>();
         services.AddSingleton(Migration.LoadEmbedded());
         services.AddTransient<MigrationRunner>();
+        services.AddOptions<RefreshOptions>()
+            .Bind(configuration.GetSection(RefreshOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddTransient<DossierRefresher>();
         return services;
     }

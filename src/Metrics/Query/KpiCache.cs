@@ -35,7 +35,7 @@ public sealed class KpiCache(ClickHouseStore store, TimeProvider clock) : IDispo
                 await using var connection = store.CreateConnection();
                 var version = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
                     """
-                    SELECT concat(toString((SELECT max(watermark) FROM refresh_watermark)), '|', toString((SELECT max(updated_at) FROM ingest_files)),
+                    SELECT concat(toString((SELECT max(run) FROM refresh_runs)), '|', toString((SELECT max(updated_at) FROM ingest_files)),
                                   '|', toString((SELECT count() FROM schema_migrations)))
                     """,
                     cancellationToken: cancellationToken)).ConfigureAwait(false) ?? string.Empty;
