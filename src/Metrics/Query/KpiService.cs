@@ -27,19 +27,24 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     public async Task<KpiResult> GetAsync(Selection selection, bool compare, CancellationToken cancellationToken, bool useCache = true)
     {
         ArgumentNullException.ThrowIfNull(selection);
+        // The version (and with it how fresh the figures are) is read before the answer, so the answer is at least that fresh.
+        var version = cache is null ? await DataVersion.ReadAsync(store, cancellationToken).ConfigureAwait(false)
+            : await cache.CurrentAsync(cancellationToken).ConfigureAwait(false);
         if (cache is null || !useCache || selection.Source == KpiSource.LiveEvents)
         {
-            var names = await ReferenceNames.CurrentAsync(store, cache, cancellationToken).ConfigureAwait(false);
+            var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
+                : await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
             Validate(selection, names);
-            return await ComputeAsync(selection, compare, names, cancellationToken).ConfigureAwait(false);
+            return await ComputeAsync(selection, compare, names, cancellationToken).ConfigureAwait(false) with { DataAsOf = version.AsOf };
         }
 
-        var version = await cache.VersionAsync(cancellationToken).ConfigureAwait(false);
-        var reference = await cache.NamesAsync(version, cancellationToken).ConfigureAwait(false);
+        var reference = await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
         Validate(selection, reference);
-        // The shared computation must not die with the request that happened to start it.
-        return await cache.GetOrComputeAsync(Question(selection, compare), version,
+        // The shared computation must not die with the request that happened to start it. The cached answer carries no
+        // instant of its own: each request is told the watermark of the version it read.
+        var answer = await cache.GetOrComputeAsync(Question(selection, compare), version.Key,
             () => ComputeAsync(selection, compare, reference, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return answer with { DataAsOf = version.AsOf };
     }
 
     /// <summary>Checks a selection's codes against the reference tables (a <see cref="SelectionException"/> naming the
