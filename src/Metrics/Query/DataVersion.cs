@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using ReformMetrics.Store;
 
@@ -28,6 +29,8 @@ public sealed record DataVersion(string Key, DateTimeOffset? AsOf)
             """,
             new { name = DossierStateWatermark },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return new DataVersion(key ?? string.Empty, asOf is { } micros ? DateTimeOffset.UnixEpoch.AddTicks(micros * 10) : null);
+        // The key names the watermark itself too (not only the latest of every refresh's), so that an answer kept for a key
+        // was computed at exactly that watermark, whatever else the refresh records.
+        return new DataVersion(string.Create(CultureInfo.InvariantCulture, $"{key}|{asOf}"), asOf is { } micros ? DateTimeOffset.UnixEpoch.AddTicks(micros * 10) : null);
     }
 }

@@ -35,16 +35,15 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
             var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
                 : await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
             Validate(selection, names);
-            return await ComputeAsync(selection, compare, names, cancellationToken).ConfigureAwait(false) with { DataAsOf = version.AsOf };
+            return await ComputeAsync(selection, compare, names, version.AsOf, cancellationToken).ConfigureAwait(false);
         }
 
         var reference = await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
         Validate(selection, reference);
-        // The shared computation must not die with the request that happened to start it. The cached answer carries no
-        // instant of its own: each request is told the watermark of the version it read.
-        var answer = await cache.GetOrComputeAsync(Question(selection, compare), version.Key,
-            () => ComputeAsync(selection, compare, reference, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return answer with { DataAsOf = version.AsOf };
+        // The shared computation must not die with the request that happened to start it. The version's key includes its
+        // watermark, so the answer kept for a key carries the watermark of every request that reads that key.
+        return await cache.GetOrComputeAsync(Question(selection, compare), version.Key,
+            () => ComputeAsync(selection, compare, reference, version.AsOf, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Checks a selection's codes against the reference tables (a <see cref="SelectionException"/> naming the
@@ -56,8 +55,9 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         Validate(selection, names);
     }
 
-    /// <summary>Answers a selection already validated against <paramref name="names"/>.</summary>
-    private async Task<KpiResult> ComputeAsync(Selection selection, bool compare, ReferenceNames names, CancellationToken cancellationToken)
+    /// <summary>Answers a selection already validated against <paramref name="names"/>, from data complete up to
+    /// <paramref name="asOf"/>.</summary>
+    private async Task<KpiResult> ComputeAsync(Selection selection, bool compare, ReferenceNames names, DateTimeOffset? asOf, CancellationToken cancellationToken)
     {
         var buckets = selection.Buckets().Select(p => new Bucket(Current, p)).ToList();
         var comparing = compare && selection.Grain == TimeGrain.None;
@@ -97,7 +97,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         }
 
         logger.LogDebug("KPI {Period} from {Source}: {Rows} rows in {Elapsed} ms", selection.Period.Key, source, rows.Count, stopwatch.ElapsedMilliseconds);
-        return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing));
+        return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing)) { DataAsOf = asOf };
     }
 
     private static string Question(Selection s, bool compare) => string.Join('|',

@@ -84,17 +84,17 @@ public sealed class SourceActivity(ClickHouseStore store, TimeProvider clock, IO
         // microseconds since the epoch, so no time zone is guessed on the way.
         var rows = await connection.QueryAsync<(string Name, string[] Provinces, bool All, long Created, bool Revoked, long? LastAccepted)>(new CommandDefinition(
             """
-            SELECT toString(s.name), arrayMap(p -> toString(p), s.provinces), s.all_provinces, toUnixTimestamp64Micro(s.created),
-                   s.revoked, toUnixTimestamp64Micro(a.last_accepted_at)
+            SELECT toString(s.name), arrayMap(p -> toString(p), s.bound_to), s.national, toUnixTimestamp64Micro(s.key_created),
+                   s.is_revoked, toUnixTimestamp64Micro(a.last_accepted)
             FROM
             (
-                SELECT name, argMax(provinces, created_at) AS provinces, argMax(all_provinces, created_at) AS all_provinces,
-                       toDateTime64(maxIf(created_at, NOT revoked), 6, 'UTC') AS created, argMax(revoked, created_at) AS revoked
+                SELECT name, argMax(provinces, created_at) AS bound_to, argMax(all_provinces, created_at) AS national,
+                       toDateTime64(maxIf(created_at, NOT revoked), 6, 'UTC') AS key_created, argMax(revoked, created_at) AS is_revoked
                 FROM api_sources GROUP BY name
             ) AS s
             LEFT JOIN
             (
-                SELECT source, max(last_accepted_at) AS last_accepted_at FROM source_activity GROUP BY source
+                SELECT source, max(last_accepted_at) AS last_accepted FROM source_activity GROUP BY source
             ) AS a ON a.source = s.name
             ORDER BY s.name
             SETTINGS join_use_nulls = 1
