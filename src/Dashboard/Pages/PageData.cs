@@ -41,8 +41,9 @@ public sealed record PageFilters(string Period, int Geo, string? Level = null, s
     public string ComparedWith => YearAgo ? "so với cùng kỳ năm trước" : "so với kỳ trước";
 }
 
+/// <param name="DataAsOf">The instant the figures are complete up to (the refresh watermark), null when never refreshed.</param>
 public sealed record OverviewModel(
-    PageFilters Filters, Period Period, IReadOnlyList<Card> Cards, RankingResult Ranking, IReadOnlyDictionary<string, KpiGroup> Provinces)
+    PageFilters Filters, Period Period, IReadOnlyList<Card> Cards, RankingResult Ranking, IReadOnlyDictionary<string, KpiGroup> Provinces, DateTimeOffset? DataAsOf)
 {
     /// <summary>The metrics the map and the ranking can show.</summary>
     public static readonly IReadOnlyList<MetricDefinition> Choices =
@@ -52,10 +53,11 @@ public sealed record OverviewModel(
         Ranking.Units.Select(u => (u.Code, u.Name ?? u.Code, u.Value)).ToList(), Ranking.Metric, code => $"/tinh/{code}{Filters.Query()}");
 }
 
+/// <param name="DataAsOf">The instant the figures are complete up to (the refresh watermark), null when never refreshed.</param>
 public sealed record ProvinceModel(
     PageFilters Filters, Period Period, string Code, string Name, IReadOnlyList<Card> Cards, IReadOnlyList<KpiGroup> Months,
     IReadOnlyList<KpiGroup> Levels, IReadOnlyList<KpiGroup> Sectors, IReadOnlyList<KpiGroup> Channels, IReadOnlyList<KpiGroup> Agencies, RankedUnit? Rank, int Ranked,
-    Metrics.Index766.Index766Unit? Index766)
+    Metrics.Index766.Index766Unit? Index766, DateTimeOffset? DataAsOf)
 {
     /// <summary>How many agencies the page lists (those receiving the most dossiers).</summary>
     public const int TopAgencies = 15;
@@ -108,17 +110,20 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
             throw new SelectionException($"chi-so: \"{(key.Length > 40 ? key[..40] + "…" : key)}\" không phải một tỷ lệ hiển thị được trên bản đồ; dùng {string.Join(", ", OverviewModel.Choices.Select(m => m.Key))}.");
         }
 
-        var totals = (await kpi.GetAsync(selection, compare: true, cancellationToken).ConfigureAwait(false)).Groups.Single();
+        // The page says how fresh its figures are: the watermark read with the first answer (the others are at least as fresh).
+        var answer = await kpi.GetAsync(selection, compare: true, cancellationToken).ConfigureAwait(false);
+        var totals = answer.Groups.Single();
         var ranking = await rankings.RankAsync(selection, shown, Dimension.Province, cancellationToken).ConfigureAwait(false);
         var provinces = await kpi.GetAsync(selection with { GroupBy = [Dimension.Province] }, compare: false, cancellationToken).ConfigureAwait(false);
         return new OverviewModel(filters, selection.Period, await CardsAsync(selection, null, totals, filters.YearAgo, cancellationToken).ConfigureAwait(false), ranking,
-            provinces.Groups.ToDictionary(g => g.Code(Dimension.Province), StringComparer.Ordinal));
+            provinces.Groups.ToDictionary(g => g.Code(Dimension.Province), StringComparer.Ordinal), answer.DataAsOf);
     }
 
     public async Task<ProvinceModel> ProvinceAsync(AccessScope scope, Selection selection, PageFilters filters, string code, CancellationToken cancellationToken)
     {
         var own = await scope.RestrictAsync(selection with { Provinces = [code] }, map, cancellationToken).ConfigureAwait(false);
-        var totals = (await kpi.GetAsync(own, compare: true, cancellationToken).ConfigureAwait(false)).Groups.Single();
+        var answer = await kpi.GetAsync(own, compare: true, cancellationToken).ConfigureAwait(false);
+        var totals = answer.Groups.Single();
         var named = await kpi.GetAsync(own with { GroupBy = [Dimension.Province] }, compare: false, cancellationToken).ConfigureAwait(false);
         var name = named.Groups.Count > 0 && named.Groups[0].Name(Dimension.Province) is { } n ? n : code;
         var trend = Period.Range(new DateOnly(own.Period.End.Year, own.Period.End.Month, 1).AddMonths(-11), own.Period.Nominal.End);
@@ -132,7 +137,7 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
         return new ProvinceModel(filters, own.Period, code, name, await CardsAsync(own, code, totals, filters.YearAgo, cancellationToken).ConfigureAwait(false),
             months.Groups.OrderBy(g => g.Period.Start).ToList(), levels.Groups, sectors.Groups.OrderByDescending(g => g[MetricCatalogue.ReceivedTotal] ?? 0).ToList(),
             channels.Groups, agencies.Groups.OrderByDescending(g => g[MetricCatalogue.ReceivedTotal] ?? 0).Take(ProvinceModel.TopAgencies).ToList(),
-            ranking.Units.FirstOrDefault(u => u.Code == code), ranking.Units.Count(u => u.Rank is not null), index.Count == 1 ? index[0] : null);
+            ranking.Units.FirstOrDefault(u => u.Code == code), ranking.Units.Count(u => u.Rank is not null), index.Count == 1 ? index[0] : null, answer.DataAsOf);
     }
 
     private async Task<IReadOnlyList<Card>> CardsAsync(Selection selection, string? province, KpiGroup totals, bool yearAgo, CancellationToken cancellationToken)

@@ -27,19 +27,24 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     public async Task<KpiResult> GetAsync(Selection selection, bool compare, CancellationToken cancellationToken, bool useCache = true)
     {
         ArgumentNullException.ThrowIfNull(selection);
+        // The version (and with it how fresh the figures are) is read before the answer, so the answer is at least that fresh.
+        var version = cache is null ? await DataVersion.ReadAsync(store, cancellationToken).ConfigureAwait(false)
+            : await cache.CurrentAsync(cancellationToken).ConfigureAwait(false);
         if (cache is null || !useCache || selection.Source == KpiSource.LiveEvents)
         {
-            var names = await ReferenceNames.CurrentAsync(store, cache, cancellationToken).ConfigureAwait(false);
+            var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
+                : await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
             Validate(selection, names);
-            return await ComputeAsync(selection, compare, names, cancellationToken).ConfigureAwait(false);
+            return await ComputeAsync(selection, compare, names, version.AsOf, cancellationToken).ConfigureAwait(false);
         }
 
-        var version = await cache.VersionAsync(cancellationToken).ConfigureAwait(false);
-        var reference = await cache.NamesAsync(version, cancellationToken).ConfigureAwait(false);
+        var reference = await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
         Validate(selection, reference);
-        // The shared computation must not die with the request that happened to start it.
-        return await cache.GetOrComputeAsync(Question(selection, compare), version,
-            () => ComputeAsync(selection, compare, reference, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The shared computation must not die with the request that happened to start it. An answer kept for a key stays
+        // right while the watermark moves on with nothing new, so each request gets it with the watermark it read.
+        var answer = await cache.GetOrComputeAsync(Question(selection, compare), version.Key,
+            () => ComputeAsync(selection, compare, reference, version.AsOf, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return answer.DataAsOf == version.AsOf ? answer : answer with { DataAsOf = version.AsOf };
     }
 
     /// <summary>Checks a selection's codes against the reference tables (a <see cref="SelectionException"/> naming the
@@ -51,8 +56,9 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         Validate(selection, names);
     }
 
-    /// <summary>Answers a selection already validated against <paramref name="names"/>.</summary>
-    private async Task<KpiResult> ComputeAsync(Selection selection, bool compare, ReferenceNames names, CancellationToken cancellationToken)
+    /// <summary>Answers a selection already validated against <paramref name="names"/>, from data complete up to
+    /// <paramref name="asOf"/>.</summary>
+    private async Task<KpiResult> ComputeAsync(Selection selection, bool compare, ReferenceNames names, DateTimeOffset? asOf, CancellationToken cancellationToken)
     {
         var buckets = selection.Buckets().Select(p => new Bucket(Current, p)).ToList();
         var comparing = compare && selection.Grain == TimeGrain.None;
@@ -92,7 +98,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         }
 
         logger.LogDebug("KPI {Period} from {Source}: {Rows} rows in {Elapsed} ms", selection.Period.Key, source, rows.Count, stopwatch.ElapsedMilliseconds);
-        return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing));
+        return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing)) { DataAsOf = asOf };
     }
 
     private static string Question(Selection s, bool compare) => string.Join('|',
