@@ -134,7 +134,7 @@ internal static partial class FeedCampaign
             + $"(bare SELECT 1 round trip {roundTrip:N1} ms: overview p95 = {o95 / roundTrip:N0}×)");
         ConsoleUi.Out.WriteLine($"refresh: {refresh.Runs:N0} runs of {refresh.Dossiers:N0} dossiers, busy {refresh.Share:P0} of the run (median {refresh.Median:N0} ms, max {refresh.Max:N0} ms); "
             + $"reform serve peak RSS {peakMb:N0} MB");
-        ConsoleUi.Out.WriteLine($"baseline: ClickHouse INSERT FORMAT CSV of {sent:N0} events of the same shape {csvRate:N0} events/s; accepted over HTTP / CSV insert = {accepted / elapsed.TotalSeconds / csvRate:P1}");
+        ConsoleUi.Out.WriteLine($"baseline: ClickHouse INSERT FORMAT CSV of {sent:N0} events of the same shape {csvRate:N0} events/s; accepted over HTTP / CSV insert = {accepted / elapsed.TotalSeconds / csvRate:N4}");
 
         var exact = !options.Verify || await FeedBaselines.EqualsFullRebuildAsync(store, year, cancellationToken);
         var verdict = new Verdict();
