@@ -94,7 +94,7 @@ internal static class RefreshBenchmark
             }
 
             ConsoleUi.Out.WriteLine($"refresh with nothing new: {afterLoad:N0} ms within a minute of the last load, then median {Median(idle):N0} ms of 5 "
-                + $"(a bare round trip: {await RoundTripAsync(store, cancellationToken):N1} ms; the store holds {events:N0} events)");
+                + $"(a bare round trip: {await Feed.FeedBaselines.RoundTripAsync(store, cancellationToken):N1} ms; the store holds {events:N0} events)");
             var streamed = await FingerprintAsync(store, cancellationToken);
             await incremental.RebuildAllAsync(cancellationToken);
             var same = streamed == await FingerprintAsync(store, cancellationToken);
@@ -156,20 +156,6 @@ internal static class RefreshBenchmark
             )
             """, cancellationToken: cancellationToken));
         return (await Of("kpi_daily", PreAggregates.DailyKeys), await Of("kpi_monthly", PreAggregates.MonthlyKeys));
-    }
-
-    private static async Task<double> RoundTripAsync(ClickHouseStore store, CancellationToken cancellationToken)
-    {
-        await using var connection = store.CreateConnection();
-        var times = new List<double>();
-        for (var i = 0; i < 11; i++)
-        {
-            var stopwatch = Stopwatch.StartNew();
-            await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
-            times.Add(stopwatch.Elapsed.TotalMilliseconds);
-        }
-
-        return Median(times);
     }
 
     private static async Task FreshDatabaseAsync(ClickHouseStore store, CancellationToken cancellationToken)

@@ -5,7 +5,6 @@ using Spectre.Console;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReformMetrics.Cli.Bench.Campaign;
 using ReformMetrics.Ingest.Contract;
-using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Store;
@@ -73,47 +72,14 @@ internal static class FeedBaselines
     public static async Task<bool> EqualsFullRebuildAsync(ClickHouseStore store, string year, CancellationToken cancellationToken)
     {
         var period = Period.Parse(year, DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7)));
-        var streamed = await AnswersAsync(store, period, cancellationToken);
+        var streamed = await KpiSnapshot.TakeAsync(store, period, cancellationToken);
         ConsoleUi.Info("Đang dựng lại toàn bộ từ các sự kiện để so sánh (reform refresh --all)...");
         var watch = Stopwatch.StartNew();
         await new DossierRefresher(store, NullLogger<DossierRefresher>.Instance).RebuildAllAsync(cancellationToken);
-        var rebuilt = await AnswersAsync(store, period, cancellationToken);
-        var differences = rebuilt.Where(kv => !streamed.TryGetValue(kv.Key, out var value) || value != kv.Value).Select(kv => kv.Key)
-            .Concat(streamed.Keys.Except(rebuilt.Keys)).ToList();
+        var rebuilt = await KpiSnapshot.TakeAsync(store, period, cancellationToken);
+        var differences = KpiSnapshot.Differences(rebuilt, streamed);
         ConsoleUi.Out.WriteLine($"exactness: {rebuilt.Count:N0} values compared with a full rebuild ({watch.Elapsed.TotalSeconds:N0} s): {differences.Count:N0} differ"
             + (differences.Count > 0 ? $" (e.g. {string.Join("; ", differences.Take(3))})" : string.Empty));
         return differences.Count == 0;
-    }
-
-    private static async Task<Dictionary<string, double?>> AnswersAsync(ClickHouseStore store, Period period, CancellationToken cancellationToken)
-    {
-        var service = new KpiService(store, NullLogger<KpiService>.Instance);
-        var answers = new Dictionary<string, double?>(StringComparer.Ordinal);
-        Dimension[][] groupings = [[], .. Enum.GetValues<Dimension>().Select(d => new[] { d })];
-        foreach (var geo in new[] { 2025, 2008 })
-        {
-            foreach (var groupBy in groupings)
-            {
-                foreach (var source in new[] { KpiSource.Monthly, KpiSource.Daily })
-                {
-                    if (source == KpiSource.Monthly && groupBy is [Dimension.Agency or Dimension.Procedure])
-                    {
-                        continue;
-                    }
-
-                    var selection = new Selection { Period = period, Geo = geo, GroupBy = groupBy, Grain = TimeGrain.Month, Source = source };
-                    foreach (var group in (await service.GetAsync(selection, compare: false, cancellationToken)).Groups)
-                    {
-                        var key = $"{geo}/{source}/{string.Join(",", group.Keys.Select(k => $"{k.Dimension}={k.Code}"))}/{group.Period.Key}";
-                        foreach (var metric in MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers))
-                        {
-                            answers[$"{key}/{metric.Key}"] = group[metric];
-                        }
-                    }
-                }
-            }
-        }
-
-        return answers;
     }
 }
