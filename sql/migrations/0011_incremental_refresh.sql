@@ -179,6 +179,14 @@ CREATE TABLE IF NOT EXISTS dossier_state_delta {on_cluster}
 ENGINE = {replicated}MergeTree
 ORDER BY (run, dossier_id);
 
+-- The stale dossiers a refresh pass found (recomputed by the run that follows). Emptied at the start of a pass.
+CREATE TABLE IF NOT EXISTS refresh_stale {on_cluster}
+(
+    dossier_id String
+)
+ENGINE = {replicated}MergeTree
+ORDER BY dossier_id;
+
 -- The journal of refresh runs: 'staged' before a run writes to the live tables, 'done' after.
 CREATE TABLE IF NOT EXISTS refresh_runs {on_cluster}
 (

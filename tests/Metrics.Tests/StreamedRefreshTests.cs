@@ -65,18 +65,15 @@ public sealed class StreamedRefreshTests(TestEngine engine)
 
             await loads;
             await incremental.RefreshAsync(cancel);
-            var streamed = await AnswersAsync(database.Store, cancel);
+            var streamed = await KpiSnapshot.TakeAsync(database.Store, Months, cancel);
 
             await incremental.RebuildAllAsync(cancel);
-            var rebuilt = await AnswersAsync(database.Store, cancel);
+            var rebuilt = await KpiSnapshot.TakeAsync(database.Store, Months, cancel);
 
             Assert.Contains(RefreshKind.Incremental, kinds);
             Assert.Contains(RefreshKind.Cohorts, kinds);
             Assert.True(rebuilt.Count > 1_000, $"only {rebuilt.Count} values compared");
-            var differences = rebuilt.Where(kv => !streamed.TryGetValue(kv.Key, out var value) || value != kv.Value)
-                .Select(kv => $"{kv.Key}: rebuilt {kv.Value}, streamed {streamed.GetValueOrDefault(kv.Key)}")
-                .Concat(streamed.Keys.Except(rebuilt.Keys).Select(k => $"{k}: only streamed"))
-                .ToList();
+            var differences = KpiSnapshot.Differences(rebuilt, streamed);
             Assert.True(differences.Count == 0, $"{differences.Count} differences:\n{string.Join('\n', differences.Take(20))}");
         }
         finally
@@ -125,38 +122,4 @@ public sealed class StreamedRefreshTests(TestEngine engine)
 
     private static async Task IngestAsync(ClickHouseStore store, string path, CancellationToken cancel) =>
         await Ingestors.Inputs(store).IngestFileAsync(path, null, cancel);
-
-    /// <summary>Every dossier metric of every group: no grouping and each dimension, by month, both geographies, from
-    /// the monthly aggregate where it can answer and from the daily one always.</summary>
-    private static async Task<Dictionary<string, double?>> AnswersAsync(ClickHouseStore store, CancellationToken cancel)
-    {
-        var service = new KpiService(store, NullLogger<KpiService>.Instance);
-        var answers = new Dictionary<string, double?>(StringComparer.Ordinal);
-        Dimension[][] groupings = [[], .. Enum.GetValues<Dimension>().Select(d => new[] { d })];
-        foreach (var geo in new[] { 2025, 2008 })
-        {
-            foreach (var groupBy in groupings)
-            {
-                foreach (var source in new[] { KpiSource.Monthly, KpiSource.Daily })
-                {
-                    if (source == KpiSource.Monthly && groupBy is [Dimension.Agency or Dimension.Procedure])
-                    {
-                        continue;
-                    }
-
-                    var selection = new Selection { Period = Months, Geo = geo, GroupBy = groupBy, Grain = TimeGrain.Month, Source = source };
-                    foreach (var group in (await service.GetAsync(selection, compare: false, cancel)).Groups)
-                    {
-                        var key = $"{geo}/{source}/{string.Join(",", group.Keys.Select(k => $"{k.Dimension}={k.Code}"))}/{group.Period.Key}";
-                        foreach (var metric in MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers))
-                        {
-                            answers[$"{key}/{metric.Key}"] = group[metric];
-                        }
-                    }
-                }
-            }
-        }
-
-        return answers;
-    }
 }

@@ -80,7 +80,7 @@ internal static class BenchVerb
         });
         return new Command("bench", "Chạy một phép đo hiệu năng hoặc một chiến dịch an ninh (load, faults, hostile).")
         {
-            ingest, kpi, reports, dashboard, PagesCommand(), RefreshCommand(), LoadCommand.Create(), FaultsCommand.Create(), HostileCommand.Create(),
+            ingest, kpi, reports, dashboard, PagesCommand(), RefreshCommand(), Bench.Feed.FeedCommand.Create(), LoadCommand.Create(), FaultsCommand.Create(), HostileCommand.Create(),
         };
     }
 

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Extensions.Logging;
 
 namespace ReformMetrics.Store.Refresh;
 
@@ -41,11 +42,16 @@ public sealed partial class DossierRefresher
     private const string WindowDossiers =
         "SELECT dossier_id FROM events WHERE ingested_at > toDateTime64(@from, 6, 'UTC') AND ingested_at <= toDateTime64(@to, 6, 'UTC')";
 
-    private async Task<ulong> StaleCountAsync(Window window, CancellationToken cancellationToken)
+    /// <summary>Finds the stale dossiers once, into refresh_stale, which the run then reads: counts them.</summary>
+    private async Task<ulong> FindStaleAsync(Window window, CancellationToken cancellationToken)
     {
+        await ExecuteAsync("TRUNCATE TABLE refresh_stale", null, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync($"INSERT INTO refresh_stale (dossier_id) {StaleDossiers}", new { from = window.From, to = window.To }, cancellationToken).ConfigureAwait(false);
         await using var connection = store.CreateConnection();
-        return await connection.ExecuteScalarAsync<ulong>(new CommandDefinition(
-            $"SELECT count() FROM ({StaleDossiers})", new { from = window.From, to = window.To }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var stale = await connection.ExecuteScalarAsync<ulong>(new CommandDefinition(
+            "SELECT count() FROM refresh_stale", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        logger.LogDebug("Refresh: {Stale} stale dossiers", stale);
+        return stale;
     }
 
     /// <summary>
@@ -61,7 +67,7 @@ public sealed partial class DossierRefresher
         await ExecuteAsync(
             $"""
             INSERT INTO dossier_state_delta (run, sign, {StateColumns})
-            SELECT @run, 1, {StateColumns} FROM v_dossier_state_live WHERE dossier_id IN ({StaleDossiers})
+            SELECT @run, 1, {StateColumns} FROM v_dossier_state_live WHERE dossier_id IN (SELECT dossier_id FROM refresh_stale)
             """, parameters, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(
             $"""
@@ -125,9 +131,9 @@ public sealed partial class DossierRefresher
                 SELECT DISTINCT toString(cohort) FROM
                 (
                     SELECT if(countIf(event_type = 'received') = 0, toDate(0), toStartOfMonth(minIf(occurred_at, event_type = 'received'))) AS cohort
-                    FROM events WHERE @full OR dossier_id IN ({StaleDossiers}) GROUP BY dossier_id
+                    FROM events WHERE @full OR dossier_id IN (SELECT dossier_id FROM refresh_stale) GROUP BY dossier_id
                     UNION ALL
-                    SELECT cohort FROM dossier_state WHERE @full OR dossier_id IN ({StaleDossiers})
+                    SELECT cohort FROM dossier_state WHERE @full OR dossier_id IN (SELECT dossier_id FROM refresh_stale)
                 )
                 ORDER BY 1
                 """,
