@@ -26,10 +26,17 @@ internal sealed class CliHost : IAsyncDisposable
 
     public ClickHouseStore Store => Services.GetRequiredService<ClickHouseStore>();
 
-    public static async Task<CliHost> StartAsync(ParseResult parse, CancellationToken cancellationToken, bool openStore = true)
+    /// <summary>Starts the services; <paramref name="settings"/> are a verb's own configuration (its options), above all else.</summary>
+    public static async Task<CliHost> StartAsync(
+        ParseResult parse, CancellationToken cancellationToken, bool openStore = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         Configure(builder, parse, LogLevel.Warning);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         var host = builder.Build();
         var cli = new CliHost(host);
         try

@@ -36,11 +36,25 @@ internal static class ConsoleUi
         return console;
     }
 
-    public static void Success(string message) => Error.MarkupLineInterpolated($"[green]{message}[/]");
+    public static void Success(string message) => Line(message, $"[green]{Markup.Escape(message)}[/]");
 
-    public static void Info(string message) => Error.MarkupLineInterpolated($"{message}");
+    public static void Info(string message) => Line(message, Markup.Escape(message));
 
-    public static void Fail(string message) => Error.MarkupLineInterpolated($"[red]Lỗi:[/] {message}");
+    public static void Fail(string message) => Line($"Lỗi: {message}", $"[red]Lỗi:[/] {Markup.Escape(message)}");
+
+    /// <summary>A message on stderr: drawn by Spectre on a terminal, one plain line when stderr goes to a file or a pipe
+    /// (Spectre would wrap it at 80 columns, cutting paths and sentences in a log).</summary>
+    private static void Line(string plain, string markup)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            Console.Error.WriteLine(plain);
+        }
+        else
+        {
+            Error.MarkupLine(markup);
+        }
+    }
 
 }
 

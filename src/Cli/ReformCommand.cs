@@ -73,6 +73,12 @@ internal static class ReformCommand
             ConsoleUi.Fail("Đã huỷ.");
             return Failure;
         }
+        catch (LoadFailedException ex)
+        {
+            ConsoleUi.Fail(ex.Message);
+            Verbose(parse, ex.InnerException);
+            return Failure;
+        }
         catch (UsageException ex)
         {
             ConsoleUi.Fail(ex.Message);
@@ -118,6 +124,23 @@ internal static class ReformCommand
             // A full disk, a missing folder, no permission: the operator's to fix, said plainly (not a crash).
             ConsoleUi.Fail($"Không đọc hoặc ghi được tệp: {ex.Message}");
             return Failure;
+        }
+#pragma warning disable CA1031 // The last resort: a command never ends in a stack trace and an abort (exit 134), nor silently.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            ConsoleUi.Fail($"Lỗi không lường trước ({ex.GetType().Name}): {ex.Message.Split('\n')[0].Trim()} Thêm -v để xem chi tiết.");
+            Verbose(parse, ex);
+            return Failure;
+        }
+    }
+
+    /// <summary>With -v, the exception's whole story (type, stack, inner exceptions) for whoever investigates.</summary>
+    private static void Verbose(ParseResult parse, Exception? exception)
+    {
+        if (exception is not null && parse.GetValue(GlobalOptions.Verbose))
+        {
+            Console.Error.WriteLine(exception.ToString());
         }
     }
 }

@@ -22,15 +22,17 @@ namespace ReformMetrics.Ingest;
 /// Loads event sources (files, request bodies) into the store exactly once: identifies the source by the
 /// SHA-256 of its bytes, skips it when it was loaded whole before, resumes it at its first unrecorded batch
 /// when a run was interrupted, and streams it through validation and the <see cref="EventLoader"/> in batches
-/// (reading the next batch while the previous one is stored, never more than one ahead). Every source is bounded
+/// (reading the next batch while the previous one is stored, never more than one ahead). Several sources load at once,
+/// up to the <see cref="IngestCoordinator"/>'s degree, each in a pipeline of its own. Every source is bounded
 /// (<see cref="IntakeOptions"/>): what gzip unpacks to, the length of a row, the text kept for rejected rows.
 /// </summary>
 public sealed class EventIngestor(
-    ClickHouseStore store, EventLoader loader, SourceLedger ledger, TimeProvider clock, IOptions<IntakeOptions> options, ILogger<EventIngestor> logger)
+    ClickHouseStore store, EventLoader loader, SourceLedger ledger, IngestCoordinator coordinator, TimeProvider clock, IOptions<IntakeOptions> options,
+    ILogger<EventIngestor> logger)
 {
     public const int DefaultBatchRows = 250_000;
-    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
-    private IngestReference? _reference;
+    private readonly Lock _referenceLock = new();
+    private Task<IngestReference>? _reference;
 
     public int BatchRows { get; init; } = DefaultBatchRows;
 
@@ -77,19 +79,29 @@ public sealed class EventIngestor(
     public Task<IReadOnlyList<Rejection>> RejectionsAsync(string fileKey, int limit, CancellationToken cancellationToken) =>
         ledger.RejectionsAsync(fileKey, limit, cancellationToken);
 
-    private async Task<IngestReference> ReferenceAsync(CancellationToken cancellationToken) =>
-        _reference ??= await IngestReference.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+    /// <summary>The reference lists, read once for every load of this ingestor (loads may ask at the same time), and again
+    /// after a failed read.</summary>
+    private Task<IngestReference> ReferenceAsync(CancellationToken cancellationToken)
+    {
+        lock (_referenceLock)
+        {
+            if (_reference is null || _reference.IsFaulted || _reference.IsCanceled)
+            {
+                _reference = IngestReference.LoadAsync(store, cancellationToken);
+            }
+
+            return _reference;
+        }
+    }
 
     private async Task<IngestResult> IngestAsync(
         string source, string fileKey, Func<Stream> open, string? rejectsPath, IProgress<IngestProgress>? progress, long maxUnpackedBytes,
         SourceScope? scope, CancellationToken cancellationToken, SourceFormat? format = null)
     {
-        await OneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // A place among the loads running at once; the same source is never loaded twice at once (the second finds it done).
+        var place = await coordinator.EnterAsync(store, fileKey, cancellationToken).ConfigureAwait(false);
         try
         {
-            using var fileLock = store.Engine is { } engine
-                ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "ingest.lock"), TimeSpan.FromHours(6), cancellationToken).ConfigureAwait(false)
-                : null;
             var stopwatch = Stopwatch.StartNew();
             var previous = await ledger.StatusAsync(fileKey, cancellationToken).ConfigureAwait(false);
             if (previous is { Status: "done" })
@@ -104,7 +116,7 @@ public sealed class EventIngestor(
             var plan = await CommittedBatchesAsync(fileKey, cancellationToken).ConfigureAwait(false);
             var reference = await ReferenceAsync(cancellationToken).ConfigureAwait(false);
             var validator = new EventValidator(reference, clock);
-            var guard = scope is null ? null : new ProvinceGuard(store, reference, scope, logger);
+            var guard = scope is null ? null : new ProvinceGuard(store, coordinator.InFlight, reference, scope, logger);
 
             await using var counting = new CountingStream(open());
             var size = counting.CanSeek ? counting.Length : 0;
@@ -144,7 +156,7 @@ public sealed class EventIngestor(
         }
         finally
         {
-            OneAtATime.Release();
+            await place.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -157,54 +169,65 @@ public sealed class EventIngestor(
         var channel = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         var rows = new RowCounter();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // Columns cycle between the reader and the loader: one being filled, one waiting, one prepared, one committing.
-        var pool = new ConcurrentBag<EventColumns>();
+        // The rows this load holds in batches, out of what every load of the process may hold together.
+        var held = new HeldRows(coordinator.Rows);
         // The reader gets a thread of its own: it runs for the whole load and blocks while the channel is full, so on
         // the pool it would hold one of its few workers throughout.
         var limits = options.Value;
         var producer = Task.Factory.StartNew(
-            () => Produce(source, fileKey, content, format, validator, limits, indexWhileReading: guard is null, plan, channel.Writer, rows, pool, stop.Token),
+            () => Produce(source, fileKey, content, format, validator, limits, indexWhileReading: guard is null, plan, channel.Writer, rows, coordinator, held,
+                stop.Token),
             stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         var totals = plan.Done.Values.Aggregate(default(BatchOutcome), (a, b) => a + b.Outcome);
         Task<BatchOutcome>? committing = null;
+        PreparedBatch? inFlight = null;
+        PreparedBatch? prepared = null;
         try
         {
-            // Batch N is committed while batch N+1 is looked up: the look-up checks the events of batch N in memory,
-            // since it may not see them in the store yet.
-            PreparedBatch? inFlight = null;
+            // Batch N is committed while batch N+1 is looked up: the look-up checks the events of batch N (and of other
+            // loads' batches not stored yet) in memory, since it may not see them in the store yet.
             var waiting = Stopwatch.StartNew();
             await foreach (var read in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 var waitedForReader = waiting.ElapsedMilliseconds;
                 var batch = guard is null ? read : await guard.CheckAsync(read, cancellationToken).ConfigureAwait(false);
-                var prepared = await loader.PrepareAsync(batch, inFlight, cancellationToken).ConfigureAwait(false);
+                prepared = await loader.PrepareAsync(batch, cancellationToken).ConfigureAwait(false);
                 var preparing = waiting.ElapsedMilliseconds - waitedForReader;
                 if (committing is not null)
                 {
                     totals += await committing.ConfigureAwait(false);
-                    Recycle(pool, inFlight!.Batch.Events);
+                    Recycle(inFlight!.Batch, held);
                     logger.LogDebug("Batch {Batch}: waited {Reader} ms for the reader, prepared in {Prepare} ms, waited {Commit} ms for the previous commit",
                         batch.Number, waitedForReader, preparing, waiting.ElapsedMilliseconds - waitedForReader - preparing);
                     progress?.Report(new IngestProgress(source, counting.BytesRead, size, rows.Value, totals.Accepted, totals.Duplicates, totals.Rejected, stopwatch.Elapsed));
                 }
 
-                inFlight = prepared;
-                committing = loader.CommitAsync(prepared, cancellationToken);
+                (inFlight, prepared) = (prepared, null);
+                committing = loader.CommitAsync(inFlight, cancellationToken);
                 waiting.Restart();
             }
 
             if (committing is not null)
             {
                 totals += await committing.ConfigureAwait(false);
+                Recycle(inFlight!.Batch, held);
             }
+
+            await producer.ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
-            // The reader may be waiting for room in the channel: stop it before giving up; and let the batch being stored
-            // finish, so that the source's status, written next, comes after it.
+            // The reader may be waiting for room in the channel: stop it before giving up; let the batch being stored
+            // finish, so that the source's status, written next, comes after it; and take a batch prepared but never
+            // committed out of the register (the batches that counted on it fail with it).
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAny(producer).ConfigureAwait(false);
+            if (prepared is not null)
+            {
+                await loader.AbandonAsync(prepared, ex).ConfigureAwait(false);
+            }
+
             if (committing is not null)
             {
                 await Task.WhenAny(committing).ConfigureAwait(false);
@@ -212,9 +235,20 @@ public sealed class EventIngestor(
 
             throw;
         }
+        finally
+        {
+            held.ReturnAll();
+        }
 
-        await producer.ConfigureAwait(false);
         return (totals, rows.Value);
+    }
+
+    /// <summary>A stored batch's columns go back to the shared pool (it left the register: nobody reads them) and its rows
+    /// to the budget.</summary>
+    private void Recycle(IngestBatch batch, HeldRows held)
+    {
+        held.Return(batch.HeldRows);
+        coordinator.ReturnColumns(batch.Events);
     }
 
     private sealed class RowCounter
@@ -226,20 +260,45 @@ public sealed class EventIngestor(
         public void Increment() => Interlocked.Increment(ref _value);
     }
 
+    /// <summary>The rows one load took from the <see cref="RowBudget"/>: given back batch by batch, and whatever is left
+    /// when the load ends, however it ends.</summary>
+    private sealed class HeldRows(RowBudget budget)
+    {
+        private long _held;
+
+        /// <summary>Blocks the reader's thread until the rows are free.</summary>
+        public long Take(long rows, CancellationToken cancellationToken)
+        {
+            var taken = budget.TakeAsync(rows, cancellationToken).GetAwaiter().GetResult();
+            Interlocked.Add(ref _held, taken);
+            return taken;
+        }
+
+        public void Return(long rows)
+        {
+            Interlocked.Add(ref _held, -rows);
+            budget.Return(rows);
+        }
+
+        public void ReturnAll() => budget.Return(Interlocked.Exchange(ref _held, 0));
+    }
+
     private static void Produce(
         string source, string fileKey, Stream content, SourceFormat format, EventValidator validator, IntakeOptions limits,
         bool indexWhileReading, BatchPlan plan, ChannelWriter<IngestBatch> writer, RowCounter rows,
-        ConcurrentBag<EventColumns> pool, CancellationToken cancellationToken)
+        IngestCoordinator coordinator, HeldRows held, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         try
         {
             uint number = 0;
-            var sink = new EventSink(Rent(pool));
-            var rejections = new List<Rejection>();
             long first = 1;
             long inBatch = 0;
             var batchRows = plan.Rows(number, first);
+            // Rows are taken before a batch is read: with many loads at once, a reader waits here rather than fill memory.
+            var taken = held.Take(batchRows, cancellationToken);
+            var sink = new EventSink(coordinator.RentColumns());
+            var rejections = new List<Rejection>();
             var raw = new RawBudget(limits);
             foreach (var rejection in EventSource.ReadInto(content, format, validator, sink, cancellationToken, limits.MaxLineBytes))
             {
@@ -261,6 +320,10 @@ public sealed class EventIngestor(
             {
                 Flush(last: true);
             }
+            else
+            {
+                coordinator.ReturnColumns(sink.Columns); // the rows taken for a batch that never came go back with the load
+            }
 
             void Flush(bool last = false)
             {
@@ -268,10 +331,11 @@ public sealed class EventIngestor(
                 {
                     // Stored by an earlier run: read again only to keep the row count, its events are dropped.
                     sink.Columns.Clear();
+                    held.Return(taken);
                 }
                 else
                 {
-                    var batch = new IngestBatch(fileKey, source, number, first, first + inBatch - 1, sink.Columns, rejections, last);
+                    var batch = new IngestBatch(fileKey, source, number, first, first + inBatch - 1, sink.Columns, rejections, last, taken);
                     if (indexWhileReading)
                     {
                         // A guarded batch is indexed after its province check, by the loader.
@@ -279,7 +343,11 @@ public sealed class EventIngestor(
                     }
 
                     writer.WriteAsync(batch, cancellationToken).AsTask().GetAwaiter().GetResult();
-                    sink.Columns = Rent(pool);
+                    if (!last)
+                    {
+                        sink.Columns = coordinator.RentColumns();
+                    }
+
                     rejections = [];
                 }
 
@@ -288,6 +356,10 @@ public sealed class EventIngestor(
                 inBatch = 0;
                 batchRows = plan.Rows(number, first);
                 raw.Reset();
+                if (!last)
+                {
+                    taken = held.Take(batchRows, cancellationToken);
+                }
             }
         }
         catch (Exception ex)
@@ -299,15 +371,6 @@ public sealed class EventIngestor(
         {
             writer.TryComplete(failure);
         }
-    }
-
-    private static EventColumns Rent(ConcurrentBag<EventColumns> pool) =>
-        pool.TryTake(out var columns) ? columns : new EventColumns();
-
-    private static void Recycle(ConcurrentBag<EventColumns> pool, EventColumns columns)
-    {
-        columns.Clear();
-        pool.Add(columns);
     }
 
     /// <summary>The batches an interrupted load recorded, with their row ranges, for the load that resumes it.</summary>

@@ -17,6 +17,7 @@ public static class IngestExtensions
     public static IServiceCollection AddIngest(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Loading.IngestCoordinator>();
         services.AddTransient<SourceLedger>();
         services.AddTransient<EventLoader>();
         services.AddTransient<RecordFileLoader>();

@@ -28,6 +28,14 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
     /// <summary>The embedded engine this process holds, or null on a ClickHouse server.</summary>
     public EmbeddedEngine? Engine => _engine;
 
+    /// <summary>Set by long-running hosts that start a dead engine again (<see cref="StoreLifetime"/>): a request may then
+    /// wait for it. Otherwise a stopped engine is final for this process.</summary>
+    public bool RestartsEngine { get; set; }
+
+    /// <summary>True when this process's embedded engine has stopped (or begun to) and nothing will start it again: retrying a
+    /// request is pointless, the work must fail with <see cref="EngineStoppedException"/>.</summary>
+    public bool EngineLost => !RestartsEngine && _engine is { HasStopped: true };
+
     /// <summary>Connection string of the server in use (for tools and child processes).</summary>
     public string ConnectionString => (_server ?? throw NotOpen()).ConnectionString;
 

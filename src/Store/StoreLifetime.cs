@@ -17,6 +17,7 @@ public sealed class StoreLifetime(ClickHouseStore store, ILogger<StoreLifetime> 
         await store.OpenAsync(null, cancellationToken).ConfigureAwait(false);
         if (store.Engine is not null)
         {
+            store.RestartsEngine = true;
             _watch = WatchAsync(_stopping.Token);
         }
     }

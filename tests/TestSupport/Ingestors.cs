@@ -14,12 +14,23 @@ public static class Ingestors
 {
     public static SourceLedger Ledger(ClickHouseStore store) => new(store, NullLogger<SourceLedger>.Instance);
 
-    public static EventIngestor Events(ClickHouseStore store, int batchRows = EventIngestor.DefaultBatchRows, IntakeOptions? limits = null) =>
-        new(store, new EventLoader(store, Ledger(store), NullLogger<EventLoader>.Instance), Ledger(store), TimeProvider.System,
-            Options.Create(limits ?? new IntakeOptions()), NullLogger<EventIngestor>.Instance)
+    /// <summary>The coordinator of a store's loads, one per store as the service has one per process: loads made through
+    /// several ingestors of one store share it, as they would in the service.</summary>
+    public static IngestCoordinator Coordinator(ClickHouseStore store) =>
+        Coordinators.GetValue(store, _ => new IngestCoordinator(Options.Create(new IntakeOptions())));
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ClickHouseStore, IngestCoordinator> Coordinators = new();
+
+    public static EventIngestor Events(
+        ClickHouseStore store, int batchRows = EventIngestor.DefaultBatchRows, IntakeOptions? limits = null, IngestCoordinator? coordinator = null)
+    {
+        coordinator ??= Coordinator(store);
+        return new(store, new EventLoader(store, Ledger(store), coordinator, NullLogger<EventLoader>.Instance), Ledger(store), coordinator,
+            TimeProvider.System, Options.Create(limits ?? new IntakeOptions()), NullLogger<EventIngestor>.Instance)
         {
             BatchRows = batchRows,
         };
+    }
 
     public static InputIngestor Inputs(ClickHouseStore store, IntakeOptions? limits = null) =>
         new(Events(store, limits: limits),

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Ingest.Contract;
 using ReformMetrics.Store;
+using ReformMetrics.Store.Embedded;
 using ReformMetrics.Store.Migrations;
 
 namespace ReformMetrics.Cli.Bench;
@@ -71,6 +72,122 @@ internal static class IngestBenchmark
         finally
         {
             Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The many-files mode (`--dossiers N`): the generator's folder of N dossiers (one file per province and month, as
+    /// `reform generate` and bench/scale.sh write it) loaded by `reform ingest FOLDER`, against ClickHouse's own
+    /// <c>INSERT ... FORMAT CSVWithNames</c> of the same events as one file (the files joined under one header, before the
+    /// rounds). What it measures beside the single-file mode: the fixed cost each file adds (status, plan, look-up, insert,
+    /// done), which one file never pays more than once.
+    /// </summary>
+    /// <remarks>On the embedded store `reform ingest --store` joins the bench's engine, as an operator's command does (no
+    /// compression on loopback, the store's ingest lock); on a server it gets --clickhouse. <paramref name="program"/> runs
+    /// another build's reform for the load (hidden option --reform), to compare builds against the same baseline.</remarks>
+    public static async Task<int> RunFolderAsync(
+        CliHost cli, long dossiers, DateOnly from, DateOnly to, int rounds, int? parallel, string? program, CancellationToken cancellationToken)
+    {
+        var scratch = Directory.CreateTempSubdirectory("reform-bench-folder-").FullName;
+        try
+        {
+            var folder = Path.Combine(scratch, "events");
+            var generated = Verbs.GenerateVerb.Run(new ReformMetrics.Synthetic.GeneratorOptions(dossiers, from, to, 1, Path.Combine(scratch, "generated")), cancellationToken);
+            Directory.CreateDirectory(folder);
+            var files = generated.Result.Files.Where(f => Path.GetFileName(f).StartsWith("events-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+            foreach (var file in files)
+            {
+                File.Move(Path.Combine(scratch, "generated", Path.GetFileName(file)), Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            var joined = Path.Combine(scratch, "all-events.csv");
+            JoinCsv(files.Select(f => Path.Combine(folder, Path.GetFileName(f))).ToList(), joined);
+            var events = generated.Result.Events;
+            ConsoleUi.Info($"Đã sinh {dossiers:N0} hồ sơ, {events:N0} sự kiện trong {files.Count:N0} tệp ({new FileInfo(joined).Length / 1048576.0:N0} MB), "
+                + $"từ {from:dd/MM/yyyy} đến {to:dd/MM/yyyy}, trong {generated.Seconds:N1} giây.");
+
+            await using var store = new ClickHouseStore(
+                Options.Create(new ClickHouseOptions { ConnectionString = cli.Store.ConnectionString, Database = Database }), NullLoggerFactory.Instance);
+            await store.OpenAsync(null, cancellationToken);
+            string[] target = cli.Store.Engine is { } engine ? ["--store", engine.Layout.Root] : ["--clickhouse", store.ConnectionString];
+            // This build, and with --reform another one; each round loads with both, in turn first, into a fresh database.
+            List<(string Name, ProgramCommand? Program, string[] Options)> loaders =
+            [
+                ("this build" + (parallel is { } p ? $", --parallel {p}" : string.Empty), null,
+                    parallel is { } degree ? ["--parallel", degree.ToString(CultureInfo.InvariantCulture)] : []),
+            ];
+            if (program is not null)
+            {
+                loaders.Add((program, new ProgramCommand(program, []), []));
+            }
+
+            var baselines = new List<double>();
+            var ingests = loaders.Select(_ => new List<double>()).ToList();
+            var peaks = new long[loaders.Count];
+            var exact = true;
+            for (var round = 1; round <= rounds; round++)
+            {
+                await FreshDatabaseAsync(store, cancellationToken);
+                var baseline = await BaselineAsync(store, joined, cancellationToken);
+                await using (var check = store.CreateConnection())
+                {
+                    exact &= await check.ExecuteScalarAsync<ulong>("SELECT count() FROM csv_baseline") == (ulong)events;
+                }
+
+                baselines.Add(baseline.TotalSeconds);
+                var line = $"round {round}: CSV insert of one file {baseline.TotalSeconds:N2} s";
+                for (var turn = 0; turn < loaders.Count; turn++)
+                {
+                    var which = (turn + round - 1) % loaders.Count;
+                    var (name, command, options) = loaders[which];
+                    await FreshDatabaseAsync(store, cancellationToken);
+                    await QuietAsync(store, cancellationToken);
+                    var (ingest, peak, exitCode) = await ReformIngestAsync(target, folder, command, options, cancellationToken);
+                    await using var check = store.CreateConnection();
+                    var loaded = await check.ExecuteScalarAsync<ulong>("SELECT count() FROM events");
+                    exact &= loaded == (ulong)events && exitCode == 0;
+                    ingests[which].Add(ingest.TotalSeconds);
+                    peaks[which] = Math.Max(peaks[which], peak);
+                    line += $"; reform ingest of {files.Count:N0} files ({name}) {ingest.TotalSeconds:N2} s ({loaded:N0} rows, exit {exitCode}, peak {peak / 1024.0:N0} MB), ratio {baseline.TotalSeconds / ingest.TotalSeconds:N2}";
+                }
+
+                ConsoleUi.Out.WriteLine(line);
+            }
+
+            var baseRate = events / Median(baselines);
+            ConsoleUi.Out.WriteLine($"ClickHouse INSERT ... FORMAT CSVWithNames of the {events:N0} events as one file, median of {rounds}: {Median(baselines):N2} s, {baseRate:N0} rows/s");
+            for (var which = 0; which < loaders.Count; which++)
+            {
+                var median = Median(ingests[which]);
+                ConsoleUi.Out.WriteLine($"reform ingest of the folder ({files.Count:N0} files, {loaders[which].Name}), median of {rounds}: {median:N2} s, {events / median:N0} rows/s, {median * 1000 / files.Count:N1} ms a file");
+                ConsoleUi.Out.WriteLine($"  ratio to ClickHouse's CSV insert of one file (median rates): {events / median / baseRate:N2} (target ≥ 0,80); peak RSS of reform ingest {peaks[which] / 1024.0:N0} MB (target ≤ 500 MB)");
+            }
+
+            return exact ? ReformCommand.Ok : ReformCommand.Failure;
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>CSV files with the same header, joined into one under a single header line.</summary>
+    private static void JoinCsv(List<string> files, string target)
+    {
+        using var output = File.Create(target);
+        for (var i = 0; i < files.Count; i++)
+        {
+            using var input = File.OpenRead(files[i]);
+            if (i > 0)
+            {
+                // Skip the header line of every file but the first.
+                int b;
+                while ((b = input.ReadByte()) is not -1 and not '\n')
+                {
+                }
+            }
+
+            input.CopyTo(output);
         }
     }
 
@@ -179,11 +296,17 @@ internal static class IngestBenchmark
     }
 
     /// <summary>Runs `reform ingest` as users do, in its own process, sampling its peak resident memory.</summary>
-    private static async Task<(TimeSpan Elapsed, long PeakKb, int ExitCode)> ReformIngestAsync(string connectionString, string file, CancellationToken cancellationToken)
+    private static Task<(TimeSpan Elapsed, long PeakKb, int ExitCode)> ReformIngestAsync(string connectionString, string path, CancellationToken cancellationToken) =>
+        ReformIngestAsync(["--clickhouse", connectionString], path, null, [], cancellationToken);
+
+    /// <summary>Runs `reform ingest` (of <paramref name="program"/>, by default this build) against <paramref name="target"/>
+    /// (--store or --clickhouse and its value) as users do, in its own process, sampling its peak resident memory.</summary>
+    private static async Task<(TimeSpan Elapsed, long PeakKb, int ExitCode)> ReformIngestAsync(
+        string[] target, string path, ProgramCommand? program, string[] options, CancellationToken cancellationToken)
     {
-        var command = ReformProgram.Resolve();
+        var command = program ?? ReformProgram.Resolve();
         var start = new ProcessStartInfo(command.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in command.PrefixArguments.Concat(["--clickhouse", connectionString, "ingest", file, "--no-refresh"]))
+        foreach (var argument in command.PrefixArguments.Concat([.. target, "ingest", path, "--no-refresh", .. options]))
         {
             start.ArgumentList.Add(argument);
         }

@@ -15,9 +15,34 @@ internal static class BenchVerb
     {
         var rows = new Option<long>("--rows") { Description = "Số sự kiện (mặc định 2.000.000)", DefaultValueFactory = _ => 2_000_000 };
         var rounds = new Option<int>("--rounds") { Description = "Số lượt đo xen kẽ, lấy trung vị (mặc định 5)", DefaultValueFactory = _ => 5 };
-        var ingest = new Command("ingest", "Tốc độ nạp so với lệnh INSERT CSV của chính ClickHouse trên cùng tệp; bộ nhớ đỉnh.") { rows, rounds };
+        var folderDossiers = new Option<long?>("--dossiers")
+        {
+            Description = "Đo nạp cả thư mục: số hồ sơ của bộ tệp sinh như reform generate (một tệp mỗi tỉnh, mỗi tháng), so với INSERT CSV của cùng sự kiện trong một tệp",
+        };
+        var folderFrom = new Option<string>("--from") { Description = "Ngày đầu của bộ tệp (yyyy-MM-dd, mặc định 2025-01-01)", DefaultValueFactory = _ => "2025-01-01" };
+        var folderTo = new Option<string?>("--to") { Description = "Ngày cuối của bộ tệp (yyyy-MM-dd, mặc định hôm qua)" };
+        var parallel = new Option<int?>("--parallel") { Description = "Chuyển cho reform ingest: số tệp nạp cùng lúc" };
+        var otherBuild = new Option<string?>("--reform") { Description = "reform của một bản dựng khác để đo phần nạp (so sánh hai bản dựng)", Hidden = true };
+        var ingest = new Command("ingest", "Tốc độ nạp so với lệnh INSERT CSV của chính ClickHouse trên cùng sự kiện; bộ nhớ đỉnh.")
+        {
+            rows, rounds, folderDossiers, folderFrom, folderTo, parallel, otherBuild,
+        };
         ingest.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(folderDossiers) is { } folder)
+            {
+                if (parse.GetValue(rounds) is < 1 or > 20)
+                {
+                    throw new UsageException("--rounds phải từ 1 đến 20.");
+                }
+
+                var yesterday = SelectionParser.TodayInVietnam(TimeProvider.System).AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                var generator = GenerateVerb.Options(folder, parse.GetValue(folderFrom) ?? "2025-01-01", parse.GetValue(folderTo) ?? yesterday, 1, ".", "csv", 0);
+                await using var folderCli = await CliHost.StartAsync(parse, cancellationToken);
+                return await IngestBenchmark.RunFolderAsync(
+                    folderCli, folder, generator.From, generator.To, parse.GetValue(rounds), parse.GetValue(parallel), parse.GetValue(otherBuild), cancellationToken);
+            }
+
             var count = parse.GetValue(rows);
             if (count <= 0)
             {

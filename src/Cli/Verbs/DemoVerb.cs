@@ -59,7 +59,7 @@ internal static class DemoVerb
             await CreateDemoUsersAsync(cli, cancellationToken);
             ConsoleUi.Success($"Chạy thử xong trong {clock.Elapsed.TotalSeconds:N0} giây.");
             ConsoleUi.Info("Xem thêm: ./reform kpi --from 2025-01-01 --to 2025-06-30 --geo 2008 --by province; ./reform sql \"SELECT * FROM v_kpi_month LIMIT 10\"");
-            if (results.Any(r => r.Failed))
+            if (IngestVerb.PrintFailures(results))
             {
                 return ReformCommand.Failure;
             }

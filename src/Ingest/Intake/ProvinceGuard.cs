@@ -20,7 +20,7 @@ namespace ReformMetrics.Ingest.Intake;
 /// writes only dossiers it can show are its own. Refused rows become rejections like any other; nothing is dropped.
 /// </summary>
 /// <remarks>One guard per load, on the loader's side of the pipeline, before the batch is indexed.</remarks>
-public sealed class ProvinceGuard(ClickHouseStore store, IngestReference reference, SourceScope source, ILogger logger)
+public sealed class ProvinceGuard(ClickHouseStore store, InFlightBatches lookupTable, IngestReference reference, SourceScope source, ILogger logger)
 {
     // ClickHouse caps a form field at 128 KiB: larger sets of dossiers go through the ingest_lookup table.
     private const int MaxParameterBytes = 64 * 1024;
@@ -132,7 +132,9 @@ public sealed class ProvinceGuard(ClickHouseStore store, IngestReference referen
             FROM events WHERE dossier_id IN (DOSSIERS) AND event_type = 'received'
             """;
         var small = dossiers.Sum(d => Encoding.UTF8.GetByteCount(d) + 4) <= MaxParameterBytes;
-        var rows = await Retry.RunAsync("look up the provinces of stored dossiers", async token =>
+        // The ingest_lookup table is shared by every load of the process: one user at a time (the loader's look-ups too).
+        using var exclusive = small ? null : await lookupTable.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await Retry.RunAsync(store, "look up the provinces of stored dossiers", async token =>
         {
             await using var connection = store.CreateConnection();
             if (small)

@@ -20,12 +20,20 @@ public sealed class SourceLedger(ClickHouseStore store, ILogger<SourceLedger> lo
         // Read in large synchronous blocks: the default 4 KiB asynchronous reads take 1.7 times as long on a 175 MB file.
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
-        int read;
-        while ((read = file.Read(buffer)) > 0)
+        // Pooled: a megabyte a file, on the large object heap, was the biggest garbage of a load of many files.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            hash.AppendData(buffer, 0, read);
+            int read;
+            while ((read = file.Read(buffer, 0, 1 << 20)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -46,7 +54,7 @@ public sealed class SourceLedger(ClickHouseStore store, ILogger<SourceLedger> lo
     public async Task SetStatusAsync(
         string fileKey, string source, ulong size, string status, BatchOutcome totals, ulong rows, string message, CancellationToken cancellationToken)
     {
-        await Retry.RunAsync("record file status", async token =>
+        await Retry.RunAsync(store, "record file status", async token =>
         {
             await using var connection = store.CreateConnection();
             await connection.ExecuteAsync(new CommandDefinition(
@@ -81,7 +89,7 @@ public sealed class SourceLedger(ClickHouseStore store, ILogger<SourceLedger> lo
                 ["insert_deduplication_token"] = $"{fileKey}/{batchToken}/quarantine",
             },
         };
-        await Retry.RunAsync("quarantine rejected rows", async token =>
+        await Retry.RunAsync(store, "quarantine rejected rows", async token =>
         {
             await store.Client.InsertBinaryAsync(
                 "quarantine", ["file_key", "source", "row_number", "raw", "field", "reason"], rows, options, token).ConfigureAwait(false);

@@ -17,7 +17,7 @@ public sealed class IntakeOptions
     public long MaxBodyBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Bodies <c>POST /api/events</c> reads at once: each is held in memory (up to <see cref="MaxBodyBytes"/>) until
-    /// it is loaded, and loads run one at a time. A request finding every place taken waits up to
+    /// it is loaded, and only <see cref="ConcurrentLoads"/> load at a time. A request finding every place taken waits up to
     /// <see cref="BodyWaitSeconds"/>, then gets 503 with Retry-After, before its body is read.</summary>
     [Range(1, 64)]
     public int MaxConcurrentBodies { get; set; } = 4;
@@ -48,4 +48,15 @@ public sealed class IntakeOptions
     /// <see cref="RawBudget.ShortChars"/> characters, so that a batch of bad rows holds megabytes, not gigabytes.</summary>
     [Range(1024, 1L << 31)]
     public long MaxRawCharsPerBatch { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>Sources (files, request bodies, inbox files) loaded at the same time by one process; 0 takes
+    /// <see cref="Loading.IngestCoordinator.DefaultDegree"/> (one more than the cores, 2 to 4). <c>reform ingest --parallel</c>
+    /// overrides it for one command.</summary>
+    [Range(0, 64)]
+    public int ConcurrentLoads { get; set; }
+
+    /// <summary>Rows every load of the process may hold in batches at once (being read, waiting, prepared, stored): what
+    /// one large file alone holds (four batches of 250,000), so that memory does not grow with the loads running at once.</summary>
+    [Range(1000, 100_000_000)]
+    public long MaxRowsInFlight { get; set; } = 4L * EventIngestor.DefaultBatchRows;
 }

@@ -22,12 +22,13 @@ namespace ReformMetrics.Ingest.Loading;
 /// <remarks>
 /// A crash at any point leaves either nothing of the batch, or its events without its record: the next run
 /// re-reads the batch, finds those events stored by this same batch (events.load_id) and counts them as
-/// accepted without inserting them again; an event stored by any other load is a duplicate. Two loaders must not store the same events at the same moment (one ingestion
+/// accepted without inserting them again; an event stored by any other load is a duplicate. Loads of one process run at the
+/// same time through the <see cref="IngestCoordinator"/>: a batch is prepared against the batches of every load that are not
+/// stored yet (<see cref="InFlightBatches"/>). Two processes must not store the same events at the same moment (one ingestion
 /// service per store; the embedded store takes a file lock).
 /// </remarks>
-public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILogger<EventLoader> logger)
+public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, IngestCoordinator coordinator, ILogger<EventLoader> logger)
 {
-    private readonly NativeBlockWriter _native = new();
     private readonly NativeBlockWriter _lookup = new();
 
     // How many rows ahead of the probed one the key indexes' slots are prefetched: enough to cover a trip to memory.
@@ -91,10 +92,12 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
     }
 
     /// <summary>
-    /// Works out what of the batch to insert: drops events repeated within it, those already stored, and those in
-    /// <paramref name="inFlight"/> (the previous batch, being committed meanwhile, which the look-up may not see yet).
+    /// Works out what of the batch to insert: drops events repeated within it, those already stored, and those of the
+    /// batches of any load that are prepared but not stored yet, which the look-up cannot see (<see cref="InFlightBatches"/>);
+    /// then registers the batch there itself. Every batch prepared must then go through <see cref="CommitAsync"/> or
+    /// <see cref="AbandonAsync"/>, which take it out of the register.
     /// </summary>
-    public async Task<PreparedBatch> PrepareAsync(IngestBatch batch, PreparedBatch? inFlight, CancellationToken cancellationToken)
+    public async Task<PreparedBatch> PrepareAsync(IngestBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var events = batch.Events;
@@ -108,6 +111,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         var duplicates = scratch.RepeatedWithin;
         long accepted = 0;
         var loadId = LoadId(batch);
+        using var prepare = await coordinator.InFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var stored = await StoredAsync(events, cancellationToken).ConfigureAwait(false);
         logger.LogDebug("Batch {Batch}: looked up {Dossiers} dossiers in {Lookup} ms, {Stored} events stored",
@@ -133,14 +137,19 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
             }
         }
 
-        var previous = inFlight?.Batch.Events.Scratch.Events;
+        // The batches not stored yet: this load's previous one, and those of other loads running meanwhile.
+        var pending = coordinator.InFlight.Registered.Select(e => (Entry: e, Index: e.Batch.Events.Scratch.Events)).ToArray();
+        HashSet<InFlightBatches.Entry>? dependsOn = null;
         var selected = scratch.Selected;
         var count = 0;
         for (var row = 0; row < events.Count; row++)
         {
-            if (previous is not null && row + PrefetchAhead < events.Count)
+            if (row + PrefetchAhead < events.Count)
             {
-                previous.Prefetch(scratch.EventHashes[row + PrefetchAhead]);
+                foreach (var other in pending)
+                {
+                    other.Index.Prefetch(scratch.EventHashes[row + PrefetchAhead]);
+                }
             }
 
             if (!keep[row])
@@ -148,7 +157,18 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
                 continue;
             }
 
-            if (previous is not null && previous.Find(scratch.EventHashes[row], events.DossierId.Entry(row), events.EventId.Entry(row)) >= 0)
+            var inFlight = false;
+            foreach (var other in pending)
+            {
+                if (other.Index.Find(scratch.EventHashes[row], events.DossierId.Entry(row), events.EventId.Entry(row)) >= 0)
+                {
+                    (dependsOn ??= []).Add(other.Entry);
+                    inFlight = true;
+                    break;
+                }
+            }
+
+            if (inFlight)
             {
                 duplicates++;
                 continue;
@@ -158,7 +178,15 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         }
 
         scratch.SelectedCount = count;
-        return new PreparedBatch(batch, accepted, duplicates);
+        return new PreparedBatch(batch, accepted, duplicates, coordinator.InFlight.Register(batch), dependsOn?.ToArray() ?? []);
+    }
+
+    /// <summary>Takes a prepared batch that will not be committed (its load failed or was cancelled) out of the register;
+    /// the batches that counted on it fail too.</summary>
+    public Task AbandonAsync(PreparedBatch prepared, Exception failure)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        return coordinator.InFlight.LeaveAsync(prepared.Registration, failure);
     }
 
     /// <summary>Inserts what <see cref="PrepareAsync"/> kept, quarantines the rejected rows and records the batch (but the
@@ -167,9 +195,26 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var batch = prepared.Batch;
-        if (prepared.ToInsert > 0)
+        try
         {
-            await InsertEventsAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (prepared.ToInsert > 0)
+            {
+                await InsertEventsAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            await coordinator.InFlight.LeaveAsync(prepared.Registration, ex).ConfigureAwait(false);
+            throw;
+        }
+
+        // Stored: a look-up from now on finds these events, the register need not hold them any more.
+        await coordinator.InFlight.LeaveAsync(prepared.Registration, null).ConfigureAwait(false);
+        // Events counted as duplicates of batches being stored meanwhile are only duplicates once those are stored: this
+        // batch is not recorded before, and fails with them (its resumption then finds what they left).
+        foreach (var other in prepared.DependsOn)
+        {
+            await other.Stored.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (batch.Rejections.Count > 0)
@@ -183,7 +228,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
             return new BatchOutcome(accepted, prepared.Duplicates, batch.Rejections.Count);
         }
 
-        await Retry.RunAsync("record batch", async token =>
+        await Retry.RunAsync(store, "record batch", async token =>
         {
             await using var connection = store.CreateConnection();
             await connection.ExecuteAsync(new CommandDefinition(
@@ -249,7 +294,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         """;
 
     private Task<List<(string Dossier, string EventId, string LoadId)>> StoredByParameterAsync(List<string> dossiers, uint[] months, CancellationToken cancellationToken) =>
-        Retry.RunAsync("look up stored events", async token =>
+        Retry.RunAsync(store, "look up stored events", async token =>
         {
             await using var connection = store.CreateConnection();
             return (await connection.QueryAsync<(string Dossier, string EventId, string LoadId)>(new CommandDefinition(
@@ -261,7 +306,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
         Utf8Column column, List<int> rows, uint[] months, CancellationToken cancellationToken)
     {
         _lookup.WriteStrings("dossier_id", column, CollectionsMarshal.AsSpan(rows));
-        return Retry.RunAsync("look up stored events", async token =>
+        return Retry.RunAsync(store, "look up stored events", async token =>
         {
             await ExecuteAsync("TRUNCATE TABLE ingest_lookup", token).ConfigureAwait(false);
             using (await store.Client.InsertRawStreamAsync(
@@ -278,9 +323,22 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
 
     private async Task InsertEventsAsync(IngestBatch batch, CancellationToken cancellationToken)
     {
+        var native = coordinator.RentWriter();
+        try
+        {
+            await InsertEventsAsync(batch, native, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            coordinator.ReturnWriter(native);
+        }
+    }
+
+    private async Task InsertEventsAsync(IngestBatch batch, NativeBlockWriter native, CancellationToken cancellationToken)
+    {
         var events = batch.Events;
         var rows = events.Scratch.Selected.AsSpan(0, events.Scratch.SelectedCount);
-        _native.Write(events, rows, batch.Source, LoadId(batch));
+        native.Write(events, rows, batch.Source, LoadId(batch));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes($"{batch.FileKey}/{batch.Number}/"));
         for (var index = 0; index < rows.Length;)
@@ -301,10 +359,10 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
                 ["insert_deduplication_token"] = token,
             },
         };
-        await Retry.RunAsync("insert events", async cancel =>
+        await Retry.RunAsync(store, "insert events", async cancel =>
         {
             using var response = await store.Client.InsertRawStreamAsync(
-                "events", Stream(_native.Written), "Native", NativeBlockWriter.Columns,
+                "events", Stream(native.Written), "Native", NativeBlockWriter.Columns,
                 useCompression: store.Engine is null, options, cancel).ConfigureAwait(false);
         }, logger, cancellationToken).ConfigureAwait(false);
         logger.LogDebug("Batch {Batch} of {Source}: {Rows} events inserted", batch.Number, batch.Source, events.Scratch.SelectedCount);
@@ -335,10 +393,16 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, ILog
     }
 }
 
-/// <summary>A batch whose rows to insert are chosen (<see cref="EventColumns"/>' scratch), with what the rest were.</summary>
-public sealed class PreparedBatch(IngestBatch batch, long alreadyStored, long duplicates)
+/// <summary>A batch whose rows to insert are chosen (<see cref="EventColumns"/>' scratch), with what the rest were, its place in
+/// the register of batches not stored yet, and the batches of that register some of its events were left to.</summary>
+public sealed class PreparedBatch(
+    IngestBatch batch, long alreadyStored, long duplicates, InFlightBatches.Entry registration, IReadOnlyList<InFlightBatches.Entry> dependsOn)
 {
     public IngestBatch Batch { get; } = batch;
+
+    public InFlightBatches.Entry Registration { get; } = registration;
+
+    public IReadOnlyList<InFlightBatches.Entry> DependsOn { get; } = dependsOn;
 
     /// <summary>Events this batch inserts.</summary>
     public int ToInsert => Batch.Events.Scratch.SelectedCount;

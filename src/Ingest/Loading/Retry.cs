@@ -1,5 +1,7 @@
 using ClickHouse.Driver;
 using Microsoft.Extensions.Logging;
+using ReformMetrics.Store;
+using ReformMetrics.Store.Embedded;
 
 namespace ReformMetrics.Ingest.Loading;
 
@@ -10,8 +12,13 @@ public static class Retry
     // TIMEOUT_EXCEEDED, MEMORY_LIMIT_EXCEEDED, TOO_MANY_PARTS, TOO_MANY_SIMULTANEOUS_QUERIES, SOCKET_TIMEOUT, NETWORK_ERROR
     private static readonly HashSet<int> TransientCodes = [159, 241, 252, 202, 209, 210];
 
-    public static async Task<T> RunAsync<T>(string what, Func<CancellationToken, Task<T>> action, ILogger logger, CancellationToken cancellationToken, int attempts = 8)
+    /// <summary>Runs <paramref name="action"/> until it succeeds, it fails for good, or <paramref name="attempts"/> are spent.
+    /// An embedded engine that has stopped, with nobody to start it again (<see cref="ClickHouseStore.EngineLost"/>), ends
+    /// the retries at once with <see cref="EngineStoppedException"/>: waiting a minute for a process that is gone helps no one.</summary>
+    public static async Task<T> RunAsync<T>(
+        ClickHouseStore store, string what, Func<CancellationToken, Task<T>> action, ILogger logger, CancellationToken cancellationToken, int attempts = 8)
     {
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(action);
         var delay = TimeSpan.FromMilliseconds(500);
         for (var attempt = 1; ; attempt++)
@@ -19,6 +26,10 @@ public static class Retry
             try
             {
                 return await action(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransient(ex, cancellationToken) && store.EngineLost)
+            {
+                throw new EngineStoppedException(store.Engine!, ex);
             }
             catch (Exception ex) when (attempt < attempts && IsTransient(ex, cancellationToken))
             {
@@ -30,8 +41,8 @@ public static class Retry
         }
     }
 
-    public static Task RunAsync(string what, Func<CancellationToken, Task> action, ILogger logger, CancellationToken cancellationToken) =>
-        RunAsync(what, async token =>
+    public static Task RunAsync(ClickHouseStore store, string what, Func<CancellationToken, Task> action, ILogger logger, CancellationToken cancellationToken) =>
+        RunAsync(store, what, async token =>
         {
             await action(token).ConfigureAwait(false);
             return true;

@@ -145,7 +145,7 @@ public sealed class RecordFileLoader(
         };
         var columns = kind.Columns.Select(c => c.Name).Append("file_key").ToArray();
         var converted = rows.Select(r => r.Select(Convert).ToArray()).ToList();
-        await Retry.RunAsync($"store {kind.Name}", async token =>
+        await Retry.RunAsync(store, $"store {kind.Name}", async token =>
         {
             await store.Client.InsertBinaryAsync(kind.Table, columns, converted, options, token).ConfigureAwait(false);
         }, logger, cancellationToken).ConfigureAwait(false);

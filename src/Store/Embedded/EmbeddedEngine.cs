@@ -42,8 +42,13 @@ public sealed class EmbeddedEngine : IAsyncDisposable
     /// <summary>The analysts' connection: the database's v_* views, read-only, within limits ClickHouse enforces.</summary>
     public string AnalystConnectionString(string database) => Users.AnalystConnectionString(State.HttpPort, database);
 
-    /// <summary>False once the engine process has gone (killed, crashed, or stopped).</summary>
-    public bool IsAlive => _startTime is not null && Lease.ProcessStartTime(State.Pid) == _startTime;
+    /// <summary>False once the engine process has gone (killed, crashed, or stopped); true while it runs, or while /proc
+    /// cannot tell (see <see cref="Lease"/>).</summary>
+    public bool IsAlive => _startTime is not null && Lease.Probe(State.Pid) is var probe
+        && (probe.State == ProcessState.Unknown || (probe.State == ProcessState.Running && probe.StartTime == _startTime));
+
+    /// <summary>True once the engine has begun to stop (it removes its state file first) or has gone.</summary>
+    public bool HasStopped => !IsAlive || EngineState.Read(Layout.StateFile)?.QueryId != State.QueryId;
 
     /// <summary>True when this process started the engine, false when it joined a running one.</summary>
     public bool StartedHere { get; }

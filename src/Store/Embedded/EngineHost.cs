@@ -139,14 +139,14 @@ public sealed class EngineHost(EngineHostArguments arguments, EngineLog log)
                 log.Information($"Engine ready on port {arguments.Port}");
             }
 
-            if (!_stopRequested && Lease.CountLive(_layout.LeaseDirectory) > 0)
+            if (!_stopRequested && CountHolders() > 0)
             {
                 continue;
             }
 
             // Hold the start lock from here to process exit so nobody attaches to an engine that is stopping.
             var startLock = await FileLock.AcquireAsync(_layout.StartLock, TimeSpan.FromSeconds(60), CancellationToken.None).ConfigureAwait(false);
-            if (!_stopRequested && Lease.CountLive(_layout.LeaseDirectory) > 0)
+            if (!_stopRequested && CountHolders() > 0)
             {
                 startLock.Dispose();
                 continue;
@@ -178,6 +178,22 @@ public sealed class EngineHost(EngineHostArguments arguments, EngineLog log)
             Environment.Exit(1);
         }
     }
+
+    /// <summary>The live holders. Why a lease was removed is logged, so that a stop is explained by the log alone; a holder
+    /// that could not be checked (and so counts as alive) is logged once per reason.</summary>
+    private int CountHolders() => Lease.CountLive(_layout.LeaseDirectory, message =>
+    {
+        if (message.Contains(" removed: ", StringComparison.Ordinal))
+        {
+            log.Information($"Holder gone: {message}");
+        }
+        else if (_uncheckable.Add(message))
+        {
+            log.Warning($"Holder not checkable: {message}");
+        }
+    });
+
+    private readonly HashSet<string> _uncheckable = new(StringComparer.Ordinal);
 
     private static void TryDelete(string path)
     {

@@ -8,6 +8,7 @@ internal static partial class Libc
     public const int LOCK_EX = 2;
     public const int LOCK_NB = 4;
     public const int LOCK_UN = 8;
+    public const int ESRCH = 3;
     public const int EWOULDBLOCK = 11;
     public const int O_RDWR = 2;
     public const int O_CREAT = 0x40;
@@ -27,4 +28,8 @@ internal static partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setsid();
+
+    /// <summary>With signal 0: whether the process exists (0, or -1 with EPERM) or not (-1 with ESRCH); nothing is sent.</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int kill(int pid, int signal);
 }
