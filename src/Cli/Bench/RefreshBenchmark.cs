@@ -41,7 +41,8 @@ internal static class RefreshBenchmark
 
             var stopwatch = Stopwatch.StartNew();
             new DossierGenerator().Generate(new GeneratorOptions(dossiers, Month, Month.AddMonths(1).AddDays(-1), 1, scratch), null, cancellationToken);
-            var ingestor = Ingestor(store);
+            using var coordinator = new IngestCoordinator(Options.Create(new IntakeOptions()));
+            var ingestor = Ingestor(store, coordinator);
             long events = 0;
             foreach (var file in Directory.EnumerateFiles(scratch, "events-*.csv").Order(StringComparer.Ordinal))
             {
@@ -107,10 +108,10 @@ internal static class RefreshBenchmark
         }
     }
 
-    private static EventIngestor Ingestor(ClickHouseStore store)
+    private static EventIngestor Ingestor(ClickHouseStore store, IngestCoordinator coordinator)
     {
         var ledger = new SourceLedger(store, NullLogger<SourceLedger>.Instance);
-        return new EventIngestor(store, new EventLoader(store, ledger, NullLogger<EventLoader>.Instance), ledger, TimeProvider.System,
+        return new EventIngestor(store, new EventLoader(store, ledger, coordinator, NullLogger<EventLoader>.Instance), ledger, coordinator, TimeProvider.System,
             Options.Create(new IntakeOptions()), NullLogger<EventIngestor>.Instance);
     }
 
