@@ -93,6 +93,12 @@ internal static class ReformCommand
 
             return BadUsage;
         }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // A setting that cannot be read as its type (a time span written "2 giờ"): the binder names the setting.
+            ConsoleUi.Fail($"Cấu hình không hợp lệ: {ex.Message} {ex.InnerException?.Message}".TrimEnd());
+            return BadUsage;
+        }
         catch (ClickHouseServerException ex)
         {
             ConsoleUi.Fail(ex.ErrorCode switch

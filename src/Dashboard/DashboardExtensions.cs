@@ -18,6 +18,7 @@ using ReformMetrics.Dashboard.Transport;
 using ReformMetrics.Dashboard.ReportShelf;
 using ReformMetrics.Dashboard.Users;
 using ReformMetrics.Reports;
+using ReformMetrics.Store;
 
 namespace ReformMetrics.Dashboard;
 
@@ -38,6 +39,7 @@ public static class DashboardExtensions
         services.AddTransient<Registers.RegisterQuery>();
         services.AddTransient<Sql.AnalystQuery>();
         services.AddReportScheduleOptions(configuration);
+        services.AddSourceActivity(); // the administration page's sources and their silence
         services.AddTransient<ReportShelf.ReportLibrary>();
         // Vietnamese letters go out as themselves, not as &#x1EA1; entities (a third of the page otherwise).
         services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));

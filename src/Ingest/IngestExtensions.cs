@@ -7,6 +7,7 @@ using ReformMetrics.Ingest.Loading;
 using ReformMetrics.Ingest.Ledger;
 using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Ingest.Records;
+using ReformMetrics.Store;
 
 namespace ReformMetrics.Ingest;
 
@@ -23,6 +24,7 @@ public static class IngestExtensions
         services.AddTransient<InputIngestor>();
         services.AddTransient<EventIngestor>();
         services.AddSingleton<ApiSources>();
+        services.AddSourceActivity();
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Intake.IntakeGate>();
         return services;

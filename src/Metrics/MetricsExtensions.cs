@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReformMetrics.Store;
 using ReformMetrics.Metrics.Index766;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Metrics.Rankings;
@@ -14,7 +17,14 @@ public static class MetricsExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KpiCache>();
-        services.AddTransient<KpiService>();
+        services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.SectionName).ValidateOnStart();
+        // Without the answer cache every answer is computed; the data version and the reference names are still read at
+        // most once a second (they are not answers: reading them for every question would add statements of their own).
+        services.AddTransient(provider => new KpiService(
+            provider.GetRequiredService<ClickHouseStore>(), provider.GetRequiredService<ILogger<KpiService>>(), provider.GetRequiredService<KpiCache>())
+        {
+            CacheAnswers = provider.GetRequiredService<IOptions<KpiOptions>>().Value.AnswerCache,
+        });
         services.AddTransient<RankingService>();
         services.AddSingleton<TargetService>();
         services.AddTransient<Index766Service>();

@@ -23,6 +23,8 @@ public sealed class LimitsServer(TestEngine engine) : IAsyncLifetime
 
     public ClickHouseStore Store => _scenario.Database.Store;
 
+    public TestEngine Engine => engine;
+
     /// <summary>A dashboard with the default limits.</summary>
     public WebApplication Default => _apps[0];
 

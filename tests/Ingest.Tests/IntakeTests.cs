@@ -13,6 +13,7 @@ using ReformMetrics.Ingest.Intake;
 using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Store;
 using ReformMetrics.Store.Refresh;
+using ReformMetrics.Store.Sources;
 using ReformMetrics.TestSupport;
 
 namespace ReformMetrics.Ingest.Tests;
@@ -42,6 +43,49 @@ public sealed class IntakeTests(TestDatabase database) : IClassFixture<TestDatab
         Assert.Contains("63 tỉnh", rejected.Reason, StringComparison.Ordinal);
         var repeat = (await again.Content.ReadFromJsonAsync<EventIntakeApi.IntakeResponse>(TestContext.Current.CancellationToken))!;
         Assert.Equal((0L, 12L, true), (repeat.Accepted, repeat.Duplicates, repeat.AlreadyReceived));
+    }
+
+    [Fact]
+    public async Task A_source_s_last_accepted_time_moves_with_each_request_that_stores_events_and_only_then()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var server = await StartAsync(database.Store);
+        var key = await server.Services.GetRequiredService<ApiSources>().AddAsync("tinh-hoatdong", ["80"], false, cancel);
+        var activity = server.Services.GetRequiredService<SourceActivity>();
+        DateTimeOffset? LastAccepted(IReadOnlyList<SourceStatus> list) => list.Single(s => s.Name == "tinh-hoatdong").LastAcceptedAt;
+        var body = TestFiles.Header + "\n" + string.Join("\n", TestFiles.CsvRows("ACT", 0, 2)) + "\n";
+        var rejectedOnly = TestFiles.Header + "\nACT-bad,ACT9,received,2025-03-03T09:00:00,99,commune,A,S,P,online,,,,,\n";
+
+        var never = LastAccepted(await activity.ListAsync(cancel));
+        var before = await ServerNowAsync();
+        var first = await PostAsync(server, key, body, "text/csv");
+        var afterFirst = LastAccepted(await activity.ListAsync(cancel));
+        var again = await PostAsync(server, key, body, "text/csv"); // already received: nothing stored
+        var rejected = await PostAsync(server, key, rejectedOnly, "text/csv"); // every row refused: nothing stored
+        var afterNothing = LastAccepted(await activity.ListAsync(cancel));
+        await Task.Delay(20, cancel);
+        var more = await PostAsync(server, key, TestFiles.Header + "\n" + string.Join("\n", TestFiles.CsvRows("ACT", 2, 1)) + "\n", "text/csv");
+        var after = await ServerNowAsync();
+        var afterMore = LastAccepted(await activity.ListAsync(cancel));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], new[] { first, again, rejected, more }.Select(r => r.StatusCode));
+        Assert.Equal(8L, (await first.Content.ReadFromJsonAsync<EventIntakeApi.IntakeResponse>(cancel))!.Accepted);
+        Assert.Equal(1L, (await rejected.Content.ReadFromJsonAsync<EventIntakeApi.IntakeResponse>(cancel))!.Rejected);
+        Assert.Null(never);
+        Assert.NotNull(afterFirst);
+        Assert.InRange(afterFirst.Value, before, after);
+        Assert.Equal(afterFirst, afterNothing);
+        Assert.NotNull(afterMore);
+        Assert.True(afterMore > afterFirst, $"{afterMore:O} after {afterFirst:O}");
+        Assert.InRange(afterMore.Value, before, after);
+    }
+
+    /// <summary>The store's clock, which the intake's times come from.</summary>
+    private async Task<DateTimeOffset> ServerNowAsync()
+    {
+        await using var connection = database.Store.CreateConnection();
+        var micros = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT toUnixTimestamp64Micro(now64(6))");
+        return DateTimeOffset.UnixEpoch.AddTicks(micros * 10);
     }
 
     [Fact]

@@ -71,6 +71,6 @@ internal static class DashboardBenchmark
     private static PageData Data(CliHost cli, KpiCache cache)
     {
         var kpi = new KpiService(cli.Store, NullLogger<KpiService>.Instance, cache);
-        return new PageData(kpi, new RankingService(kpi), new TargetService(cli.Store), new ProvinceMap(cli.Store), TimeProvider.System, new Metrics.Index766.Index766Service(kpi));
+        return new PageData(kpi, new RankingService(kpi), new TargetService(cli.Store), new ProvinceMap(cli.Store), TimeProvider.System);
     }
 }

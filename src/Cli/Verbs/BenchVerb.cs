@@ -105,8 +105,73 @@ internal static class BenchVerb
         });
         return new Command("bench", "Chạy một phép đo hiệu năng hoặc một chiến dịch an ninh (load, faults, hostile).")
         {
-            ingest, kpi, reports, dashboard, LoadCommand.Create(), FaultsCommand.Create(), HostileCommand.Create(),
+            ingest, kpi, reports, dashboard, PagesCommand(), RefreshCommand(), Bench.Feed.FeedCommand.Create(), LoadCommand.Create(), FaultsCommand.Create(), HostileCommand.Create(),
         };
+    }
+
+    private static Command PagesCommand()
+    {
+        var period = new Option<string?>("--period") { Description = "Kỳ của các trang (mặc định năm trước năm hiện tại)" };
+        var requests = new Option<int>("--requests") { Description = "Số lần lấy dữ liệu mỗi trang và mỗi số luồng (mặc định 48)", DefaultValueFactory = _ => 48 };
+        var clients = new Option<string>("--clients") { Description = "Số luồng đồng thời, cách nhau bằng dấu phẩy (mặc định 1,16)", DefaultValueFactory = _ => "1,16" };
+        var before = new Option<bool>("--before") { Description = "Đo thêm các câu hỏi của các trang trước issue 20 (mọi chỉ số, lần lượt từng câu)" };
+        var command = new Command("pages", "Dữ liệu trang tổng quan và trang tỉnh, không dùng bộ nhớ đệm câu trả lời: p50, p95, p99 với 1 và 16 luồng, so với SELECT 1.")
+        {
+            period, requests, clients, before,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var counts = (parse.GetValue(clients) ?? "1,16").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(c => int.TryParse(c, out var n) && n is >= 1 and <= 256 ? n : throw new UsageException($"--clients \"{c}\" không hợp lệ (1 đến 256)."))
+                .ToArray();
+            if (counts.Length == 0 || parse.GetValue(requests) is < 1 or > 10_000)
+            {
+                throw new UsageException("--clients cần ít nhất một số; --requests phải từ 1 đến 10.000.");
+            }
+
+            var today = SelectionParser.TodayInVietnam(TimeProvider.System);
+            var text = parse.GetValue(period);
+            Period chosen;
+            try
+            {
+                chosen = text is not null ? Period.Parse(text, today) : Period.Year(today.Year - 1);
+            }
+            catch (PeriodException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            await using var cli = await CliHost.StartAsync(parse, cancellationToken);
+            return await PagesBenchmark.RunAsync(cli, chosen, parse.GetValue(requests), counts, parse.GetValue(before), cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command RefreshCommand()
+    {
+        var dossiers = new Option<long>("--dossiers") { Description = "Số hồ sơ nhận trong một tháng (mặc định 1.000.000)", DefaultValueFactory = _ => 1_000_000 };
+        var events = new Option<string>("--events") { Description = "Số sự kiện đến muộn mỗi lô, cách nhau bằng dấu phẩy (mặc định 100,1000,10000)", DefaultValueFactory = _ => "100,1000,10000" };
+        var rounds = new Option<int>("--rounds") { Description = "Số lượt đo mỗi cỡ lô, lấy trung vị (mặc định 3)", DefaultValueFactory = _ => 3 };
+        var command = new Command("refresh", "Cập nhật số liệu sau các sự kiện đến muộn: từng hồ sơ so với dựng lại cả tháng.") { dossiers, events, rounds };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(dossiers) is < 1_000 or > 50_000_000)
+            {
+                throw new UsageException("--dossiers phải từ 1.000 đến 50.000.000.");
+            }
+
+            var sizes = (parse.GetValue(events) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(c => int.TryParse(c, out var n) && n is >= 1 and <= 1_000_000 ? n : throw new UsageException($"--events \"{c}\" không hợp lệ (1 đến 1.000.000)."))
+                .ToArray();
+            if (sizes.Length == 0 || parse.GetValue(rounds) is < 1 or > 20)
+            {
+                throw new UsageException("--events cần ít nhất một cỡ lô; --rounds phải từ 1 đến 20.");
+            }
+
+            await using var cli = await CliHost.StartAsync(parse, cancellationToken);
+            return await RefreshBenchmark.RunAsync(cli, parse.GetValue(dossiers), sizes, parse.GetValue(rounds), cancellationToken);
+        });
+        return command;
     }
 
     /// <summary>The --period of a benchmark, or the last full month.</summary>

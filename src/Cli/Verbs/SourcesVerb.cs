@@ -3,6 +3,8 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using ReformMetrics.Ingest.Intake;
+using ReformMetrics.Metrics.Catalogue;
+using ReformMetrics.Store.Sources;
 
 namespace ReformMetrics.Cli.Verbs;
 
@@ -45,16 +47,18 @@ internal static class SourcesVerb
             return ReformCommand.Ok;
         });
 
-        var list = new Command("list", "Liệt kê các hệ thống nguồn, tỉnh của chúng và khoá đã thu hồi.");
+        var list = new Command("list", "Liệt kê các hệ thống nguồn, tỉnh của chúng, khoá đã thu hồi và lần cuối nhận được dữ liệu.");
         list.SetAction(async (parse, cancellationToken) =>
         {
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
-            var table = new Table().AddColumns("Tên", "Tỉnh", "Tạo lúc", "Thu hồi");
-            foreach (var s in await cli.Services.GetRequiredService<ApiSources>().ListAsync(cancellationToken))
+            var activity = cli.Services.GetRequiredService<SourceActivity>();
+            var table = new Table().AddColumns("Tên", "Tỉnh", "Tạo lúc", "Thu hồi", "Nhận dữ liệu lần cuối", "Cảnh báo");
+            foreach (var s in await activity.ListAsync(cancellationToken))
             {
                 var scope = s.AllProvinces ? "mọi tỉnh" : s.Provinces.Count > 0 ? string.Join(", ", s.Provinces) : "chưa gắn tỉnh (bị từ chối)";
-                table.AddRow(Markup.Escape(s.Name), Markup.Escape(scope),
-                    new DateTimeOffset(s.CreatedAt).ToOffset(TimeSpan.FromHours(7)).ToString("dd/MM/yyyy HH:mm", Vietnamese), s.Revoked ? "có" : "không");
+                table.AddRow(Markup.Escape(s.Name), Markup.Escape(scope), Time(s.CreatedAt), s.Revoked ? "có" : "không",
+                    s.LastAcceptedAt is { } last ? Time(last) : "chưa lần nào",
+                    s.IsSilent(activity.Now, activity.SilentAfter) ? Markup.Escape(s.SilenceWarning(activity.SilentAfter)) : string.Empty);
             }
 
             ConsoleUi.Out.Write(table);
@@ -77,6 +81,8 @@ internal static class SourcesVerb
         });
         return new Command("sources", "Quản lý các hệ thống nguồn gửi sự kiện qua HTTP.") { add, list, revoke };
     }
+
+    private static string Time(DateTimeOffset instant) => MetricFormat.InVietnam(instant).ToString("dd/MM/yyyy HH:mm", Vietnamese);
 
     private static string Name(string value)
     {

@@ -26,10 +26,12 @@ public static class OverdueEndpoints
         group.MapGet(string.Empty, async (HttpContext context, PageData pages, OverdueQuery query, ProvinceMap map, KpiService kpi, KpiCache cache, IAntiforgery antiforgery) =>
         {
             var (filter, period, province) = await FilterAsync(context, pages, map, kpi).ConfigureAwait(false);
+            // The version (with its watermark) is read before the list, so the list is at least as fresh as the page says.
+            var version = await cache.CurrentAsync(context.RequestAborted).ConfigureAwait(false);
             var (total, rows) = await query.PageAsync(filter, context.RequestAborted).ConfigureAwait(false);
             // The sector list of the filter, from the names the metrics layer keeps per data version.
-            var names = await cache.NamesAsync(await cache.VersionAsync(context.RequestAborted).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false);
-            var model = new OverdueModel(filter, period, province, total, rows, names.Sectors.ToList());
+            var names = await cache.NamesAsync(version.Key, context.RequestAborted).ConfigureAwait(false);
+            var model = new OverdueModel(filter, period, province, total, rows, names.Sectors.ToList(), version.AsOf);
             return new RazorComponentResult<OverduePage>(new
             {
                 Model = model, User = context.User.Identity?.Name, Antiforgery = antiforgery.GetAndStoreTokens(context).RequestToken,

@@ -1,8 +1,10 @@
 namespace ReformMetrics.Dashboard.Overdue;
 
-/// <summary>One page of the overdue list with what its links need to keep the filters.</summary>
+/// <summary>One page of the overdue list with what its links need to keep the filters, and the instant the dossier state
+/// it lists is complete up to (the refresh watermark; null when never refreshed).</summary>
 public sealed record OverdueModel(
-    OverdueFilter Filter, string PeriodText, string ProvinceText, long Total, IReadOnlyList<OverdueDossier> Rows, IReadOnlyList<(string Code, string Name)> SectorChoices)
+    OverdueFilter Filter, string PeriodText, string ProvinceText, long Total, IReadOnlyList<OverdueDossier> Rows, IReadOnlyList<(string Code, string Name)> SectorChoices,
+    DateTimeOffset? DataAsOf)
 {
     public long Pages => Math.Max(1, (Total + OverdueFilter.PageSize - 1) / OverdueFilter.PageSize);
 

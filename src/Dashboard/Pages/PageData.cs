@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using ReformMetrics.Dashboard.Access;
 using ReformMetrics.Dashboard.Api;
 using ReformMetrics.Metrics.Catalogue;
+using ReformMetrics.Metrics.Index766;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Metrics.Rankings;
@@ -41,28 +42,36 @@ public sealed record PageFilters(string Period, int Geo, string? Level = null, s
     public string ComparedWith => YearAgo ? "so với cùng kỳ năm trước" : "so với kỳ trước";
 }
 
+/// <param name="DataAsOf">The instant the figures are complete up to (the refresh watermark), null when never refreshed.</param>
 public sealed record OverviewModel(
-    PageFilters Filters, Period Period, IReadOnlyList<Card> Cards, RankingResult Ranking, IReadOnlyDictionary<string, KpiGroup> Provinces)
+    PageFilters Filters, Period Period, IReadOnlyList<Card> Cards, RankingResult Ranking, IReadOnlyDictionary<string, KpiGroup> Provinces, DateTimeOffset? DataAsOf)
 {
     /// <summary>The metrics the map and the ranking can show.</summary>
     public static readonly IReadOnlyList<MetricDefinition> Choices =
         MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers && m.Unit == MetricUnit.Rate).ToList();
 
+    /// <summary>The figures of each province the table shows beside the ranked metric.</summary>
+    public static readonly IReadOnlyList<MetricDefinition> Columns = [MetricCatalogue.ReceivedTotal, MetricCatalogue.OnlineShare, MetricCatalogue.InProgressOverdue];
+
     public string MapSvg => TileMap.Svg(
         Ranking.Units.Select(u => (u.Code, u.Name ?? u.Code, u.Value)).ToList(), Ranking.Metric, code => $"/tinh/{code}{Filters.Query()}");
 }
 
+/// <param name="DataAsOf">The instant the figures are complete up to (the refresh watermark), null when never refreshed.</param>
 public sealed record ProvinceModel(
     PageFilters Filters, Period Period, string Code, string Name, IReadOnlyList<Card> Cards, IReadOnlyList<KpiGroup> Months,
     IReadOnlyList<KpiGroup> Levels, IReadOnlyList<KpiGroup> Sectors, IReadOnlyList<KpiGroup> Channels, IReadOnlyList<KpiGroup> Agencies, RankedUnit? Rank, int Ranked,
-    Metrics.Index766.Index766Unit? Index766)
+    Index766Unit? Index766, DateTimeOffset? DataAsOf)
 {
     /// <summary>How many agencies the page lists (those receiving the most dossiers).</summary>
     public const int TopAgencies = 15;
+
+    /// <summary>The metrics the monthly trend chart draws.</summary>
+    public static readonly IReadOnlyList<MetricDefinition> TrendMetrics = [MetricCatalogue.OnTimeRate, MetricCatalogue.OnlineShare];
 }
 
 /// <summary>Gathers what the pages show from the metrics layer (cached answers, the same as the API), within what the user may see.</summary>
-public sealed class PageData(KpiService kpi, RankingService rankings, TargetService targets, ProvinceMap map, TimeProvider clock, Metrics.Index766.Index766Service index766)
+public sealed class PageData(KpiService kpi, RankingService rankings, TargetService targets, ProvinceMap map, TimeProvider clock)
 {
     /// <summary>The filters of a page's URL (period, geo, and one level, sector and channel), bound and validated by the
     /// same parser as the API (a bad value is a 400 naming it); the default period is the last full month.</summary>
@@ -108,31 +117,49 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
             throw new SelectionException($"chi-so: \"{(key.Length > 40 ? key[..40] + "…" : key)}\" không phải một tỷ lệ hiển thị được trên bản đồ; dùng {string.Join(", ", OverviewModel.Choices.Select(m => m.Key))}.");
         }
 
-        var totals = (await kpi.GetAsync(selection, compare: true, cancellationToken).ConfigureAwait(false)).Groups.Single();
-        var ranking = await rankings.RankAsync(selection, shown, Dimension.Province, cancellationToken).ConfigureAwait(false);
-        var provinces = await kpi.GetAsync(selection with { GroupBy = [Dimension.Province] }, compare: false, cancellationToken).ConfigureAwait(false);
+        // Two questions, asked together, each for the figures the page shows only: the cards (the whole country, with the
+        // comparison periods), and every province with the comparison periods, which the ranking, the map and the table
+        // read. The page says how fresh its figures are: the watermark read with the first answer.
+        var answerTask = kpi.GetAsync(selection, compare: true, cancellationToken, metrics: MetricPresets.Headline.Metrics);
+        var provincesTask = kpi.GetAsync(RankingService.Question(selection, Dimension.Province), compare: true, cancellationToken,
+            metrics: [shown, .. OverviewModel.Columns]);
+        var answer = await answerTask.ConfigureAwait(false);
+        var provinces = await provincesTask.ConfigureAwait(false);
+        var totals = answer.Groups.Single();
+        var ranking = RankingService.FromAnswer(selection, shown, Dimension.Province, provinces);
         return new OverviewModel(filters, selection.Period, await CardsAsync(selection, null, totals, filters.YearAgo, cancellationToken).ConfigureAwait(false), ranking,
-            provinces.Groups.ToDictionary(g => g.Code(Dimension.Province), StringComparer.Ordinal));
+            provinces.Groups.ToDictionary(g => g.Code(Dimension.Province), StringComparer.Ordinal), answer.DataAsOf);
     }
 
     public async Task<ProvinceModel> ProvinceAsync(AccessScope scope, Selection selection, PageFilters filters, string code, CancellationToken cancellationToken)
     {
         var own = await scope.RestrictAsync(selection with { Provinces = [code] }, map, cancellationToken).ConfigureAwait(false);
-        var totals = (await kpi.GetAsync(own, compare: true, cancellationToken).ConfigureAwait(false)).Groups.Single();
-        var named = await kpi.GetAsync(own with { GroupBy = [Dimension.Province] }, compare: false, cancellationToken).ConfigureAwait(false);
-        var name = named.Groups.Count > 0 && named.Groups[0].Name(Dimension.Province) is { } n ? n : code;
+        // The page's questions are independent: asked together, each for the figures the page shows of it. The cards and
+        // the 766 index read one answer (the index scores the period itself, which the comparison does not change).
         var trend = Period.Range(new DateOnly(own.Period.End.Year, own.Period.End.Month, 1).AddMonths(-11), own.Period.Nominal.End);
-        var months = await kpi.GetAsync(own with { Period = trend, Grain = TimeGrain.Month }, compare: false, cancellationToken).ConfigureAwait(false);
-        var levels = await kpi.GetAsync(own with { GroupBy = [Dimension.Level] }, compare: false, cancellationToken).ConfigureAwait(false);
-        var sectors = await kpi.GetAsync(own with { GroupBy = [Dimension.Sector] }, compare: false, cancellationToken).ConfigureAwait(false);
-        var channels = await kpi.GetAsync(own with { GroupBy = [Dimension.Channel] }, compare: false, cancellationToken).ConfigureAwait(false);
-        var agencies = await kpi.GetAsync(own with { GroupBy = [Dimension.Agency] }, compare: false, cancellationToken).ConfigureAwait(false);
-        var ranking = await rankings.RankAsync(selection with { Provinces = [] }, MetricCatalogue.OnTimeRate, Dimension.Province, cancellationToken).ConfigureAwait(false);
-        var index = (await index766.ComputeAsync(own, cancellationToken).ConfigureAwait(false)).Units;
+        var answerTask = kpi.GetAsync(own, compare: true, cancellationToken, metrics: [.. MetricPresets.Headline.Metrics, .. Index766Service.Metrics]);
+        var monthsTask = kpi.GetAsync(own with { Period = trend, Grain = TimeGrain.Month }, compare: false, cancellationToken, metrics: ProvinceModel.TrendMetrics);
+        Task<KpiResult> Breakdown(Dimension by) =>
+            kpi.GetAsync(own with { GroupBy = [by] }, compare: false, cancellationToken, metrics: [.. MetricPresets.Breakdown.Metrics, MetricCatalogue.ReceivedTotal]);
+        var levelsTask = Breakdown(Dimension.Level);
+        var sectorsTask = Breakdown(Dimension.Sector);
+        var channelsTask = Breakdown(Dimension.Channel);
+        var agenciesTask = Breakdown(Dimension.Agency);
+        var rankingTask = rankings.RankAsync(selection with { Provinces = [] }, MetricCatalogue.OnTimeRate, Dimension.Province, cancellationToken);
+        await Task.WhenAll(answerTask, monthsTask, levelsTask, sectorsTask, channelsTask, agenciesTask, rankingTask).ConfigureAwait(false);
+        var answer = await answerTask.ConfigureAwait(false);
+        var totals = answer.Groups.Single();
+        var ranking = await rankingTask.ConfigureAwait(false);
+        // The name of the province: the ranking has every province with figures under the page's filters, named from the
+        // reference lists (a province without figures is shown by its code).
+        var name = ranking.Units.FirstOrDefault(u => u.Code == code)?.Name ?? code;
+        var index = Index766Service.FromAnswer(own, answer).Units;
         return new ProvinceModel(filters, own.Period, code, name, await CardsAsync(own, code, totals, filters.YearAgo, cancellationToken).ConfigureAwait(false),
-            months.Groups.OrderBy(g => g.Period.Start).ToList(), levels.Groups, sectors.Groups.OrderByDescending(g => g[MetricCatalogue.ReceivedTotal] ?? 0).ToList(),
-            channels.Groups, agencies.Groups.OrderByDescending(g => g[MetricCatalogue.ReceivedTotal] ?? 0).Take(ProvinceModel.TopAgencies).ToList(),
-            ranking.Units.FirstOrDefault(u => u.Code == code), ranking.Units.Count(u => u.Rank is not null), index.Count == 1 ? index[0] : null);
+            (await monthsTask.ConfigureAwait(false)).Groups.OrderBy(g => g.Period.Start).ToList(), (await levelsTask.ConfigureAwait(false)).Groups,
+            (await sectorsTask.ConfigureAwait(false)).Groups.OrderByDescending(g => g[MetricCatalogue.ReceivedTotal] ?? 0).ToList(),
+            (await channelsTask.ConfigureAwait(false)).Groups,
+            (await agenciesTask.ConfigureAwait(false)).Groups.OrderByDescending(g => g[MetricCatalogue.ReceivedTotal] ?? 0).Take(ProvinceModel.TopAgencies).ToList(),
+            ranking.Units.FirstOrDefault(u => u.Code == code), ranking.Units.Count(u => u.Rank is not null), index.Count == 1 ? index[0] : null, answer.DataAsOf);
     }
 
     private async Task<IReadOnlyList<Card>> CardsAsync(Selection selection, string? province, KpiGroup totals, bool yearAgo, CancellationToken cancellationToken)

@@ -35,7 +35,8 @@ public sealed class InboxWatcher(
             try
             {
                 await PassAsync(stoppingToken).ConfigureAwait(false);
-                // Also picks up events that came through POST /api/events; costs three small queries when idle.
+                // Also picks up events that came through POST /api/events; costs two small queries when idle (the window
+                // read and the stale dossiers of the last minute of loads), whatever the size of the store.
                 await refresher.RefreshAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HttpRequestException or ClickHouseServerException or IOException)

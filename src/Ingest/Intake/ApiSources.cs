@@ -15,11 +15,9 @@ public sealed record SourceScope(string Name, IReadOnlyList<string> Provinces, b
     public bool Bound => AllProvinces || Provinces.Count > 0;
 }
 
-/// <summary>A source as <c>reform sources list</c> shows it.</summary>
-public sealed record SourceListing(string Name, IReadOnlyList<string> Provinces, bool AllProvinces, DateTime CreatedAt, bool Revoked);
-
 /// <summary>Source systems allowed to POST events, each with its own API key and the provinces it serves. Only the
-/// SHA-256 of a key is stored; the key itself is shown once, when the source is added.</summary>
+/// SHA-256 of a key is stored; the key itself is shown once, when the source is added. They are listed, with when each
+/// last had events accepted, by <see cref="ReformMetrics.Store.Sources.SourceActivity"/> (the dashboard reads them too).</summary>
 public sealed class ApiSources(ClickHouseStore store, TimeProvider clock)
 {
     // Short: a revoked or re-bound key must stop working soon on a running server; a look-up costs one small query.
@@ -66,19 +64,6 @@ public sealed class ApiSources(ClickHouseStore store, TimeProvider clock)
             new { name }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         _cache.Clear();
         return true;
-    }
-
-    public async Task<IReadOnlyList<SourceListing>> ListAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = store.CreateConnection();
-        var rows = await connection.QueryAsync<(string Name, string[] Provinces, bool All, DateTime Created, bool Revoked)>(new CommandDefinition(
-            """
-            SELECT toString(name), arrayMap(p -> toString(p), argMax(provinces, created_at)), argMax(all_provinces, created_at),
-                   maxIf(created_at, NOT revoked), argMax(revoked, created_at)
-            FROM api_sources GROUP BY name ORDER BY name
-            """,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(r => new SourceListing(r.Name, r.Provinces, r.All, DateTime.SpecifyKind(r.Created, DateTimeKind.Utc), r.Revoked)).ToList();
     }
 
     /// <summary>The codes among <paramref name="codes"/> that are not one of the 34 provinces (2025).</summary>

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Ingest.Limits;
 using ReformMetrics.Ingest.Reading;
+using ReformMetrics.Store.Sources;
 
 namespace ReformMetrics.Ingest.Intake;
 
@@ -28,7 +30,8 @@ public static class EventIntakeApi
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapPost("/api/events", (HttpRequest request, ApiSources sources, EventIngestor ingestor, IntakeGate gate, IOptions<IntakeOptions> options,
-                CancellationToken cancellationToken) => IntakeAsync(request, sources, ingestor, gate, options.Value, cancellationToken))
+                SourceActivity activity, ILogger<SourceActivity> logger, CancellationToken cancellationToken) =>
+                IntakeAsync(request, sources, ingestor, gate, options.Value, activity, logger, cancellationToken))
             .WithName("PostEvents")
             .WithSummary("Nạp sự kiện hồ sơ từ hệ thống nguồn")
             .DisableAntiforgery();
@@ -40,7 +43,8 @@ public static class EventIntakeApi
     public sealed record RejectedRow(long Row, string Field, string Reason, string Raw);
 
     private static async Task<Results<Ok<IntakeResponse>, ProblemHttpResult>> IntakeAsync(
-        HttpRequest request, ApiSources sources, EventIngestor ingestor, IntakeGate gate, IntakeOptions limits, CancellationToken cancellationToken)
+        HttpRequest request, ApiSources sources, EventIngestor ingestor, IntakeGate gate, IntakeOptions limits, SourceActivity activity, ILogger logger,
+        CancellationToken cancellationToken)
     {
         var key = request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             ? auth["Bearer ".Length..].Trim()
@@ -128,6 +132,12 @@ public static class EventIntakeApi
                 return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Không đọc được dữ liệu gửi lên", detail: result.Failure);
             }
 
+            if (result.Accepted > 0)
+            {
+                // Recorded even when the client has gone meanwhile: its events are stored.
+                await RecordActivityAsync(activity, source.Name, result.Accepted, logger).ConfigureAwait(false);
+            }
+
             var rejections = result.Rejected == 0
                 ? []
                 : (await ingestor.RejectionsAsync(result.FileKey, MaxRejectionsShown, cancellationToken).ConfigureAwait(false))
@@ -137,6 +147,21 @@ public static class EventIntakeApi
         catch (Exception ex) when (ex is HttpRequestException or ClickHouseServerException or IOException)
         {
             return StoreDown(request);
+        }
+    }
+
+    /// <summary>Records that the source's events were accepted (what `reform sources list` and the administration page show).
+    /// The events are stored by now: a failure here is logged, not answered with an error that would make the source send
+    /// the body again; its next accepted request records it.</summary>
+    private static async Task RecordActivityAsync(SourceActivity activity, string source, long accepted, ILogger logger)
+    {
+        try
+        {
+            await activity.RecordAcceptedAsync(source, accepted, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ClickHouseServerException or IOException)
+        {
+            logger.LogWarning(ex, "Could not record the activity of source {Source} ({Accepted} events stored)", source, accepted);
         }
     }
 

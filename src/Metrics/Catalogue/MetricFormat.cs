@@ -36,4 +36,23 @@ public static class MetricFormat
 
     /// <summary>270497 → "270.497".</summary>
     public static string Count(double value) => value.ToString("N0", Vietnamese);
+
+    /// <summary>Vietnam's time zone (Asia/Ho_Chi_Minh: UTC+7, without daylight saving since 1975), from the system's time
+    /// zone data, or the fixed offset where a machine has none.</summary>
+    public static readonly TimeZoneInfo VietnamZone = TimeZoneInfo.TryFindSystemTimeZoneById("Asia/Ho_Chi_Minh", out var zone) ? zone
+        : TimeZoneInfo.CreateCustomTimeZone("Asia/Ho_Chi_Minh", TimeSpan.FromHours(7), "Asia/Ho_Chi_Minh", "ICT");
+
+    /// <summary>An instant in Vietnam time.</summary>
+    public static DateTimeOffset InVietnam(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, VietnamZone);
+
+    /// <summary>How fresh the figures are, as a page shows it: "Số liệu đến 14:05 03/12/2026" (Vietnam time; the minute is
+    /// cut, not rounded, so the line never claims more than the watermark), or that they were never brought up to date.</summary>
+    public static string AsOf(DateTimeOffset? dataAsOf) => dataAsOf is { } instant
+        ? "Số liệu đến " + InVietnam(instant).ToString("HH:mm dd/MM/yyyy", CultureInfo.InvariantCulture)
+        : "Số liệu chưa được tổng hợp lần nào";
+
+    /// <summary>The same instant for machines: ISO 8601 in Vietnam time with its offset and the watermark's microseconds
+    /// (2026-12-03T14:05:07.123456+07:00).</summary>
+    public static string? AsOfIso(DateTimeOffset? dataAsOf) =>
+        dataAsOf is { } instant ? InVietnam(instant).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture) : null;
 }

@@ -30,16 +30,41 @@ public sealed class Index766Service(KpiService kpi)
     public async Task<Index766Result> ComputeAsync(Selection selection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(selection);
+        var result = await kpi.GetAsync(Ranked(selection) with { Grain = TimeGrain.None }, compare: false, cancellationToken, metrics: Metrics).ConfigureAwait(false);
+        return FromAnswer(selection, result);
+    }
+
+    /// <summary>The metrics of the catalogue the indicators read.</summary>
+    public static IReadOnlyList<MetricDefinition> Metrics { get; } = Index766Scoring.Load().Indicators
+        .SelectMany(i => i.Metric switch
+        {
+            null => [],
+            Satisfaction766 => new[] { MetricCatalogue.SatisfactionIndex, MetricCatalogue.OverdueRate },
+            var key => [MetricCatalogue.Get(key)],
+        })
+        .Distinct().ToList();
+
+    /// <summary>The index of each unit of the selection from an answer to <see cref="Ranked"/> of it (without grain; with or
+    /// without comparison periods, which the index does not read), ranked as <see cref="ComputeAsync"/> ranks them.</summary>
+    public static Index766Result FromAnswer(Selection selection, KpiResult result)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(result);
         var scoring = Index766Scoring.Load();
         var byProvince = selection.GroupBy is [Dimension.Province];
-        var ranked = byProvince ? selection with { Provinces = [] } : selection;
-        var result = await kpi.GetAsync(ranked with { Grain = TimeGrain.None }, compare: false, cancellationToken).ConfigureAwait(false);
         var units = result.Groups.Select(g => Score(g, scoring)).ToList();
         var ranks = Ranking.Rank(units.Select((u, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), u.Share)), Catalogue.Better.Higher);
         units = units.Select((u, i) => u with { Rank = ranks.TryGetValue(i.ToString(System.Globalization.CultureInfo.InvariantCulture), out var r) ? r : null })
             .Where(u => !byProvince || selection.Provinces.Count == 0 || selection.Provinces.Contains(u.Keys.Single(k => k.Dimension == Dimension.Province).Code))
             .OrderBy(u => u.Rank ?? int.MaxValue).ToList();
         return new Index766Result(selection, scoring, units);
+    }
+
+    /// <summary>The selection whose units are ranked: grouped by province, every province of the geography.</summary>
+    public static Selection Ranked(Selection selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        return selection.GroupBy is [Dimension.Province] ? selection with { Provinces = [] } : selection;
     }
 
     public static Index766Unit Score(KpiGroup group, Index766Scoring scoring)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Dapper;
 using ReformMetrics.Store;
 
 namespace ReformMetrics.Metrics.Query;
@@ -17,14 +16,22 @@ public sealed class KpiCache(ClickHouseStore store, TimeProvider clock) : IDispo
 
     private readonly ConcurrentDictionary<string, Lazy<Task<KpiResult>>> _answers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _versionLock = new(1, 1);
-    private (string Version, DateTimeOffset ReadAt) _version = (string.Empty, DateTimeOffset.MinValue);
+    // One reference, swapped whole: a reader never sees one read's version with another's time.
+    private Snapshot _version = new(new DataVersion(string.Empty, null), DateTimeOffset.MinValue);
     private (string Version, Task<ReferenceNames> Names)? _names;
 
-    public async Task<string> VersionAsync(CancellationToken cancellationToken)
+    /// <summary>The key of the data's current version (read at most once a second).</summary>
+    public async Task<string> VersionAsync(CancellationToken cancellationToken) =>
+        (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Key;
+
+    /// <summary>The data's current version and the instant its figures are complete up to, read together at most once a
+    /// second: showing how fresh the figures are costs no round trip of its own.</summary>
+    public async Task<DataVersion> CurrentAsync(CancellationToken cancellationToken)
     {
-        if (clock.GetUtcNow() - _version.ReadAt < VersionTtl)
+        var seen = Volatile.Read(ref _version);
+        if (clock.GetUtcNow() - seen.ReadAt < VersionTtl)
         {
-            return _version.Version;
+            return seen.Version;
         }
 
         await _versionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -32,14 +39,7 @@ public sealed class KpiCache(ClickHouseStore store, TimeProvider clock) : IDispo
         {
             if (clock.GetUtcNow() - _version.ReadAt >= VersionTtl)
             {
-                await using var connection = store.CreateConnection();
-                var version = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-                    """
-                    SELECT concat(toString((SELECT max(watermark) FROM refresh_watermark)), '|', toString((SELECT max(updated_at) FROM ingest_files)),
-                                  '|', toString((SELECT count() FROM schema_migrations)))
-                    """,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false) ?? string.Empty;
-                _version = (version, clock.GetUtcNow());
+                Volatile.Write(ref _version, new Snapshot(await DataVersion.ReadAsync(store, cancellationToken).ConfigureAwait(false), clock.GetUtcNow()));
             }
 
             return _version.Version;
@@ -86,4 +86,6 @@ public sealed class KpiCache(ClickHouseStore store, TimeProvider clock) : IDispo
             throw;
         }
     }
+
+    private sealed record Snapshot(DataVersion Version, DateTimeOffset ReadAt);
 }

@@ -10,8 +10,9 @@ namespace ReformMetrics.Metrics.Query;
 /// The JSON of a metrics answer, the same from <c>GET /api/kpi</c> and <c>reform kpi --json</c> (design.md): an array with
 /// one object per group holding the group keys (codes and names), the period (key, label, from, to), every metric key of
 /// the catalogue (counts as integers, rates as fractions at full precision, null where undefined: rounding belongs to
-/// whoever displays them), the comparisons when asked
-/// for (previous, year_ago, change_from_previous, change_from_year_ago) and the targets that apply.
+/// whoever displays them), the instant the figures are complete up to (data_as_of: ISO 8601 in Vietnam time with its offset,
+/// null when the data was never refreshed), the comparisons when asked for (previous, year_ago, change_from_previous,
+/// change_from_year_ago) and the targets that apply.
 /// </summary>
 public static class KpiDocument
 {
@@ -38,6 +39,8 @@ public static class KpiDocument
             row["from"] = g.Period.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             row["to"] = g.Period.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             row["geo"] = selection.Geo;
+            // The instant the figures are complete up to (every event accepted before it is counted), or null.
+            row["data_as_of"] = MetricFormat.AsOfIso(result.DataAsOf);
             foreach (var (key, value) in Values(g.Values))
             {
                 row[key] = value;

@@ -69,7 +69,12 @@ public sealed record KpiGroup(
     public Change? ChangeFromYearAgo(MetricDefinition metric) => YearAgo is null ? null : Change.Between(Values[metric], YearAgo[metric]);
 }
 
-public sealed record KpiResult(Selection Selection, KpiSource Source, IReadOnlyList<KpiGroup> Groups);
+public sealed record KpiResult(Selection Selection, KpiSource Source, IReadOnlyList<KpiGroup> Groups)
+{
+    /// <summary>The instant the figures are complete up to: every event accepted before it is counted (the dossier
+    /// state's refresh watermark, <see cref="DataVersion.AsOf"/>); null when the data was never refreshed.</summary>
+    public DateTimeOffset? DataAsOf { get; init; }
+}
 
 /// <summary>The change of a metric against a comparison period: the difference (for a rate, in fractions: 0.0125 is
 /// 1.25 points) and the percent change of the earlier value (null when that is 0 or undefined).</summary>

@@ -22,24 +22,37 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     private static readonly string[] LevelCodes = ["province", "district", "commune"];
     private static readonly string[] ChannelCodes = ["direct", "online", "postal"];
 
+    /// <summary>Whether answers are kept in the answer cache (when one is registered). Off, every answer is computed (the
+    /// cache still spares the reads of the data version and the reference names): what `reform bench pages` measures.</summary>
+    public bool CacheAnswers { get; init; } = true;
+
     /// <summary>The answer to a selection; from the answer cache when one is registered and <paramref name="useCache"/>
-    /// (answers computed from the live events are never cached: that path exists to be exact at every instant).</summary>
-    public async Task<KpiResult> GetAsync(Selection selection, bool compare, CancellationToken cancellationToken, bool useCache = true)
+    /// (answers computed from the live events are never cached: that path exists to be exact at every instant).
+    /// <paramref name="metrics"/>: the metrics the caller reads (null: every metric of the catalogue); only they and the
+    /// metrics their formulas read are computed, the others are null in the answer.</summary>
+    public async Task<KpiResult> GetAsync(
+        Selection selection, bool compare, CancellationToken cancellationToken, bool useCache = true, IReadOnlyCollection<MetricDefinition>? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(selection);
+        useCache &= CacheAnswers;
+        // The version (and with it how fresh the figures are) is read before the answer, so the answer is at least that fresh.
+        var version = cache is null ? await DataVersion.ReadAsync(store, cancellationToken).ConfigureAwait(false)
+            : await cache.CurrentAsync(cancellationToken).ConfigureAwait(false);
         if (cache is null || !useCache || selection.Source == KpiSource.LiveEvents)
         {
-            var names = await ReferenceNames.CurrentAsync(store, cache, cancellationToken).ConfigureAwait(false);
+            var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
+                : await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
             Validate(selection, names);
-            return await ComputeAsync(selection, compare, names, cancellationToken).ConfigureAwait(false);
+            return await ComputeAsync(selection, compare, metrics, names, version.AsOf, cancellationToken).ConfigureAwait(false);
         }
 
-        var version = await cache.VersionAsync(cancellationToken).ConfigureAwait(false);
-        var reference = await cache.NamesAsync(version, cancellationToken).ConfigureAwait(false);
+        var reference = await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
         Validate(selection, reference);
-        // The shared computation must not die with the request that happened to start it.
-        return await cache.GetOrComputeAsync(Question(selection, compare), version,
-            () => ComputeAsync(selection, compare, reference, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The shared computation must not die with the request that happened to start it. An answer kept for a key stays
+        // right while the watermark moves on with nothing new, so each request gets it with the watermark it read.
+        var answer = await cache.GetOrComputeAsync(Question(selection, compare, metrics), version.Key,
+            () => ComputeAsync(selection, compare, metrics, reference, version.AsOf, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return answer.DataAsOf == version.AsOf ? answer : answer with { DataAsOf = version.AsOf };
     }
 
     /// <summary>Checks a selection's codes against the reference tables (a <see cref="SelectionException"/> naming the
@@ -51,8 +64,10 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         Validate(selection, names);
     }
 
-    /// <summary>Answers a selection already validated against <paramref name="names"/>.</summary>
-    private async Task<KpiResult> ComputeAsync(Selection selection, bool compare, ReferenceNames names, CancellationToken cancellationToken)
+    /// <summary>Answers a selection already validated against <paramref name="names"/>, from data complete up to
+    /// <paramref name="asOf"/>.</summary>
+    private async Task<KpiResult> ComputeAsync(
+        Selection selection, bool compare, IReadOnlyCollection<MetricDefinition>? asked, ReferenceNames names, DateTimeOffset? asOf, CancellationToken cancellationToken)
     {
         var buckets = selection.Buckets().Select(p => new Bucket(Current, p)).ToList();
         var comparing = compare && selection.Grain == TimeGrain.None;
@@ -65,19 +80,27 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         var source = Resolve(selection, buckets);
         var stopwatch = Stopwatch.StartNew();
         // The families' queries are independent: one statement, so one round trip, whose branches ClickHouse runs in parallel.
-        var parts = new List<(MetricFamily, (string, DynamicParameters))> { (MetricFamily.Dossiers, KpiSql.Dossiers(selection, source, buckets)) };
-        if (FeedbackApplies(selection))
+        // A family none of whose metrics is asked for is not queried.
+        var computed = KpiSql.Computed(asked);
+        var parts = new List<(MetricFamily, (string, DynamicParameters))>();
+        if (computed.Any(m => m.Family == MetricFamily.Dossiers))
         {
-            parts.Add((MetricFamily.Feedback, KpiSql.Feedback(selection, buckets)));
+            parts.Add((MetricFamily.Dossiers, KpiSql.Dossiers(selection, source, buckets, computed)));
         }
 
-        if (TasksApply(selection))
+        if (FeedbackApplies(selection) && computed.Any(m => m.Family == MetricFamily.Feedback))
         {
-            parts.Add((MetricFamily.Tasks, KpiSql.Tasks(selection, buckets)));
+            parts.Add((MetricFamily.Feedback, KpiSql.Feedback(selection, buckets, computed)));
+        }
+
+        if (TasksApply(selection) && computed.Any(m => m.Family == MetricFamily.Tasks))
+        {
+            parts.Add((MetricFamily.Tasks, KpiSql.Tasks(selection, buckets, computed)));
         }
 
         var rows = new Dictionary<(string Keys, string Tag, DateOnly Start), Row>();
-        foreach (var (keys, tag, start, values) in await RunAsync(selection, KpiSql.Union(selection, source, parts), cancellationToken).ConfigureAwait(false))
+        var found = parts.Count == 0 ? [] : await RunAsync(selection, KpiSql.Union(selection, source, parts, computed), cancellationToken).ConfigureAwait(false);
+        foreach (var (keys, tag, start, values) in found)
         {
             var id = (KeyId(keys), tag, start);
             if (!rows.TryGetValue(id, out var row))
@@ -92,11 +115,12 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         }
 
         logger.LogDebug("KPI {Period} from {Source}: {Rows} rows in {Elapsed} ms", selection.Period.Key, source, rows.Count, stopwatch.ElapsedMilliseconds);
-        return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing));
+        return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing, computed)) { DataAsOf = asOf };
     }
 
-    private static string Question(Selection s, bool compare) => string.Join('|',
+    private static string Question(Selection s, bool compare, IReadOnlyCollection<MetricDefinition>? metrics) => string.Join('|',
         s.Period.Kind, s.Period.Start, s.Period.End, s.Geo, s.Grain, s.Source, compare,
+        metrics is null ? "*" : string.Join(',', metrics.Select(m => m.Key).Order(StringComparer.Ordinal)),
         string.Join(',', s.GroupBy), string.Join(',', s.Provinces), string.Join(',', s.Sectors), string.Join(',', s.Levels),
         string.Join(',', s.Agencies), string.Join(',', s.Procedures), string.Join(',', s.Channels));
 
@@ -158,7 +182,8 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     }
 
     private static List<KpiGroup> Assemble(
-        Selection selection, List<Bucket> buckets, Dictionary<(string Keys, string Tag, DateOnly Start), Row> rows, ReferenceNames names, bool comparing)
+        Selection selection, List<Bucket> buckets, Dictionary<(string Keys, string Tag, DateOnly Start), Row> rows, ReferenceNames names, bool comparing,
+        IReadOnlySet<MetricDefinition> computed)
     {
         var groups = new List<KpiGroup>();
         // Groups in the order of their keys by dimension name (province before sector whatever the order asked).
@@ -175,25 +200,25 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
             var id = KeyId(keys);
             foreach (var bucket in buckets.Where(b => b.Tag == Current))
             {
-                var values = Complete(rows.GetValueOrDefault((id, Current, bucket.Period.Start))?.Values, selection);
+                var values = Complete(rows.GetValueOrDefault((id, Current, bucket.Period.Start))?.Values, selection, computed);
                 groups.Add(new KpiGroup(
                     Named(keys, selection, names),
                     bucket.Period,
                     values,
-                    comparing ? Complete(rows.GetValueOrDefault((id, PreviousTag, selection.Period.Previous().Start))?.Values, selection) : null,
-                    comparing ? Complete(rows.GetValueOrDefault((id, YearAgoTag, selection.Period.YearEarlier().Start))?.Values, selection) : null));
+                    comparing ? Complete(rows.GetValueOrDefault((id, PreviousTag, selection.Period.Previous().Start))?.Values, selection, computed) : null,
+                    comparing ? Complete(rows.GetValueOrDefault((id, YearAgoTag, selection.Period.YearEarlier().Start))?.Values, selection, computed) : null));
             }
         }
 
         return groups;
     }
 
-    /// <summary>Every metric, with 0 for the counts of a group that had no rows and null where a rate is undefined or the
-    /// metric's family does not apply to the selection.</summary>
-    private static MetricValues Complete(Dictionary<MetricDefinition, double?>? values, Selection selection) =>
+    /// <summary>Every metric, with 0 for the counts of a group that had no rows and null where a rate is undefined, the
+    /// metric's family does not apply to the selection or the metric was not computed.</summary>
+    private static MetricValues Complete(Dictionary<MetricDefinition, double?>? values, Selection selection, IReadOnlySet<MetricDefinition> computed) =>
         MetricValues.Of(metric =>
         {
-            var applies = metric.Family switch
+            var applies = computed.Contains(metric) && metric.Family switch
             {
                 MetricFamily.Feedback => FeedbackApplies(selection),
                 MetricFamily.Tasks => TasksApply(selection),

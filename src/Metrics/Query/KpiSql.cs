@@ -21,48 +21,119 @@ internal static class KpiSql
     private static readonly IReadOnlyList<MetricDefinition> FeedbackMetrics = Family(MetricFamily.Feedback);
     private static readonly IReadOnlyList<MetricDefinition> TaskMetrics = Family(MetricFamily.Tasks);
 
-    // Only the base measures some metric reads are summed.
-    private static readonly IReadOnlyList<BaseMeasure> DossierMeasures = BaseMeasures.Needed(DossierMetrics);
-
-    public static (string Sql, DynamicParameters Parameters) Dossiers(Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets)
+    /// <summary>The metrics a statement computes for a question that asks for <paramref name="asked"/> (null: every
+    /// metric): those of the catalogue asked for and the metrics their formulas read, in catalogue order. Only the base
+    /// measures these read are summed, so a page that shows six figures does not make ClickHouse analyse forty.</summary>
+    public static IReadOnlySet<MetricDefinition> Computed(IReadOnlyCollection<MetricDefinition>? asked)
     {
+        if (asked is null)
+        {
+            return Everything;
+        }
+
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<MetricDefinition>(asked);
+        while (pending.TryPop(out var metric))
+        {
+            if (!needed.Add(metric.Key))
+            {
+                continue;
+            }
+
+            foreach (var input in metric.Inputs)
+            {
+                if (MetricCatalogue.TryGet(input, out var read))
+                {
+                    pending.Push(read);
+                }
+            }
+        }
+
+        return MetricCatalogue.All.Where(m => needed.Contains(m.Key)).ToHashSet<MetricDefinition>(ReferenceEqualityComparer.Instance);
+    }
+
+    private static readonly HashSet<MetricDefinition> Everything = MetricCatalogue.All.ToHashSet<MetricDefinition>(ReferenceEqualityComparer.Instance);
+
+    public static (string Sql, DynamicParameters Parameters) Dossiers(
+        Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets, IReadOnlySet<MetricDefinition>? computed = null)
+    {
+        var metrics = computed is null ? DossierMetrics : DossierMetrics.Where(computed.Contains).ToList();
+        var measures = BaseMeasures.Needed(metrics);
         var state = source is KpiSource.DossierState or KpiSource.LiveEvents;
+        var parameters = BucketParameters(buckets);
         var table = source switch
         {
-            KpiSource.Monthly => "(SELECT *, month AS t FROM kpi_monthly)",
-            KpiSource.Daily => "(SELECT *, day AS t FROM kpi_daily)",
+            KpiSource.Monthly => Presummed(selection, "kpi_monthly", "month", measures, parameters),
+            // Whole months need no day: the daily rows are added up by month first (for the agency and procedure
+            // breakdowns of whole months, which the monthly rollup lacks).
+            KpiSource.Daily when buckets.All(b => b.Period.IsWholeMonths) => Presummed(selection, "kpi_daily", "toStartOfMonth(day)", measures, parameters),
+            KpiSource.Daily => Presummed(selection, "kpi_daily", "day", measures, parameters),
             KpiSource.DossierState => Measures.StateSource("dossier_state"),
             _ => Measures.StateSource("v_dossier_state_live"),
         };
-        var parameters = BucketParameters(buckets);
         var keys = KeyExpressions(selection, state);
-        var sums = DossierMeasures.OfType<DossierMeasure>().Select(m => Sum(state ? m.OverState : Measures.OverAggregates(m), m));
-        var where = Filters(selection, parameters, state, d => true);
+        var sums = measures.OfType<DossierMeasure>().Select(m => Sum(state ? m.OverState : Measures.OverAggregates(m), m));
+        // Over the pre-aggregates the filters were applied while their rows were added up.
+        var where = state ? Filters(selection, parameters, state, d => true) : [];
         // Rows after a bucket's end never count in it; the stock measures need every row before it. A dossier's return
         // and rating come after its receipt, so rd <= be keeps every dossier a bucket needs.
         where.Add(state ? "rd <= be" : "t <= be");
-        return (Assemble(keys, sums, table, where, DossierMeasures.OfType<DerivedMeasure>().Select(m => $"{m.Sql} AS {m.Name}"), Metrics(DossierMetrics)), parameters);
+        return (Assemble(keys, sums, table, where, measures.OfType<DerivedMeasure>().Select(m => $"{m.Sql} AS {m.Name}"), Metrics(metrics)), parameters);
     }
 
-    /// <summary>Feedback items: only the province and sector filters and groupings apply to them.</summary>
-    public static (string Sql, DynamicParameters Parameters) Feedback(Selection selection, IReadOnlyList<Bucket> buckets)
+    /// <summary>
+    /// The rows of a pre-aggregate the buckets need, added up first by the columns the selection groups or filters by, the
+    /// time column <c>t</c> (a day or a month) and the submission channel (the measures split by channel read it): the
+    /// table's delta rows (several per key until merges add them up: never one per key) become a few summed rows before
+    /// the conditional sums of every bucket run over them. Sums of integers in two steps are the same sums.
+    /// </summary>
+    private static string Presummed(Selection selection, string table, string time, IReadOnlyList<BaseMeasure> measures, DynamicParameters parameters)
     {
+        var dimensions = selection.GroupBy.Concat(Enum.GetValues<Dimension>().Where(d => selection.Filter(d).Count > 0))
+            .Select(d => RawColumn(d, selection.Geo)).Append("channel").Distinct(StringComparer.Ordinal).ToList();
+        var columns = measures.OfType<DossierMeasure>().Select(m => m.Column).Distinct().Select(c => $"{c.Rollup} AS {c.Name}");
+        var where = Filters(selection, parameters, state: false, d => true);
+        where.Add($"{time} <= toDate(arrayMax(@bucket_ends))");
+        return new StringBuilder()
+            .Append("(SELECT ").AppendJoin(", ", dimensions).Append(", ").Append(time).Append(" AS t, ").AppendJoin(", ", columns)
+            .Append(" FROM ").Append(table)
+            .Append(" WHERE ").AppendJoin(" AND ", where)
+            .Append(" GROUP BY ").AppendJoin(", ", dimensions).Append(", t)")
+            .ToString();
+    }
+
+    /// <summary>The pre-aggregates' column a dimension reads.</summary>
+    private static string RawColumn(Dimension dimension, int geo) => dimension switch
+    {
+        Dimension.Province => geo == 2008 ? "province_2008" : "province_2025",
+        Dimension.Sector => "sector_code",
+        Dimension.Agency => "agency_code",
+        Dimension.Procedure => "procedure_code",
+        Dimension.Level => "level",
+        _ => "channel",
+    };
+
+    /// <summary>Feedback items: only the province and sector filters and groupings apply to them.</summary>
+    public static (string Sql, DynamicParameters Parameters) Feedback(Selection selection, IReadOnlyList<Bucket> buckets, IReadOnlySet<MetricDefinition>? computed = null)
+    {
+        var metrics = computed is null ? FeedbackMetrics : FeedbackMetrics.Where(computed.Contains).ToList();
         var parameters = BucketParameters(buckets);
         var keys = KeyExpressions(selection, state: true);
-        var sums = Items(FeedbackMetrics);
+        var sums = Items(metrics);
         var table = "(SELECT *, toDate(received_at) AS rd FROM v_feedback)";
         var where = Filters(selection, parameters, state: true, d => d is Dimension.Province or Dimension.Sector);
-        return ("WITH (SELECT cal FROM v_calendar) AS cal\n" + Assemble(keys, sums, table, where, [], Metrics(FeedbackMetrics)), parameters);
+        return ("WITH (SELECT cal FROM v_calendar) AS cal\n" + Assemble(keys, sums, table, where, [], Metrics(metrics)), parameters);
     }
 
     /// <summary>The task register, as it stood at each bucket's end, for the plan years the bucket touches.</summary>
-    public static (string Sql, DynamicParameters Parameters) Tasks(Selection selection, IReadOnlyList<Bucket> buckets)
+    public static (string Sql, DynamicParameters Parameters) Tasks(Selection selection, IReadOnlyList<Bucket> buckets, IReadOnlySet<MetricDefinition>? computed = null)
     {
+        var metrics = computed is null ? TaskMetrics : TaskMetrics.Where(computed.Contains).ToList();
         var parameters = BucketParameters(buckets);
         var keys = KeyExpressions(selection, state: true);
-        var sums = Items(TaskMetrics);
+        var sums = Items(metrics);
         var where = Filters(selection, parameters, state: true, d => d is Dimension.Province);
-        return (Assemble(keys, sums, "v_tasks", where, [], Metrics(TaskMetrics)), parameters);
+        return (Assemble(keys, sums, "v_tasks", where, [], Metrics(metrics)), parameters);
     }
 
     /// <summary>
@@ -71,7 +142,8 @@ internal static class KpiSql
     /// where the metric belongs to another family, so that the branches have the same columns.
     /// </summary>
     public static (string Sql, DynamicParameters Parameters) Union(
-        Selection selection, KpiSource source, IReadOnlyList<(MetricFamily Family, (string Sql, DynamicParameters Parameters) Query)> parts)
+        Selection selection, KpiSource source, IReadOnlyList<(MetricFamily Family, (string Sql, DynamicParameters Parameters) Query)> parts,
+        IReadOnlySet<MetricDefinition>? computed = null)
     {
         var parameters = new DynamicParameters();
         var branches = new List<string>();
@@ -84,7 +156,7 @@ internal static class KpiSql
             }
 
             var columns = selection.GroupBy.Select(Selection.KeyName).Concat(["bucket_tag", "bucket_start", $"'{family}' AS family"])
-                .Concat(MetricCatalogue.All.Select(m => m.Family == family ? m.Key : $"NULL AS {m.Key}"));
+                .Concat(MetricCatalogue.All.Select(m => m.Family == family && (computed is null || computed.Contains(m)) ? m.Key : $"NULL AS {m.Key}"));
             branches.Add($"SELECT {string.Join(", ", columns)}\nFROM (\n{sql}\n)");
         }
 

@@ -41,7 +41,24 @@ public sealed class RankingService(KpiService kpi)
     {
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(metric);
-        var result = await kpi.GetAsync(selection with { GroupBy = [by], Grain = TimeGrain.None }, compare: true, cancellationToken).ConfigureAwait(false);
+        var result = await kpi.GetAsync(Question(selection, by), compare: true, cancellationToken, metrics: [metric]).ConfigureAwait(false);
+        return FromAnswer(selection, metric, by, result);
+    }
+
+    /// <summary>The question a ranking answers: the selection grouped by <paramref name="by"/> alone, without grain, asked
+    /// with its comparison periods.</summary>
+    public static Selection Question(Selection selection, Dimension by)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        return selection with { GroupBy = [by], Grain = TimeGrain.None };
+    }
+
+    /// <summary>The ranking read from an answer to <see cref="Question"/> (asked with comparison periods and at least
+    /// <paramref name="metric"/>), for a page that reads other figures of the same answer too.</summary>
+    public static RankingResult FromAnswer(Selection selection, MetricDefinition metric, Dimension by, KpiResult result)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        ArgumentNullException.ThrowIfNull(result);
         var current = result.Groups.Select(g => (Code: g.Code(by), Value: g[metric])).ToList();
         var previous = result.Groups.Select(g => (Code: g.Code(by), Value: g.Previous?[metric])).ToList();
         var ranks = Ranking.Rank(current, metric.Better);

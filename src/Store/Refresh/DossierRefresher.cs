@@ -2,24 +2,26 @@ using System.Diagnostics;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ReformMetrics.Store.Embedded;
 
 namespace ReformMetrics.Store.Refresh;
 
 /// <summary>
-/// Brings dossier_state, kpi_daily and kpi_monthly up to date with the events, one cohort (month of receipt)
-/// at a time: each affected cohort is computed into a build table from v_dossier_state_live and swapped into
-/// the live table with REPLACE PARTITION, so readers see the old partition or the new one, never a mix, and
-/// nothing waits for a background merge.
+/// Brings dossier_state, kpi_daily and kpi_monthly up to date with the events. A few stale dossiers are recomputed
+/// one by one (an incremental run: their new rows versioned into dossier_state_rows, and the difference of their
+/// contributions added to the pre-aggregates as signed rows); many are handled a cohort (month of receipt) at a time,
+/// each cohort computed into build tables and swapped into the live ones with REPLACE PARTITION.
 /// </summary>
 /// <remarks>
-/// Affected cohorts come from the events stored since the last refresh (events.ingested_at after the watermark,
-/// less an overlap that covers inserts still in flight when the previous refresh read them): the cohorts those
-/// dossiers belong to now and belonged to before. Rebuilding a cohort is idempotent, so a refresh killed at
-/// any point is simply run again. One refresh runs at a time per store (in-process semaphore, and a file lock
-/// for the embedded engine); on a server, run it from the ingestion service only.
+/// Stale dossiers are those with events stored since the last refresh (events.ingested_at after the watermark, less an
+/// overlap that covers inserts still in flight when the previous refresh read them) that their state row does not
+/// include yet. Every run is journalled in refresh_runs ('staged' with the cohorts it may touch, before it writes to a
+/// live table; 'done' after): a run killed half-way leaves a staged run behind, and the next refresh rebuilds its
+/// cohorts whole, which erases whatever part of it was written. One refresh runs at a time per store (in-process
+/// semaphore, and a file lock for the embedded engine); on a server, run it from the ingestion service only.
 /// </remarks>
-public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefresher> logger)
+public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<DossierRefresher> logger, IOptions<RefreshOptions>? options = null)
 {
     /// <summary>The sentinel cohort of dossiers whose received event has not arrived.</summary>
     public static readonly DateOnly IncompleteCohort = new(1970, 1, 1);
@@ -28,10 +30,18 @@ public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefre
     private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(60);
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
-    /// <summary>Rebuilds the cohorts touched by events stored since the last refresh.</summary>
+    private readonly RefreshOptions _options = options?.Value ?? new RefreshOptions();
+
+    // While nothing is new the watermark moves on in memory and is written at most once a minute: the next pass then
+    // looks at the last minute of loads only, whatever was loaded before (idle polling costs the same on any store).
+    private string? _memoryWatermark;
+    private DateTime _persistedAt;
+    private bool _recovered;
+
+    /// <summary>Applies the events stored since the last refresh.</summary>
     public Task<RefreshResult> RefreshAsync(CancellationToken cancellationToken) => RunAsync(full: false, cancellationToken);
 
-    /// <summary>Rebuilds every cohort from the events, whatever the watermark says.</summary>
+    /// <summary>Rebuilds every cohort from the events, whatever the watermark says (the repair verb).</summary>
     public Task<RefreshResult> RebuildAllAsync(CancellationToken cancellationToken) => RunAsync(full: true, cancellationToken);
 
     private async Task<RefreshResult> RunAsync(bool full, CancellationToken cancellationToken)
@@ -43,31 +53,58 @@ public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefre
                 ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "refresh.lock"), TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false)
                 : null;
             var stopwatch = Stopwatch.StartNew();
+            if (!_recovered)
+            {
+                await RecoverAsync(cancellationToken).ConfigureAwait(false);
+                _recovered = true;
+            }
+
             var window = await WindowAsync(full, cancellationToken).ConfigureAwait(false);
-            var cohorts = await AffectedCohortsAsync(window, full, cancellationToken).ConfigureAwait(false);
-            if (cohorts.Count == 0)
+            var stale = full ? ulong.MaxValue : await FindStaleAsync(window, cancellationToken).ConfigureAwait(false);
+            if (stale == 0)
             {
-                // Nothing new: keep the watermark where it is (no row a call when polled often).
                 logger.LogDebug("Refresh: no new events");
-                return new RefreshResult(cohorts, 0, stopwatch.Elapsed);
+                await KeepWatermarkAsync(window, cancellationToken).ConfigureAwait(false);
+                return new RefreshResult(RefreshKind.None, [], 0, stopwatch.Elapsed);
             }
 
-            ulong dossiers = 0;
-            foreach (var cohort in cohorts)
-            {
-                dossiers += await RebuildCohortAsync(cohort, window, cancellationToken).ConfigureAwait(false);
-            }
-
-            await ExecuteAsync(
-                "INSERT INTO refresh_watermark (name, watermark, cohorts, dossiers) SELECT @name, toDateTime64(@to, 6, 'UTC'), @cohorts, @dossiers",
-                new { name = WatermarkName, to = window.To, cohorts = (uint)cohorts.Count, dossiers },
-                cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("Refreshed {Cohorts} cohorts ({Dossiers} dossiers) in {Elapsed} ms", cohorts.Count, dossiers, stopwatch.ElapsedMilliseconds);
-            return new RefreshResult(cohorts, dossiers, stopwatch.Elapsed);
+            var result = stale <= (ulong)_options.IncrementalLimit
+                ? await IncrementalAsync(window, cancellationToken).ConfigureAwait(false)
+                : await CohortsAsync(window, full, cancellationToken).ConfigureAwait(false);
+            await PersistWatermarkAsync(window, result, cancellationToken).ConfigureAwait(false);
+            result = result with { Elapsed = stopwatch.Elapsed };
+            logger.LogInformation("Refreshed {Dossiers} dossiers of {Cohorts} cohorts ({Kind}) in {Elapsed} ms",
+                result.Dossiers, result.Cohorts.Count, result.Kind, stopwatch.ElapsedMilliseconds);
+            return result;
         }
         finally
         {
             OneAtATime.Release();
+        }
+    }
+
+    /// <summary>Rebuilds whole the cohorts of any run that was staged and never finished (killed half-way).</summary>
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = store.CreateConnection();
+        var unfinished = (await connection.QueryAsync<(ulong Run, string[] Cohorts)>(new CommandDefinition(
+            """
+            SELECT run, arrayMap(c -> toString(c), any(cohorts)) FROM refresh_runs
+            GROUP BY run HAVING countIf(state = 'done') = 0
+            ORDER BY run
+            """, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        if (unfinished.Count == 0)
+        {
+            return;
+        }
+
+        var cohorts = unfinished.SelectMany(u => u.Cohorts).Distinct().Select(ParseDate).Order().ToList();
+        logger.LogWarning("Refresh runs {Runs} did not finish: rebuilding their {Count} cohorts", string.Join(", ", unfinished.Select(u => u.Run)), cohorts.Count);
+        var window = await WindowAsync(full: false, cancellationToken).ConfigureAwait(false);
+        await RebuildCohortsAsync(cohorts, window, cancellationToken).ConfigureAwait(false);
+        foreach (var (run, _) in unfinished)
+        {
+            await JournalAsync(run, "done", RefreshKind.Cohorts, [], 0, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -78,127 +115,65 @@ public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefre
         var row = await connection.QuerySingleAsync<(string From, string To)>(new CommandDefinition(
             """
             SELECT
-                toString(if(@full OR count() = 0, toDateTime64(0, 6, 'UTC'), max(watermark) - toIntervalSecond(@overlap))),
+                toString(if(@full OR (count() = 0 AND @memory = ''), toDateTime64(0, 6, 'UTC'),
+                            greatest(max(watermark), toDateTime64(if(@memory = '', '1970-01-01 00:00:00', @memory), 6, 'UTC'))
+                            - toIntervalSecond(@overlap))),
                 toString(now64(6, 'UTC'))
             FROM refresh_watermark WHERE name = @name
             """,
-            new { full, overlap = (int)Overlap.TotalSeconds, name = WatermarkName },
+            new { full, memory = _memoryWatermark ?? "", overlap = (int)Overlap.TotalSeconds, name = WatermarkName },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return new Window(row.From, row.To);
     }
 
-    private async Task<List<DateOnly>> AffectedCohortsAsync(Window window, bool full, CancellationToken cancellationToken)
+    private async Task KeepWatermarkAsync(Window window, CancellationToken cancellationToken)
+    {
+        _memoryWatermark = window.To;
+        if (DateTime.UtcNow - _persistedAt >= TimeSpan.FromMinutes(1))
+        {
+            await PersistWatermarkAsync(window, new RefreshResult(RefreshKind.None, [], 0, TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PersistWatermarkAsync(Window window, RefreshResult result, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(
+            "INSERT INTO refresh_watermark (name, watermark, cohorts, dossiers) SELECT @name, toDateTime64(@to, 6, 'UTC'), @cohorts, @dossiers",
+            new { name = WatermarkName, to = window.To, cohorts = (uint)result.Cohorts.Count, dossiers = result.Dossiers },
+            cancellationToken).ConfigureAwait(false);
+        _memoryWatermark = window.To;
+        _persistedAt = DateTime.UtcNow;
+    }
+
+    /// <summary>The next run number: the version of the rows a run writes.</summary>
+    private async Task<ulong> NextRunAsync(CancellationToken cancellationToken)
     {
         await using var connection = store.CreateConnection();
-        var cohorts = await connection.QueryAsync<string>(new CommandDefinition(
-            """
-            WITH
-            window_dossiers AS
-            (
-                SELECT dossier_id, max(ingested_at) AS latest FROM events
-                WHERE ingested_at > toDateTime64(@from, 6, 'UTC') AND ingested_at <= toDateTime64(@to, 6, 'UTC')
-                GROUP BY dossier_id
-            ),
-            -- The window overlaps the previous one; a dossier whose state already includes its newest event is not
-            -- stale, so a refresh right after another one rebuilds nothing. (A dossier without a state row joins with
-            -- the default 1970 time and counts as stale.)
-            affected AS
-            (
-                SELECT w.dossier_id FROM window_dossiers AS w
-                LEFT ANY JOIN
-                (
-                    SELECT dossier_id, last_ingested_at FROM dossier_state WHERE dossier_id IN (SELECT dossier_id FROM window_dossiers)
-                ) AS s ON s.dossier_id = w.dossier_id
-                WHERE @full OR w.latest > s.last_ingested_at
-            )
-            SELECT DISTINCT toString(cohort) FROM
-            (
-                SELECT if(countIf(event_type = 'received') = 0, toDate(0), toStartOfMonth(minIf(occurred_at, event_type = 'received'))) AS cohort
-                FROM events WHERE dossier_id IN affected GROUP BY dossier_id
-                UNION ALL
-                SELECT cohort FROM dossier_state WHERE dossier_id IN affected OR @full
-            )
-            ORDER BY 1
-            """,
-            new { from = window.From, to = window.To, full },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return cohorts.Select(c => DateOnly.ParseExact(c, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+        return await connection.ExecuteScalarAsync<ulong>(new CommandDefinition(
+            "SELECT max(run) + 1 FROM refresh_runs", cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    private async Task<ulong> RebuildCohortAsync(DateOnly cohort, Window window, CancellationToken cancellationToken)
-    {
-        var partition = (cohort.Year * 100 + cohort.Month).ToString(CultureInfo.InvariantCulture);
-        var parameters = new { cohort = cohort.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), from = window.From, to = window.To };
-
-        // Dossiers that can belong to the cohort: received in that month, or (for the incomplete cohort) already
-        // incomplete or touched by the new events. The IN filter reaches the events' primary key through the view.
-        var candidates = cohort == IncompleteCohort
-            ? """
-              SELECT dossier_id FROM dossier_state WHERE cohort = toDate(0)
-              UNION ALL
-              SELECT dossier_id FROM events WHERE ingested_at > toDateTime64(@from, 6, 'UTC') AND ingested_at <= toDateTime64(@to, 6, 'UTC')
-              """
-            : """
-              SELECT dossier_id FROM events
-              WHERE event_type = 'received'
-                AND occurred_at >= toDateTime64(toDate(@cohort), 3, 'Asia/Ho_Chi_Minh')
-                AND occurred_at < toDateTime64(toDate(@cohort) + INTERVAL 1 MONTH, 3, 'Asia/Ho_Chi_Minh')
-              """;
-
-        await ExecuteAsync($"ALTER TABLE dossier_state_build DROP PARTITION {partition}", null, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
-            $"""
-            INSERT INTO dossier_state_build ({StateColumns})
-            SELECT {StateColumns} FROM v_dossier_state_live
-            WHERE dossier_id IN ({candidates}) AND cohort = toDate(@cohort)
-            """,
-            parameters, cancellationToken).ConfigureAwait(false);
-        var dossiers = await SwapAsync("dossier_state", partition, parameters, cancellationToken).ConfigureAwait(false);
-
-        await ExecuteAsync($"ALTER TABLE kpi_daily_build DROP PARTITION {partition}", null, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
-            $"""
-            INSERT INTO kpi_daily_build ({DailyKeys}, {PreAggregates.MeasureNames})
-            SELECT {DailyKeys}, {PreAggregates.Rollups}
-            FROM kpi_contributions WHERE cohort = toDate(@cohort)
-            GROUP BY {DailyKeys}
-            """,
-            parameters, cancellationToken).ConfigureAwait(false);
-        await SwapAsync("kpi_daily", partition, parameters, cancellationToken).ConfigureAwait(false);
-
-        await ExecuteAsync($"ALTER TABLE kpi_monthly_build DROP PARTITION {partition}", null, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
-            $"""
-            INSERT INTO kpi_monthly_build ({MonthlyKeys}, {PreAggregates.MeasureNames})
-            SELECT cohort, toStartOfMonth(day) AS month, province_2025, province_2008, level, sector_code, channel, {PreAggregates.Rollups}
-            FROM kpi_daily WHERE cohort = toDate(@cohort)
-            GROUP BY {MonthlyKeys}
-            """,
-            parameters, cancellationToken).ConfigureAwait(false);
-        await SwapAsync("kpi_monthly", partition, parameters, cancellationToken).ConfigureAwait(false);
-
-        logger.LogDebug("Cohort {Cohort}: {Dossiers} dossiers", cohort, dossiers);
-        return dossiers;
-    }
-
-    /// <summary>Replaces the live partition with the built one (or drops it when the cohort is now empty).</summary>
-    private async Task<ulong> SwapAsync(string table, string partition, object parameters, CancellationToken cancellationToken)
-    {
-        await using var connection = store.CreateConnection();
-        var rows = await connection.ExecuteScalarAsync<ulong>(new CommandDefinition(
-            $"SELECT count() FROM {table}_build WHERE cohort = toDate(@cohort)", parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await ExecuteAsync(
-            rows > 0 ? $"ALTER TABLE {table} REPLACE PARTITION {partition} FROM {table}_build" : $"ALTER TABLE {table} DROP PARTITION {partition}",
-            null, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync($"ALTER TABLE {table}_build DROP PARTITION {partition}", null, cancellationToken).ConfigureAwait(false);
-        return rows;
-    }
+    private Task JournalAsync(ulong run, string state, RefreshKind kind, IReadOnlyList<DateOnly> cohorts, ulong dossiers, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "INSERT INTO refresh_runs (run, state, kind, cohorts, dossiers) SELECT @run, @state, @kind, arrayMap(c -> toDate(c), @cohorts), @dossiers",
+            new { run, state, kind = kind == RefreshKind.Incremental ? "incremental" : "cohorts", cohorts = cohorts.Select(Format).ToArray(), dossiers },
+            cancellationToken);
 
     private async Task ExecuteAsync(string sql, object? parameters, CancellationToken cancellationToken)
     {
+        var stopwatch = Stopwatch.StartNew();
         await using var connection = store.CreateConnection();
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        // Where a refresh spends its time, statement by statement (reform -v refresh).
+        logger.LogDebug("Refresh step {Elapsed} ms: {Statement}", stopwatch.ElapsedMilliseconds, FirstLine(sql));
     }
+
+    private static string FirstLine(string sql) => sql.AsSpan().TrimStart().ToString() is var text && text.IndexOf('\n', StringComparison.Ordinal) is var end and > 0
+        ? text[..end].Trim() : text;
+
+    private static DateOnly ParseDate(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Format(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The columns of dossier_state, in order.</summary>
     public const string StateColumns =
@@ -214,5 +189,19 @@ public sealed class DossierRefresher(ClickHouseStore store, ILogger<DossierRefre
     private sealed record Window(string From, string To);
 }
 
-/// <summary>What a refresh rebuilt.</summary>
-public sealed record RefreshResult(IReadOnlyList<DateOnly> Cohorts, ulong Dossiers, TimeSpan Elapsed);
+/// <summary>How a refresh applied the new events.</summary>
+public enum RefreshKind
+{
+    /// <summary>Nothing was new.</summary>
+    None,
+
+    /// <summary>The stale dossiers were recomputed one by one and their difference added to the pre-aggregates.</summary>
+    Incremental,
+
+    /// <summary>The cohorts of the stale dossiers were rebuilt whole.</summary>
+    Cohorts,
+}
+
+/// <summary>What a refresh did: the cohorts it touched and the dossiers it recomputed (for whole cohorts, every dossier
+/// of them).</summary>
+public sealed record RefreshResult(RefreshKind Kind, IReadOnlyList<DateOnly> Cohorts, ulong Dossiers, TimeSpan Elapsed);

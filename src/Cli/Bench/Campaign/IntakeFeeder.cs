@@ -35,6 +35,9 @@ internal sealed class IntakeFeeder(Uri baseAddress, SourceKey source, CampaignEv
     /// <summary>Distinct events in bodies answered 200: what must be stored, each once.</summary>
     public long ConfirmedEvents => _confirmedEvents.Count;
 
+    /// <summary>Of those, the dossiers' received events: the dossiers received that /api/kpi must count.</summary>
+    public long ConfirmedReceived { get; private set; }
+
     /// <summary>Distinct events in bodies refused with a 4xx other than 429 (never stored, by the product's decision).</summary>
     public long RefusedEvents => _refusedEvents.Count;
 
@@ -167,7 +170,13 @@ internal sealed class IntakeFeeder(Uri baseAddress, SourceKey source, CampaignEv
         if (status == 200)
         {
             Count(text);
-            _confirmedEvents.UnionWith(body.EventIds);
+            foreach (var id in body.EventIds)
+            {
+                if (_confirmedEvents.Add(id) && id.EndsWith("-received", StringComparison.Ordinal))
+                {
+                    ConfirmedReceived++;
+                }
+            }
         }
         else if (status is >= 400 and < 500 and not 429)
         {

@@ -1,0 +1,14 @@
+namespace ReformMetrics.Metrics.Query;
+
+/// <summary>The metrics layer's settings ("Kpi" section).</summary>
+public sealed class KpiOptions
+{
+    public const string SectionName = "Kpi";
+
+    /// <summary>
+    /// Whether answers are kept per data version and shared (KpiCache). On by default; `reform bench feed` turns it off
+    /// so that the dashboard's speed is measured without it (no speed goal may depend on the cache). Off, every answer is
+    /// computed, and only the data version and the reference names are still read at most once a second.
+    /// </summary>
+    public bool AnswerCache { get; set; } = true;
+}
