@@ -12,6 +12,7 @@ if [ -z "$work" ]; then
   work="$(mktemp -d "${TMPDIR:-/tmp}/reform-scale.XXXXXX")"
   trap 'rm -rf "$work"' EXIT
 fi
+mkdir -p "$work"
 if [ ! -x /usr/bin/time ]; then
   echo "installing GNU time (for peak RSS)" >&2
   apt-get update -qq >/dev/null && apt-get install -y -qq time >/dev/null

@@ -17,13 +17,15 @@ public static class MetricsExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KpiCache>();
-        services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.SectionName).ValidateOnStart();
+        services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(provider => KpiReadGate.From(provider.GetRequiredService<IOptions<KpiOptions>>().Value));
         // Without the answer cache every answer is computed; the data version and the reference names are still read at
         // most once a second (they are not answers: reading them for every question would add statements of their own).
         services.AddTransient(provider => new KpiService(
             provider.GetRequiredService<ClickHouseStore>(), provider.GetRequiredService<ILogger<KpiService>>(), provider.GetRequiredService<KpiCache>())
         {
             CacheAnswers = provider.GetRequiredService<IOptions<KpiOptions>>().Value.AnswerCache,
+            ReadGate = provider.GetRequiredService<KpiReadGate>(),
         });
         services.AddTransient<RankingService>();
         services.AddSingleton<TargetService>();

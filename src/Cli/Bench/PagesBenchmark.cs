@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReformMetrics.Dashboard.Access;
 using ReformMetrics.Dashboard.Pages;
@@ -39,7 +40,8 @@ internal static class PagesBenchmark
         }
 
         using var cache = new KpiCache(cli.Store, TimeProvider.System);
-        var kpi = new KpiService(cli.Store, NullLogger<KpiService>.Instance, cache) { CacheAnswers = false };
+        // The process's read gate, as in `serve`: requests beyond its places wait for one.
+        var kpi = new KpiService(cli.Store, NullLogger<KpiService>.Instance, cache) { CacheAnswers = false, ReadGate = cli.Services.GetRequiredService<KpiReadGate>() };
         var rankings = new RankingService(kpi);
         var data = new PageData(kpi, rankings, new TargetService(cli.Store, cache), new ProvinceMap(cli.Store), TimeProvider.System);
         var filters = new PageFilters(period.Key, 2025);

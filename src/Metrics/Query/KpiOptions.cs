@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ReformMetrics.Metrics.Query;
 
 /// <summary>The metrics layer's settings ("Kpi" section).</summary>
@@ -11,4 +13,9 @@ public sealed class KpiOptions
     /// computed, and only the data version and the reference names are still read at most once a second.
     /// </summary>
     public bool AnswerCache { get; set; } = true;
+
+    /// <summary>Answers the engine computes at once for this process (<see cref="KpiReadGate"/>); 0: the machine's cores,
+    /// at least 2.</summary>
+    [Range(0, 256)]
+    public int ConcurrentReads { get; set; }
 }

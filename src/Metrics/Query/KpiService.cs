@@ -26,6 +26,9 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     /// cache still spares the reads of the data version and the reference names): what `reform bench pages` measures.</summary>
     public bool CacheAnswers { get; init; } = true;
 
+    /// <summary>The places of the engine's answers shared by the process's readers (null: no limit).</summary>
+    public KpiReadGate? ReadGate { get; init; }
+
     /// <summary>The answer to a selection; from the answer cache when one is registered and <paramref name="useCache"/>
     /// (answers computed from the live events are never cached: that path exists to be exact at every instant).
     /// <paramref name="metrics"/>: the metrics the caller reads (null: every metric of the catalogue); only they and the
@@ -159,6 +162,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     private async Task<List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)>> RunAsync(
         Selection selection, (string Sql, DynamicParameters Parameters) query, CancellationToken cancellationToken)
     {
+        using var slot = ReadGate is null ? null : await ReadGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = store.CreateConnection();
         var result = await connection.QueryAsync(new CommandDefinition(query.Sql, query.Parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var rows = new List<(string[], string, DateOnly, Dictionary<MetricDefinition, double?>)>();
