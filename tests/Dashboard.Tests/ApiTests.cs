@@ -18,7 +18,7 @@ public sealed class ApiTests(DashboardServer server) : IClassFixture<DashboardSe
         Assert.Equal(11, values.GetProperty("received_total").GetDouble());
         Assert.Equal(0.6, values.GetProperty("on_time_rate").GetDouble(), 9);
         Assert.Equal(5, group.GetProperty("previous").GetProperty("received_new").GetDouble());
-        var satisfaction = group.GetProperty("targets").GetProperty("satisfaction_index");
+        var satisfaction = group.GetProperty("targets").GetProperty("satisfaction_index"); // from the scenario's targets file
         Assert.Equal(0.9, satisfaction.GetProperty("target").GetDouble());
         Assert.False(satisfaction.GetProperty("met").GetBoolean()); // 2/3 < 90%
         Assert.Equal("Tháng 4/2025", group.GetProperty("period_label").GetString());

@@ -51,13 +51,13 @@ public sealed partial class ReportPageTests(DashboardServer server) : IClassFixt
 
         Assert.Equal(HttpStatusCode.OK, made.StatusCode);
         Assert.Equal("application/pdf", made.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("bulletin-80-2025-04.pdf", made.Content.Headers.ContentDisposition?.FileName);
+        Assert.Equal("bulletin-80-2025-04-chot15.pdf", made.Content.Headers.ContentDisposition?.FileName);
         Assert.Equal("%PDF"u8.ToArray(), (await made.Content.ReadAsByteArrayAsync(cancel))[..4]);
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, viewer.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         var audit = await ((Users.AuditLog)server.Services.GetService(typeof(Users.AuditLog))!).RecentAsync(100, cancel);
-        Assert.Contains(audit, a => a.User == "baocao" && a.Action == "export" && a.Detail == "bulletin-80-2025-04.pdf");
+        Assert.Contains(audit, a => a.User == "baocao" && a.Action == "export" && a.Detail == "bulletin-80-2025-04-chot15.pdf");
     }
 
     private async Task ShelveAsync()

@@ -19,7 +19,7 @@ public sealed class BulletinNarrativeTests
         { "improved-and-met", "đạt 96,25%, tăng 1,25 điểm phần trăm so với tháng 3/2025 (95,00%), đạt chỉ tiêu 95,00%." },
         { "declined-and-missed", "đạt 93,75%, giảm 1,25 điểm phần trăm so với tháng 3/2025 (95,00%), chưa đạt chỉ tiêu 95,00%." },
         { "unchanged", "đạt 95,00%, không thay đổi so với tháng 3/2025, đạt chỉ tiêu 95,00%." },
-        { "no-previous", "tỷ lệ giải quyết đúng hạn (gồm trước hạn và đúng hạn) đạt 95,00%, đạt chỉ tiêu 95,00%." },
+        { "no-previous", "tỷ lệ đúng hạn (gồm trước hạn và đúng hạn) trên số hồ sơ đã giải quyết đạt 95,00%, đạt chỉ tiêu 95,00%" },
         { "nothing-resolved", "Trong kỳ chưa có hồ sơ nào được giải quyết, nên chưa tính được tỷ lệ giải quyết đúng hạn." },
         { "nothing-received", "Trong tháng 4/2025, toàn tỉnh không tiếp nhận hồ sơ thủ tục hành chính nào." },
         { "more-received", "Số hồ sơ mới tiếp nhận tăng 25,0% so với tháng 3/2025 (80 hồ sơ)." },

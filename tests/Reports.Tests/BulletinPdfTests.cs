@@ -24,7 +24,9 @@ public sealed class BulletinPdfTests(Scenario scenario) : IClassFixture<Scenario
         Assert.All(pdf.Sizes, s => Assert.Equal(842, Math.Round(Math.Max(s.Width, s.Height))));
         Assert.All(pdf.Fonts, f => Assert.Contains("DejaVuSansCondensed", f, StringComparison.Ordinal));
         Assert.Contains("BẢN TIN KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TỈNH TÂY NINH Tháng 4/2025 (Từ ngày 01/04/2025 đến ngày 30/04/2025)", pdf.Pages[0], StringComparison.Ordinal);
-        Assert.Contains("Tỷ lệ đúng hạn 66,67% -33,33 điểm so với kỳ trước", pdf.Pages[0], StringComparison.Ordinal);
+        Assert.Contains("Đúng hạn / đã giải quyết 66,67% -33,33 điểm so với kỳ trước", pdf.Pages[0], StringComparison.Ordinal);
+        Assert.Contains("Đúng hạn / nhận giải quyết 33,33%", pdf.Pages[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("ReformMetrics", pdf.All, StringComparison.Ordinal);
         for (var page = 0; page < 6; page++)
         {
             Assert.EndsWith($"Trang {page + 1}/6", pdf.Pages[page], StringComparison.Ordinal);
@@ -37,28 +39,34 @@ public sealed class BulletinPdfTests(Scenario scenario) : IClassFixture<Scenario
         [
             "Trong tháng 4/2025, toàn tỉnh tiếp nhận 12 hồ sơ thủ tục hành chính, trong đó 3 hồ sơ từ kỳ trước chuyển sang và 9 hồ sơ mới tiếp nhận (2 hồ sơ trực tuyến, 6 hồ sơ trực tiếp, 1 hồ sơ qua dịch vụ bưu chính).",
             "Số hồ sơ mới tiếp nhận tăng 80,0% so với tháng 3/2025 (5 hồ sơ).",
-            "Đã giải quyết 6 hồ sơ (2 trước hạn, 2 đúng hạn, 2 quá hạn); tỷ lệ giải quyết đúng hạn (gồm trước hạn và đúng hạn) đạt 66,67%, giảm 33,33 điểm phần trăm so với tháng 3/2025 (100,00%).",
-            "Ngoài ra có 1 hồ sơ được tổ chức, cá nhân xin rút.",
+            "Đã giải quyết 6 hồ sơ (2 trước hạn, 2 đúng hạn, 2 quá hạn); tỷ lệ đúng hạn (gồm trước hạn và đúng hạn) trên số hồ sơ đã giải quyết đạt 66,67%, giảm 33,33 điểm phần trăm so với tháng 3/2025 (100,00%), trên tổng số hồ sơ nhận giải quyết (gồm cả hồ sơ đang giải quyết) là 33,33%.",
+            "Ngoài ra có 1 hồ sơ được tổ chức, cá nhân xin rút (biểu số 06 tính cả các hồ sơ này ở cột (7): 7 hồ sơ).",
             "Tỷ lệ hồ sơ quá hạn có văn bản xin lỗi tổ chức, cá nhân là 75,00%",
             "Đến hết ngày 30/04/2025, còn 5 hồ sơ đang giải quyết, trong đó 3 hồ sơ trong hạn và 2 hồ sơ đã quá hạn",
             "Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 22,22%, tăng 2,22 điểm phần trăm so với tháng 3/2025 (20,00%).",
-            "Chỉ số hài lòng của tổ chức, cá nhân đạt 50,00%, chưa đạt chỉ tiêu 90,00%.",
+            "Tỷ lệ đánh giá hài lòng của tổ chức, cá nhân (trên số lượt đánh giá) đạt 50,00%, chưa đạt chỉ tiêu 90,00%.",
             "Về tỷ lệ giải quyết đúng hạn, tỉnh xếp thứ 2/2 tỉnh, thành phố, giảm 1 bậc so với tháng 3/2025 (thứ 1).",
             "Các lĩnh vực có tỷ lệ giải quyết quá hạn cao nhất: Hộ tịch (40,00%, 2/5 hồ sơ).",
         ];
         Assert.All(sentences, s => Assert.Contains(s, pdf.Pages[1], StringComparison.Ordinal));
 
+        // March: J alone resolved on time of the 5 received (A, I, J, N, O), so 20,00% over the received.
         // The headline table: this period, the previous one, the change, a year earlier, the target, the verdict.
         Assert.Contains("Chỉ tiêu Tháng 4/2025 Tháng 3/2025 Thay đổi so với kỳ trước Tháng 4/2024 Chỉ tiêu giao Đánh giá", pdf.Pages[1], StringComparison.Ordinal);
         Assert.Contains("Tổng số hồ sơ nhận giải quyết 12 5 +140,0% 0 — —", pdf.Pages[1], StringComparison.Ordinal);
-        Assert.Contains("Tỷ lệ giải quyết đúng hạn 66,67% 100,00% -33,33 điểm — — —", pdf.Pages[1], StringComparison.Ordinal);
-        Assert.Contains("Chỉ số hài lòng 50,00% — — — 90,00% Chưa đạt", pdf.Pages[1], StringComparison.Ordinal);
+        Assert.Contains("Tỷ lệ đúng hạn trên số hồ sơ đã giải quyết 66,67% 100,00% -33,33 điểm — — —", pdf.Pages[1], StringComparison.Ordinal);
+        Assert.Contains("Tỷ lệ đúng hạn trên tổng số hồ sơ nhận giải quyết 33,33% 20,00% +13,33 điểm — — —", pdf.Pages[1], StringComparison.Ordinal);
+        // The scenario's targets file sets 90% nationally (none is built in).
+        Assert.Contains("Tỷ lệ hài lòng 50,00% — — — 90,00% Chưa đạt", pdf.Pages[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("Chỉ số hài lòng", pdf.All, StringComparison.Ordinal);
 
         Assert.Contains("2 (22,22%) 6 (66,67%) 1 (11,11%) Trực tuyến Trực tiếp Bưu chính", pdf.Pages[2], StringComparison.Ordinal);
         Assert.Contains("40,00% (2/5)", pdf.Pages[2], StringComparison.Ordinal);
         Assert.Contains("1. Long An 2. Tây Ninh", pdf.Pages[3], StringComparison.Ordinal);
         Assert.Contains("2 Hộ tịch 11 2 6 3 6 1 3 2 5 3 2", pdf.Pages[4], StringComparison.Ordinal);
-        Assert.Contains("Tỷ lệ giải quyết đúng hạn Số hồ sơ giải quyết trước hạn và đúng hạn chia cho số hồ sơ đã giải quyết.", pdf.Pages[5], StringComparison.Ordinal);
+        // One name, one figure: the form's column (7) is reconciled with the "đã giải quyết" of the cover and the summary.
+        Assert.Contains("Cột (7) gồm 6 hồ sơ có kết quả giải quyết và 1 hồ sơ công dân xin rút", pdf.Pages[4], StringComparison.Ordinal);
+        Assert.Contains("Tỷ lệ đúng hạn trên số hồ sơ đã giải quyết Số hồ sơ giải quyết trước hạn và đúng hạn chia cho số hồ sơ đã giải quyết.", pdf.Pages[5], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,7 +89,7 @@ public sealed class BulletinPdfTests(Scenario scenario) : IClassFixture<Scenario
         Assert.Single(pdf.Pages);
         Assert.True(pdf.Sizes[0].Width > pdf.Sizes[0].Height);
         var text = pdf.Pages[0];
-        Assert.StartsWith("UBND TÂY NINH Biểu số 06/VPCP/KSTT TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH Tháng 4/2025 (Từ ngày 01/04/2025 đến ngày 30/04/2025) Đơn vị tính: Số hồ sơ TTHC", text, StringComparison.Ordinal);
+        Assert.StartsWith("Biểu số 06/VPCP/KSTT Đơn vị báo cáo: UBND TỈNH TÂY NINH Ban hành theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020 Đơn vị nhận báo cáo: Văn phòng Chính phủ TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH Kỳ báo cáo: Tháng 4/2025 (Từ ngày 01/04/2025 đến ngày 30/04/2025) Đơn vị tính: Số hồ sơ TTHC", text, StringComparison.Ordinal);
         Assert.Contains("(1) (2) (3) (4) (5) (6) (7) (8) (9) (10) (11) (12) (13) I Cấp xã (xã, phường, thị trấn) 12 2 7 3 7 2 3 2 5 3 2 1 Đất đai 1 0 1 0 1 1 0 0 0 0 0 2 Hộ tịch 11 2 6 3 6 1 3 2 5 3 2 TỔNG CỘNG 12 2 7 3 7 2 3 2 5 3 2 Ghi chú:", text, StringComparison.Ordinal);
         Assert.EndsWith("Trang 1/1", text, StringComparison.Ordinal);
     }

@@ -38,8 +38,27 @@ public sealed class ReportSchedulerTests(Scenario scenario) : IClassFixture<Scen
         Assert.Equal(["2025-04"], may.Select(f => f.Period));
         Assert.Equal(["2025-05", "2025-06"], caughtUp.SelectMany(r => r).Select(f => f.Period).Order(StringComparer.Ordinal));
         var manifest = await scheduler.ReadAsync(cancel);
-        Assert.Equal(["tthc-results-72-2025-04.xlsx", "tthc-results-72-2025-05.xlsx", "tthc-results-72-2025-06.xlsx"],
+        // Scheduled reports cover the official window by default: April is 15 March to 14 April.
+        Assert.Equal(["tthc-results-72-2025-04-chot15.xlsx", "tthc-results-72-2025-05-chot15.xlsx", "tthc-results-72-2025-06-chot15.xlsx"],
             manifest.Files.Select(f => f.File).Order(StringComparer.Ordinal));
+        using var april = new XLWorkbook(Path.Combine(_directory, "tthc-results-72-2025-04-chot15.xlsx"));
+        var sheet = april.Worksheet(1);
+        var total = Enumerable.Range(TthcResultsWorkbook.FirstDataRow, 10).First(r => sheet.Cell(r, 2).GetString() == "TỔNG CỘNG");
+        Assert.Equal(9, sheet.Cell(total, 3).GetValue<long>()); // the hand-computed 15 March – 14 April of Tây Ninh
+    }
+
+    [Fact]
+    public async Task A_calendar_schedule_writes_the_calendar_month()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 4, 20, 9, 0, 0, TimeSpan.FromHours(7)));
+        var scheduler = Scheduler(clock, new ReportSchedule { Name = "calendar-72", Cron = "0 6 1 * *", Period = "previous-month", Provinces = ["72"], Geo = 2008, Calendar = true });
+        var cancel = TestContext.Current.CancellationToken;
+
+        await scheduler.RunDueAsync(cancel);
+        clock.SetUtcNow(new DateTimeOffset(2025, 5, 1, 7, 0, 0, TimeSpan.FromHours(7)));
+        var may = await scheduler.RunDueAsync(cancel);
+
+        Assert.Equal(["tthc-results-72-2025-04.xlsx"], may.Select(f => f.File));
         using var april = new XLWorkbook(Path.Combine(_directory, "tthc-results-72-2025-04.xlsx"));
         var sheet = april.Worksheet(1);
         var total = Enumerable.Range(TthcResultsWorkbook.FirstDataRow, 10).First(r => sheet.Cell(r, 2).GetString() == "TỔNG CỘNG");
@@ -58,8 +77,8 @@ public sealed class ReportSchedulerTests(Scenario scenario) : IClassFixture<Scen
         clock.SetUtcNow(new DateTimeOffset(2025, 5, 1, 7, 0, 0, TimeSpan.FromHours(7)));
         var written = await scheduler.RunDueAsync(cancel);
 
-        Assert.Equal(["bulletin-72-2025-04.pdf", "bulletin-80-2025-04.pdf"], written.Select(f => f.File).Order(StringComparer.Ordinal));
-        var pdf = PdfText.Read(await File.ReadAllBytesAsync(Path.Combine(_directory, "bulletin-80-2025-04.pdf"), cancel));
+        Assert.Equal(["bulletin-72-2025-04-chot15.pdf", "bulletin-80-2025-04-chot15.pdf"], written.Select(f => f.File).Order(StringComparer.Ordinal));
+        var pdf = PdfText.Read(await File.ReadAllBytesAsync(Path.Combine(_directory, "bulletin-80-2025-04-chot15.pdf"), cancel));
         Assert.Contains("TỈNH LONG AN", pdf.Pages[0], StringComparison.Ordinal);
         Assert.Contains("tỉnh xếp thứ 1/2 tỉnh, thành phố", pdf.Pages[1], StringComparison.Ordinal);
     }

@@ -42,16 +42,17 @@ public sealed class TthcResultsWorkbookTests(Scenario scenario) : IClassFixture<
         using var workbook = await WriteAsync(FormLayout.LevelAndSector);
         var sheet = workbook.Worksheet(1);
 
-        Assert.Equal("UBND TÂY NINH", sheet.Cell(1, 1).GetString());
-        Assert.Equal("Biểu số 06/VPCP/KSTT", sheet.Cell(1, 10).GetString());
-        Assert.Equal("Tháng 4/2025 (Từ ngày 01/04/2025 đến ngày 30/04/2025)", sheet.Cell(4, 1).GetString());
-        Assert.Equal("Số hồ sơ nhận giải quyết", sheet.Cell(7, 3).GetString());
-        Assert.Equal("Trực tiếp, dịch vụ bưu chính", sheet.Cell(9, 5).GetString());
-        Assert.Equal("(13)", sheet.Cell(10, 13).GetString());
+        Assert.Equal("Biểu số 06/VPCP/KSTT", sheet.Cell(1, 1).GetString());
+        Assert.Equal("Đơn vị báo cáo: UBND TỈNH TÂY NINH", sheet.Cell(1, 9).GetString());
+        Assert.Equal("Kỳ báo cáo: Tháng 4/2025", sheet.Cell(4, 1).GetString());
+        Assert.Equal("(Từ ngày 01/04/2025 đến ngày 30/04/2025)", sheet.Cell(5, 1).GetString());
+        Assert.Equal("Số hồ sơ nhận giải quyết", sheet.Cell(8, 3).GetString());
+        Assert.Equal("Trực tiếp, dịch vụ bưu chính", sheet.Cell(10, 5).GetString());
+        Assert.Equal("(13)", sheet.Cell(11, 13).GetString());
         var merges = sheet.MergedRanges.Select(r => r.RangeAddress.ToString() ?? string.Empty).ToList();
-        Assert.All(new[] { "A7:A9", "B7:B9", "C7:F7", "G7:J7", "K7:M7", "C8:C9", "D8:E8", "F8:F9", "M8:M9", "A3:M3" }, m => Assert.Contains(m, merges));
+        Assert.All(new[] { "A1:E1", "I1:M1", "A8:A10", "B8:B10", "C8:F8", "G8:J8", "K8:M8", "C9:C10", "D9:E9", "F9:F10", "M9:M10", "A3:M3" }, m => Assert.Contains(m, merges));
         Assert.Equal(TthcResultsWorkbook.NumberFormat, sheet.Cell(TthcResultsWorkbook.FirstDataRow, 3).Style.NumberFormat.Format);
-        Assert.Equal((10, 2), (sheet.SheetView.SplitRow, sheet.SheetView.SplitColumn));
+        Assert.Equal((11, 2), (sheet.SheetView.SplitRow, sheet.SheetView.SplitColumn));
         Assert.Equal(XLPageOrientation.Landscape, sheet.PageSetup.PageOrientation);
         Assert.Equal(XLPaperSize.A4Paper, sheet.PageSetup.PaperSize);
     }
@@ -84,7 +85,7 @@ public sealed class TthcResultsWorkbookTests(Scenario scenario) : IClassFixture<
         using var workbook = await WriteAsync(FormLayout.LevelAndSector, Period.Month(2025, 4).WithCutoff(15));
         var sheet = workbook.Worksheet(1);
 
-        Assert.Equal("Tháng 4/2025 (Từ ngày 15/03/2025 đến ngày 14/04/2025)", sheet.Cell(4, 1).GetString());
+        Assert.Equal("(Từ ngày 15/03/2025 đến ngày 14/04/2025)", sheet.Cell(5, 1).GetString());
         // 15 March to 14 April: nothing carried over (I and J ended before the 15th); A, B, C, G, H, N, O, P, T received
         // (B and N online); A and T early, B and G on time, C and N late, H withdrawn; O (overdue) and P (within) pending.
         var total = Enumerable.Range(0, 20).Select(r => TthcResultsWorkbook.FirstDataRow + r).First(r => sheet.Cell(r, 2).GetString() == "TỔNG CỘNG");

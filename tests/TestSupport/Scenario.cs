@@ -113,6 +113,14 @@ public sealed class Scenario(TestEngine engine) : IAsyncLifetime
 
         """;
 
+    /// <summary>A national target loaded as a ministry would load it (none is built into the product): 90% satisfied
+    /// ratings in 2025.</summary>
+    public const string Targets = """
+        geo,province_code,year,indicator,sector_group,target
+        0,,2025,satisfaction_index,,0.90
+
+        """;
+
     public async ValueTask InitializeAsync()
     {
         await Database.InitializeAsync();
@@ -127,7 +135,11 @@ public sealed class Scenario(TestEngine engine) : IAsyncLifetime
             var ledger = new Ingest.Ledger.SourceLedger(Database.Store, NullLogger<Ingest.Ledger.SourceLedger>.Instance);
             var records = new Ingest.Records.RecordFileLoader(Database.Store, ledger, TimeProvider.System,
                 Microsoft.Extensions.Options.Options.Create(new Ingest.Limits.IntakeOptions()), NullLogger<Ingest.Records.RecordFileLoader>.Instance);
-            foreach (var (name, content, kind) in new[] { ("feedback.csv", Feedback, Ingest.Records.RecordKind.Feedback), ("tasks.csv", Tasks, Ingest.Records.RecordKind.Tasks) })
+            foreach (var (name, content, kind) in new[]
+            {
+                ("feedback.csv", Feedback, Ingest.Records.RecordKind.Feedback), ("tasks.csv", Tasks, Ingest.Records.RecordKind.Tasks),
+                ("targets.csv", Targets, Ingest.Records.RecordKind.Targets),
+            })
             {
                 var path = Path.Combine(directory, name);
                 await File.WriteAllTextAsync(path, content.Replace("\r\n", "\n", StringComparison.Ordinal));

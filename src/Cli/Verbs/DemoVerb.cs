@@ -78,12 +78,12 @@ internal static class DemoVerb
         return command;
     }
 
-    /// <summary>The last full quarter's reports for the whole country and for Hà Nội: the official form in Excel and PDF,
-    /// the PDF bulletin, and the all-provinces workbook.</summary>
+    /// <summary>The last full quarter's reports for the whole country and for Hà Nội, in the official window of that quarter
+    /// (as an officer files them): the official form in Excel and PDF, the PDF bulletin, and the all-provinces workbook.</summary>
     private static async Task WriteSampleReportsAsync(CliHost cli, string directory, DateOnly to, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
-        var quarter = Period.LastFullQuarter(to);
+        var quarter = ReportingWindow.For(Period.LastFullQuarter(to));
         var generator = cli.Services.GetRequiredService<ReportGenerator>();
         var requests = new List<ReportRequest> { new("provinces", "xlsx", quarter, 2025, null) };
         foreach (var province in new[] { (string?)null, "01" })

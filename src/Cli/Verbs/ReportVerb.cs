@@ -18,9 +18,10 @@ internal static class ReportVerb
         var format = new Option<string?>("--format") { Description = "xlsx hoặc pdf; mặc định: xlsx cho biểu, pdf cho bản tin" };
         var output = new Option<string>("--out") { Description = "Tệp ghi ra", Required = true };
         var geo = new Option<string?>("--geo") { Description = "2025 (mặc định) hoặc 2008" };
-        var cutoff = new Option<int?>("--cutoff") { Description = "Ngày chốt số liệu (thường 15: từ ngày 15 tháng trước đến ngày 14)" };
+        var cutoff = new Option<int?>("--cutoff") { Description = "Ngày chốt số liệu khác ngày 15 (mặc định: từ ngày 15 tháng trước kỳ đến ngày 14 của tháng cuối kỳ)" };
+        var calendar = new Option<bool>("--calendar") { Description = "Lấy số liệu theo tháng, quý, năm dương lịch thay cho thời gian chốt số liệu" };
         var by = new Option<string>("--by") { Description = "level (theo cấp và lĩnh vực, mặc định) hoặc agency (theo cơ quan)", DefaultValueFactory = _ => "level" };
-        var command = new Command("report", "Lập một báo cáo theo biểu mẫu.") { form, period, province, format, output, geo, by, cutoff };
+        var command = new Command("report", "Lập một báo cáo theo biểu mẫu.") { form, period, province, format, output, geo, by, cutoff, calendar };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var formName = parse.GetRequiredValue(form);
@@ -36,17 +37,14 @@ internal static class ReportVerb
                 var other => throw new UsageException($"--by \"{other}\" không hợp lệ; dùng level hoặc agency."),
             };
             var selection = KpiVerb.Parse(new SelectionParser.Input(Period: parse.GetValue(period), Geo: parse.GetValue(geo), Provinces: parse.GetValue(province) is { } code ? [code] : null));
-            var reportPeriod = selection.Period;
-            if (parse.GetValue(cutoff) is { } day)
+            Metrics.Periods.Period reportPeriod;
+            try
             {
-                try
-                {
-                    reportPeriod = reportPeriod.WithCutoff(day);
-                }
-                catch (Metrics.Periods.PeriodException ex)
-                {
-                    throw new UsageException(ex.Message);
-                }
+                reportPeriod = ReportingWindow.For(selection.Period, parse.GetValue(calendar), parse.GetValue(cutoff));
+            }
+            catch (Metrics.Periods.PeriodException ex)
+            {
+                throw new UsageException(ex.Message);
             }
 
             var request = new ReportRequest(formName, parse.GetValue(format) ?? ReportRequest.Formats[formName][0], reportPeriod, selection.Geo, selection.Provinces.Count > 0 ? selection.Provinces[0] : null, layout);

@@ -63,7 +63,7 @@ public static class ReportEndpoints
                 new SelectionParser.Input(Period: order.Period, Provinces: string.IsNullOrWhiteSpace(order.Province) ? null : [order.Province.Trim()]),
                 SelectionParser.TodayInVietnam(clock));
             var selection = await scope.RestrictAsync(asked, map, context.RequestAborted).ConfigureAwait(false);
-            var period = order.Cutoff is { } day ? Cutoff(selection.Period, day) : selection.Period;
+            var period = Window(selection.Period, order.Calendar, order.Cutoff);
             var request = new ReportRequest(order.Form!, order.Format!, period, selection.Geo, selection.Provinces.Count == 1 ? selection.Provinces[0] : null);
             var temp = Path.Combine(Path.GetTempPath(), $"reform-report-{Guid.NewGuid():N}.{request.Format}");
             await generator.WriteAsync(request, temp, context.RequestAborted).ConfigureAwait(false);
@@ -75,11 +75,11 @@ public static class ReportEndpoints
         return endpoints;
     }
 
-    private static Period Cutoff(Period period, int day)
+    private static Period Window(Period period, bool calendar, int? cutoff)
     {
         try
         {
-            return period.WithCutoff(day);
+            return ReportingWindow.For(period, calendar, cutoff);
         }
         catch (PeriodException ex)
         {
@@ -101,5 +101,8 @@ public static class ReportEndpoints
         public string? Period { get; set; }
         public string? Province { get; set; }
         public int? Cutoff { get; set; }
+
+        /// <summary>The calendar period rather than the official cut-off window.</summary>
+        public bool Calendar { get; set; }
     }
 }

@@ -51,4 +51,20 @@ public sealed record MetricDefinition(
 
     /// <summary>What the metric counts, in Vietnamese, for reports and the dashboard.</summary>
     public string Explanation => MetricExplanations.For(Key) ?? Definition;
+
+    /// <summary>The legal documents a report may cite for the metric, each with the days it was in force; only verified
+    /// citations go here (<see cref="Source"/> says where the definition comes from, including what is unverified).</summary>
+    public IReadOnlyList<LegalBasis> Bases { get; init; } = [];
+
+    /// <summary>The bases in force on some day of <paramref name="start"/>–<paramref name="end"/>, as a report cites them
+    /// ("Thông tư ...; Nghị định ..."), or null when the metric has none.</summary>
+    public string? BasisFor(DateOnly start, DateOnly end)
+    {
+        var cited = Bases.Where(b => (b.From is null || b.From <= end) && (b.Until is null || b.Until >= start)).Select(b => b.Citation).ToList();
+        return cited.Count == 0 ? null : string.Join("; ", cited);
+    }
 }
+
+/// <summary>A legal document cited for a metric: its citation as printed (number, date, article) and the days it was in
+/// force (null: no bound known or needed).</summary>
+public sealed record LegalBasis(string Citation, DateOnly? From = null, DateOnly? Until = null);

@@ -17,10 +17,14 @@ public static class MetricFormat
         {
             null => "—",
             { } v when metric.Unit == MetricUnit.Rate => Percent(v),
-            { } v when metric.Unit == MetricUnit.WorkingDays => v.ToString("N1", Vietnamese),
+            { } v when metric.Unit == MetricUnit.WorkingDays => Days(v),
             { } v => v.ToString("N0", Vietnamese),
         };
     }
+
+    /// <summary>Working days: "2,5 ngày"; a time under a tenth of a day would print as a bare 0, which reads as missing
+    /// data, so it is "trong ngày" (the dossier was resolved on the day it was received).</summary>
+    public static string Days(double value) => value < 0.05 ? "trong ngày" : value.ToString("N1", Vietnamese) + " ngày";
 
     /// <summary>A rate's change in points (+1,25 điểm), a count's in percent (+12,0%).</summary>
     public static string Change(MetricDefinition metric, Change change)

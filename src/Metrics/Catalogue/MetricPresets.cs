@@ -28,7 +28,7 @@ public static class MetricPresets
     public static MetricPreset Bulletin { get; } = new("bulletin", "the figures of the periodic bulletin",
     [
         MetricCatalogue.ReceivedTotal, MetricCatalogue.ReceivedNew, MetricCatalogue.ResolvedTotal, MetricCatalogue.OnTimeRate,
-        MetricCatalogue.EarlyRate, MetricCatalogue.OverdueRate, MetricCatalogue.InProgressOverdue, MetricCatalogue.ApologyRate,
+        MetricCatalogue.OnTimeRateOfReceived, MetricCatalogue.EarlyRate, MetricCatalogue.OverdueRate, MetricCatalogue.InProgressOverdue, MetricCatalogue.ApologyRate,
         MetricCatalogue.OnlineShare, MetricCatalogue.PostalShare, MetricCatalogue.OnlinePaymentShare, MetricCatalogue.SatisfactionIndex,
         MetricCatalogue.ProcessingDaysMedian, MetricCatalogue.FeedbackOnTimeRate,
     ]);

@@ -28,11 +28,11 @@ public static class MetricsDocument
                 MetricFamily.Feedback => "## Feedback items (phản ánh, kiến nghị)\n\nOnly the province and sector filters and groupings apply; with any other the values are `null`.",
                 _ => "## Administrative-reform tasks\n\nOnly the province filter and grouping apply; with any other the values are `null`. Status as it stood at the end of the period, for the tasks of the plan years the period touches.",
             }).AppendLine()
-            .AppendLine("| key | label (vi) | unit | good | definition | denominator | source |")
-            .AppendLine("|---|---|---|---|---|---|---|");
+            .AppendLine("| key | label (vi) | unit | good | definition | denominator | source | cited in reports |")
+            .AppendLine("|---|---|---|---|---|---|---|---|");
             foreach (var m in MetricCatalogue.All.Where(m => m.Family == family))
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"| `{m.Key}` | {m.Label} | {Unit(m.Unit)} | {Good(m.Better)} | {m.Definition} | {m.Denominator ?? "—"} | {m.Source} |");
+                text.AppendLine(CultureInfo.InvariantCulture, $"| `{m.Key}` | {m.Label} | {Unit(m.Unit)} | {Good(m.Better)} | {m.Definition} | {m.Denominator ?? "—"} | {m.Source} | {Cited(m)} |");
             }
 
             text.AppendLine();
@@ -44,6 +44,35 @@ public static class MetricsDocument
             .AppendLine("- `on_time_rate_766` follows the national portal (indicator 2.1): pending dossiers still within their deadline count as on time,")
             .AppendLine("  pending overdue ones as late, and a resolved dossier with more than one supplement request counts as late even when")
             .AppendLine("  it met its (extended) deadline. Waiting for the applicant extends the deadline in every variant.")
+            .AppendLine()
+            .AppendLine("## Names users read")
+            .AppendLine()
+            .AppendLine("- `resolved_total` excludes withdrawals. Column (7) of Biểu số 06/VPCP/KSTT includes them (counted on time in column (9)),")
+            .AppendLine("  as the one-stop systems print the form: the form keeps the form's label and a note under it reconciles the two figures.")
+            .AppendLine("- `satisfaction_index` is labelled \"Tỷ lệ hài lòng\": the share of satisfied ratings. \"Chỉ số hài lòng\" names the survey")
+            .AppendLine("  index of Bộ Nội vụ (SIPAS), which this project does not compute. No target is built in (see the source column).")
+            .AppendLine("- A processing time under a tenth of a working day prints as \"trong ngày\", never as a bare 0.")
+            .AppendLine()
+            .AppendLine("## Reporting windows")
+            .AppendLine()
+            .AppendLine("Reports (the form, the bulletin, the all-provinces workbook, by hand or scheduled) cover by default the cut-off window of")
+            .AppendLine("periodic reports: a month from the 15th of the month before to the 14th, a quarter from the 15th of the month before it to")
+            .AppendLine("the 14th of its last month, a half-year, nine months or year from 15/12 of the year before to the 14th of its last month.")
+            .AppendLine("`--calendar` (CLI), the \"Theo tháng, quý, năm dương lịch\" box (dashboard) or `Calendar: true` (schedules) give the calendar")
+            .AppendLine("period instead; every report prints the days it covers. The dashboard and the API use calendar periods. Unverified: the")
+            .AppendLine("rule is attributed to Nghị định 09/2019/NĐ-CP ngày 24/01/2019 (on the reporting regime of state administrative bodies),")
+            .AppendLine("whose article text was not read here; the same windows appear in Thông tư 35/2020/TT-BGTVT and in provincial decisions")
+            .AppendLine("(Khánh Hòa, Quyết định 01/2023/QĐ-UBND, Điều 4). Reports print the window, not a citation.")
+            .AppendLine()
+            .AppendLine("## Levels after 01/07/2025")
+            .AppendLine()
+            .AppendLine("The district level ended on 01/07/2025 (Luật Tổ chức chính quyền địa phương số 72/2025/QH15); the lower level is")
+            .AppendLine("\"xã, phường, đặc khu\". A form whose period ends on or after 01/07/2025 has no district block: dossiers a district received")
+            .AppendLine("(resolved in the period or still pending) are counted in the commune block, the level that took over the districts'")
+            .AppendLine("one-stop work, with a note on the form. No national guidance on pending district dossiers was found; provinces handed")
+            .AppendLine("them over to the new units without asking applicants to file again (Hà Nội, Công văn 3528/UBND-NC, as reported in the")
+            .AppendLine("press). This rule is the project's reading of that practice, not a published rule. The agency layout keeps each")
+            .AppendLine("agency's own rows, since the events do not say which commune took over which district.")
             .AppendLine()
             .AppendLine("## Decision 766 index")
             .AppendLine()
@@ -61,6 +90,11 @@ public static class MetricsDocument
 
         return text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
     }
+
+    // The citations a report prints, with the days each applies to; "—": the report cites nothing for the metric.
+    private static string Cited(MetricDefinition metric) => metric.Bases.Count == 0 ? "—"
+        : string.Join("; ", metric.Bases.Select(b => b.Citation + (b.From is null && b.Until is null ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $" (periods {(b.From is { } f ? $"from {f:dd/MM/yyyy}" : string.Empty)}{(b.From is not null && b.Until is not null ? " " : string.Empty)}{(b.Until is { } u ? $"to {u:dd/MM/yyyy}" : string.Empty)})"))));
 
     private static string Unit(MetricUnit unit) => unit switch { MetricUnit.Count => "count", MetricUnit.Rate => "rate", _ => "working days" };
 

@@ -12,20 +12,13 @@ public sealed record TargetCheck(string Metric, double Target, string Scope, dou
 }
 
 /// <summary>
-/// Targets from the targets table (loaded from targets.csv) with the national ones of Resolution 131/NQ-CP built in
-/// (satisfaction ≥ 90%, ≥ 85% in land, construction and investment), so they apply even before any file is loaded.
-/// A province's own target wins over the national one; a sector-group target applies when the selection is that
-/// sector group.
+/// Targets from the targets table (loaded from targets.csv): national rows (geo 0) and each province's own, which wins
+/// over the national one; a sector-group target applies when the selection is that sector group. None is built in: the
+/// satisfaction targets of the government's resolutions could not be verified and concern the survey index (SIPAS), not
+/// the share of ratings this project computes (docs/metrics.md), so a target applies only when someone loaded it.
 /// </summary>
 public sealed class TargetService(ClickHouseStore store, KpiCache? cache = null)
 {
-
-    private static readonly (string Indicator, string Group, double Target)[] National =
-    [
-        (MetricCatalogue.SatisfactionIndex.Key, "", 0.90), (MetricCatalogue.SatisfactionIndex.Key, "land", 0.85),
-        (MetricCatalogue.SatisfactionIndex.Key, "construction", 0.85), (MetricCatalogue.SatisfactionIndex.Key, "investment", 0.85),
-    ];
-
     /// <summary>The targets of a year, from the reference data of the current version (the answer cache's, when there
     /// is one: then no query at all once the names are read).</summary>
     public async Task<TargetBook> LoadAsync(int year, CancellationToken cancellationToken)
@@ -41,11 +34,6 @@ public sealed class TargetService(ClickHouseStore store, KpiCache? cache = null)
 
         internal TargetBook(IEnumerable<ReferenceNames.TargetRow> rows, ReferenceNames names)
         {
-            foreach (var (indicator, group, target) in National)
-            {
-                _targets[(0, string.Empty, indicator, group)] = target;
-            }
-
             foreach (var r in rows)
             {
                 _targets[(r.Geo, r.Province, r.Indicator, r.SectorGroup)] = r.Target;

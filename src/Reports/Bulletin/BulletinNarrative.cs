@@ -84,11 +84,14 @@ public static class BulletinNarrative
 
         var overdue = Count(r, MetricCatalogue.ResolvedOverdue);
         var text = $"Đã giải quyết {N(resolved)} hồ sơ ({N(Count(r, MetricCatalogue.ResolvedEarly))} trước hạn, {N(Count(r, MetricCatalogue.ResolvedOnTime))} đúng hạn, {N(overdue)} quá hạn); "
-            + $"tỷ lệ giải quyết đúng hạn (gồm trước hạn và đúng hạn) đạt {Rate(r, MetricCatalogue.OnTimeRate)}{Compared(r, MetricCatalogue.OnTimeRate)}{Target(r, MetricCatalogue.OnTimeRate)}.";
+            + $"tỷ lệ đúng hạn (gồm trước hạn và đúng hạn) trên số hồ sơ đã giải quyết đạt {Rate(r, MetricCatalogue.OnTimeRate)}{Compared(r, MetricCatalogue.OnTimeRate)}{Target(r, MetricCatalogue.OnTimeRate)}"
+            + (r[MetricCatalogue.OnTimeRateOfReceived] is { } ofReceived
+                ? $", trên tổng số hồ sơ nhận giải quyết (gồm cả hồ sơ đang giải quyết) là {MetricFormat.Percent(ofReceived)}."
+                : ".");
         var withdrawn = Count(r, MetricCatalogue.Withdrawn);
         if (withdrawn > 0)
         {
-            text += $" Ngoài ra có {N(withdrawn)} hồ sơ được tổ chức, cá nhân xin rút.";
+            text += $" Ngoài ra có {N(withdrawn)} hồ sơ được tổ chức, cá nhân xin rút (biểu số 06 tính cả các hồ sơ này ở cột (7): {N(resolved + withdrawn)} hồ sơ).";
         }
 
         text += overdue == 0
@@ -132,7 +135,7 @@ public static class BulletinNarrative
 
     private static string Satisfaction(BulletinReport r) => r[MetricCatalogue.SatisfactionIndex] is null
         ? "Trong kỳ chưa có đánh giá mức độ hài lòng của tổ chức, cá nhân."
-        : $"Chỉ số hài lòng của tổ chức, cá nhân đạt {Rate(r, MetricCatalogue.SatisfactionIndex)}{Compared(r, MetricCatalogue.SatisfactionIndex)}{Target(r, MetricCatalogue.SatisfactionIndex)}.";
+        : $"Tỷ lệ đánh giá hài lòng của tổ chức, cá nhân (trên số lượt đánh giá) đạt {Rate(r, MetricCatalogue.SatisfactionIndex)}{Compared(r, MetricCatalogue.SatisfactionIndex)}{Target(r, MetricCatalogue.SatisfactionIndex)}.";
 
     private static string Rank(BulletinReport r)
     {

@@ -61,7 +61,7 @@ public static class BulletinPdf
         layout.Line(FormText.PeriodLine(report.Form), FormText.Unit, 9);
         TthcResultsPdf.AddTable(layout, report.Form);
         layout.Space(4);
-        foreach (var note in FormText.Notes(report.Form).Take(3))
+        foreach (var note in FormText.Notes(report.Form))
         {
             layout.Text(note, 7.5f, color: Muted);
         }
@@ -71,7 +71,8 @@ public static class BulletinPdf
         foreach (var metric in MetricPresets.Bulletin.Metrics)
         {
             layout.Text(metric.Label, 9.5f, bold: true);
-            layout.Text($"{metric.Explanation} Căn cứ: {metric.Source}.", 8.5f, color: Muted, indent: 10);
+            var basis = metric.BasisFor(report.Period.Start, report.Period.End);
+            layout.Text(basis is null ? metric.Explanation : $"{metric.Explanation} Căn cứ: {basis}.", 8.5f, color: Muted, indent: 10);
             layout.Space(3);
         }
 
@@ -91,8 +92,8 @@ public static class BulletinPdf
         // The cover's tiles, with labels short enough for a quarter of the page.
         (MetricDefinition Metric, string Label)[] tiles =
         [
-            (MetricCatalogue.ReceivedTotal, "Hồ sơ tiếp nhận"), (MetricCatalogue.ResolvedTotal, "Hồ sơ đã giải quyết"),
-            (MetricCatalogue.OnTimeRate, "Tỷ lệ đúng hạn"), (MetricCatalogue.OnlineShare, "Tỷ lệ trực tuyến"),
+            (MetricCatalogue.ReceivedTotal, "Hồ sơ nhận giải quyết"), (MetricCatalogue.ResolvedTotal, "Đã giải quyết (không kể rút)"),
+            (MetricCatalogue.OnTimeRate, "Đúng hạn / đã giải quyết"), (MetricCatalogue.OnTimeRateOfReceived, "Đúng hạn / nhận giải quyết"),
         ];
         layout.Box(86, (canvas, width, height) =>
         {
@@ -124,7 +125,7 @@ public static class BulletinPdf
         }
 
         layout.Space(30);
-        layout.Text($"Số liệu từ hệ thống thông tin giải quyết thủ tục hành chính, tổng hợp bởi ReformMetrics. Lập ngày {Day(report)}.", 8.5f, color: Muted);
+        layout.Text($"Số liệu từ hệ thống thông tin giải quyết thủ tục hành chính. Lập ngày {Day(report)}.", 8.5f, color: Muted);
         layout.Text(report.Geo == 2025
             ? "Địa giới: 34 tỉnh, thành phố từ 01/07/2025; hồ sơ của các tỉnh cũ được tính vào tỉnh mới tương ứng."
             : "Địa giới: 63 tỉnh, thành phố như khi tiếp nhận hồ sơ.", 8.5f, color: Muted);

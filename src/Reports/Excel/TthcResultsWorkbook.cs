@@ -12,8 +12,8 @@ namespace ReformMetrics.Reports.Excel;
 /// </summary>
 public static class TthcResultsWorkbook
 {
-    public const int HeaderTop = 7;
-    public const int FirstDataRow = 11;
+    public const int HeaderTop = 8;
+    public const int FirstDataRow = 12;
     public const string NumberFormat = "#,##0";
 
     public static void Write(TthcResultsReport report, Stream output)
@@ -51,17 +51,17 @@ public static class TthcResultsWorkbook
         var table = sheet.Range(HeaderTop, 1, row - 1, 13);
         table.Style.Border.OutsideBorder = XLBorderStyleValues.Thin;
         table.Style.Border.InsideBorder = XLBorderStyleValues.Thin;
-        Notes(sheet, row + 1, report);
+        Signatures(sheet, Notes(sheet, row + 1, report) + 1, report);
         Layout(sheet);
         workbook.SaveAs(output);
     }
 
     private static void TitleBlock(IXLWorksheet sheet, TthcResultsReport report)
     {
-        sheet.Cell(1, 1).Value = FormText.Issuer(report);
-        sheet.Range(1, 1, 1, 5).Merge().Style.Font.Bold = true;
-        sheet.Cell(1, 10).Value = FormText.FormCode;
-        sheet.Range(1, 10, 1, 13).Merge().Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+        Half(sheet, 1, left: true, FormText.FormCode).Style.Font.Bold = true;
+        Half(sheet, 1, left: false, FormText.Reporter(report)).Style.Font.Bold = true;
+        Half(sheet, 2, left: true, FormText.Circular);
+        Half(sheet, 2, left: false, FormText.RecipientLine);
         sheet.Cell(3, 1).Value = FormText.Title(report.Layout);
         var title = sheet.Range(3, 1, 3, 13).Merge();
         title.Style.Font.Bold = true;
@@ -69,10 +69,41 @@ public static class TthcResultsWorkbook
         title.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
         title.Style.Alignment.WrapText = true;
         sheet.Row(3).Height = 33;
-        sheet.Cell(4, 1).Value = FormText.PeriodLine(report);
-        sheet.Range(4, 1, 4, 13).Merge().Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
-        sheet.Cell(5, 1).Value = FormText.Unit;
-        sheet.Range(5, 1, 5, 13).Merge().Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+        sheet.Cell(4, 1).Value = FormText.PeriodName(report);
+        var period = sheet.Range(4, 1, 4, 13).Merge();
+        period.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        period.Style.Font.Bold = true;
+        sheet.Cell(5, 1).Value = FormText.Window(report);
+        sheet.Range(5, 1, 5, 13).Merge().Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        sheet.Cell(6, 1).Value = FormText.Unit;
+        sheet.Range(6, 1, 6, 13).Merge().Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+    }
+
+    /// <summary>The left (columns 1–5) or right (9–13) part of a title or signature line, merged and centred.</summary>
+    private static IXLRange Half(IXLWorksheet sheet, int row, bool left, string text)
+    {
+        var first = left ? 1 : 9;
+        sheet.Cell(row, first).Value = text;
+        var range = sheet.Range(row, first, row, first + 4).Merge();
+        range.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        range.Style.Alignment.WrapText = true;
+        return range;
+    }
+
+    private static void Signatures(IXLWorksheet sheet, int row, TthcResultsReport report)
+    {
+        foreach (var (left, right) in FormText.Signatures(report))
+        {
+            if (left.Length > 0)
+            {
+                Half(sheet, row, left: true, left).Style.Font.Bold = left == FormText.Preparer;
+            }
+
+            var signer = Half(sheet, row, left: false, right);
+            signer.Style.Font.Bold = right == FormText.Head;
+            signer.Style.Font.Italic = right != FormText.Head;
+            row++;
+        }
     }
 
     private static void Header(IXLWorksheet sheet, FormLayout layout)
@@ -107,14 +138,20 @@ public static class TthcResultsWorkbook
         sheet.Range(top + 3, 1, top + 3, 13).Style.Font.Bold = false;
     }
 
-    private static void Notes(IXLWorksheet sheet, int row, TthcResultsReport report)
+    /// <summary>The notes from <paramref name="row"/>; returns the row after them.</summary>
+    private static int Notes(IXLWorksheet sheet, int row, TthcResultsReport report)
     {
         foreach (var note in FormText.Notes(report))
         {
             sheet.Cell(row, 1).Value = note;
-            sheet.Range(row, 1, row, 13).Merge().Style.Font.Italic = true;
+            var range = sheet.Range(row, 1, row, 13).Merge();
+            range.Style.Font.Italic = true;
+            range.Style.Alignment.WrapText = true;
+            sheet.Row(row).Height = note.Length > 160 ? 30 : 15;
             row++;
         }
+
+        return row;
     }
 
     private static void Layout(IXLWorksheet sheet)

@@ -47,7 +47,17 @@ public sealed record FormFigures(
 public sealed record FormRow(string Number, string Label, int Depth, FormFigures Figures);
 
 /// <summary>The report "Tình hình, kết quả giải quyết TTHC" for one province (or the whole country) and period.</summary>
-public sealed record TthcResultsReport(string UnitName, Period Period, int Geo, FormLayout Layout, IReadOnlyList<FormRow> Rows, DateTimeOffset GeneratedAt);
+public sealed record TthcResultsReport(string UnitName, Period Period, int Geo, FormLayout Layout, IReadOnlyList<FormRow> Rows, DateTimeOffset GeneratedAt)
+{
+    /// <summary>The province's code in <see cref="Geo"/>; null for the whole country.</summary>
+    public string? Province { get; init; }
+
+    /// <summary>Dossiers withdrawn in the period: column (7) counts them, the "đã giải quyết" of the catalogue does not.</summary>
+    public long Withdrawn { get; init; }
+
+    /// <summary>Whether the district level's dossiers are counted at commune level (<see cref="LevelRule"/>).</summary>
+    public bool DistrictsFolded { get; init; }
+}
 
 /// <summary>Builds the form from the metrics layer: the detail rows, the level subtotals and the total are each
 /// answered by ClickHouse (not summed here), and the identities of the form hold in every row.</summary>
@@ -61,6 +71,7 @@ public sealed class TthcResultsBuilder(KpiService kpi, TimeProvider clock)
         var selection = new Selection { Period = period, Geo = geo, Provinces = province is null ? [] : [province] };
         var total = (await kpi.GetAsync(selection, compare: false, cancellationToken).ConfigureAwait(false)).Groups.Single();
         var rows = new List<FormRow>();
+        var folded = false;
         if (layout == FormLayout.Agency)
         {
             var agencies = await kpi.GetAsync(selection with { GroupBy = [Dimension.Agency] }, compare: false, cancellationToken).ConfigureAwait(false);
@@ -69,21 +80,18 @@ public sealed class TthcResultsBuilder(KpiService kpi, TimeProvider clock)
         }
         else
         {
-            var levels = (await kpi.GetAsync(selection with { GroupBy = [Dimension.Level] }, compare: false, cancellationToken).ConfigureAwait(false)).Groups;
-            var sectors = (await kpi.GetAsync(selection with { GroupBy = [Dimension.Level, Dimension.Sector] }, compare: false, cancellationToken).ConfigureAwait(false)).Groups;
-            var n = 0;
-            foreach (var level in levels.Where(g => !FormFigures.From(g).IsEmpty).OrderBy(g => Array.IndexOf(LevelOrder, g.Code(Dimension.Level))))
-            {
-                var code = level.Code(Dimension.Level);
-                rows.Add(new FormRow(Roman(++n), LevelLabel(code), 1, FormFigures.From(level)));
-                rows.AddRange(sectors.Where(s => s.Code(Dimension.Level) == code && !FormFigures.From(s).IsEmpty).OrderBy(s => s.Code(Dimension.Sector), StringComparer.Ordinal).Select((s, i) => new FormRow(
-                    (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), s.Label(Dimension.Sector), 2, FormFigures.From(s))));
-            }
+            (var levelRows, folded) = await LevelRowsAsync(selection, cancellationToken).ConfigureAwait(false);
+            rows.AddRange(levelRows);
         }
 
         rows.Add(new FormRow(string.Empty, FormText.Total, 0, FormFigures.From(total)));
         var unit = province is null ? "Toàn quốc" : await ProvinceNameAsync(selection, cancellationToken).ConfigureAwait(false);
-        return new TthcResultsReport(unit, period, geo, layout, rows, clock.GetUtcNow());
+        return new TthcResultsReport(unit, period, geo, layout, rows, clock.GetUtcNow())
+        {
+            Province = province,
+            Withdrawn = (long)(total[MetricCatalogue.Withdrawn] ?? 0),
+            DistrictsFolded = folded,
+        };
     }
 
     private async Task<string> ProvinceNameAsync(Selection selection, CancellationToken cancellationToken)
@@ -92,14 +100,37 @@ public sealed class TthcResultsBuilder(KpiService kpi, TimeProvider clock)
         return named.Groups.Count > 0 && named.Groups[0].Name(Dimension.Province) is { } name ? name : selection.Provinces[0];
     }
 
-    // After 1 July 2025 there are two levels; before it the district block sits between them.
-    private static string LevelLabel(string level) => level switch
+    /// <summary>A block per level, each with its sectors. After the reform, a district block is folded into the commune
+    /// block, which is then asked with a filter on both levels, so that ClickHouse answers it (and its sectors) as one unit.</summary>
+    private async Task<(List<FormRow> Rows, bool Folded)> LevelRowsAsync(Selection selection, CancellationToken cancellationToken)
     {
-        "province" => "Cấp tỉnh (sở, ban, ngành)",
-        "district" => "Cấp huyện (huyện, thị xã, thành phố thuộc tỉnh)",
-        "commune" => "Cấp xã (xã, phường, thị trấn)",
-        _ => "Không rõ cấp",
-    };
+        var levels = (await kpi.GetAsync(selection with { GroupBy = [Dimension.Level] }, compare: false, cancellationToken).ConfigureAwait(false)).Groups
+            .Where(g => !FormFigures.From(g).IsEmpty).ToDictionary(g => g.Code(Dimension.Level), StringComparer.Ordinal);
+        var sectors = (await kpi.GetAsync(selection with { GroupBy = [Dimension.Level, Dimension.Sector] }, compare: false, cancellationToken).ConfigureAwait(false)).Groups
+            .Where(g => !FormFigures.From(g).IsEmpty).ToList();
+        var blocks = levels.Keys.Select(code => (Code: code, Total: levels[code], Sectors: sectors.Where(s => s.Code(Dimension.Level) == code).ToList())).ToList();
+        var folded = LevelRule.FoldsDistricts(selection.Period) && levels.ContainsKey("district");
+        if (folded)
+        {
+            var merged = selection with { Levels = ["district", "commune"] };
+            var total = (await kpi.GetAsync(merged, compare: false, cancellationToken).ConfigureAwait(false)).Groups.Single();
+            var mergedSectors = (await kpi.GetAsync(merged with { GroupBy = [Dimension.Sector] }, compare: false, cancellationToken).ConfigureAwait(false)).Groups
+                .Where(g => !FormFigures.From(g).IsEmpty).ToList();
+            blocks.RemoveAll(b => b.Code is "district" or "commune");
+            blocks.Add(("commune", total, mergedSectors));
+        }
+
+        var rows = new List<FormRow>();
+        var n = 0;
+        foreach (var block in blocks.OrderBy(b => Array.IndexOf(LevelOrder, b.Code)))
+        {
+            rows.Add(new FormRow(Roman(++n), LevelRule.Label(block.Code, selection.Period), 1, FormFigures.From(block.Total)));
+            rows.AddRange(block.Sectors.OrderBy(s => s.Code(Dimension.Sector), StringComparer.Ordinal).Select((s, i) => new FormRow(
+                (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), s.Label(Dimension.Sector), 2, FormFigures.From(s))));
+        }
+
+        return (rows, folded);
+    }
 
     private static string Roman(int n) => n switch { 1 => "I", 2 => "II", 3 => "III", 4 => "IV", _ => n.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 }

@@ -101,6 +101,25 @@ public sealed class PdfLayout
         Y += lineHeight;
     }
 
+    /// <summary>One line split into equal columns, each text centred in its column: the title block's left and right
+    /// halves, the two signatures. An empty text leaves its column blank.</summary>
+    public void Columns(IReadOnlyList<string> texts, float size = 10, bool bold = false)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var lineHeight = size * 1.38f;
+        KeepTogether(lineHeight);
+        var (y, font, width) = (Y + size, Font(size, bold), ContentWidth / texts.Count);
+        var cells = texts.Select(Normalize).ToList();
+        _page.Steps.Add(c =>
+        {
+            for (var i = 0; i < cells.Count; i++)
+            {
+                c.DrawText(cells[i], Margin + (width * i) + (width / 2), y, SKTextAlign.Center, font, Paint(Ink));
+            }
+        });
+        Y += lineHeight;
+    }
+
     /// <summary>A section heading, kept on the page with at least <paramref name="keepWithNext"/> points of what follows.</summary>
     public void Heading(string text, float size = 12.5f, float keepWithNext = 60)
     {
@@ -294,11 +313,12 @@ public sealed class PdfLayout
         return lines;
     }
 
-    /// <summary>The document information of a report: its title, ReformMetrics as author and creator, the generation time.</summary>
-    public static SKDocumentPdfMetadata Metadata(string title, DateTimeOffset generatedAt) => new()
+    /// <summary>The document information of a report: its title, its author (the reporting unit where there is one), the
+    /// software as creator, the generation time.</summary>
+    public static SKDocumentPdfMetadata Metadata(string title, DateTimeOffset generatedAt, string author = "ReformMetrics") => new()
     {
         Title = title,
-        Author = "ReformMetrics",
+        Author = author,
         Creator = "ReformMetrics",
         Producer = "ReformMetrics (SkiaSharp)",
         Creation = generatedAt.UtcDateTime,

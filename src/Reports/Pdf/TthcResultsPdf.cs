@@ -14,10 +14,12 @@ public static class TthcResultsPdf
     {
         ArgumentNullException.ThrowIfNull(report);
         var layout = new PdfLayout(landscape: true);
-        layout.Line(FormText.Issuer(report), FormText.FormCode, 10, bold: true);
+        layout.Columns([FormText.FormCode, FormText.Reporter(report)], 10, bold: true);
+        layout.Columns([FormText.Circular, FormText.RecipientLine], 9.5f);
         layout.Space(10);
         layout.Text(FormText.Title(report.Layout), 12, bold: true, align: CellAlign.Center);
-        layout.Text(FormText.PeriodLine(report), 10, align: CellAlign.Center);
+        layout.Text(FormText.PeriodName(report), 10.5f, bold: true, align: CellAlign.Center);
+        layout.Text(FormText.Window(report), 10, align: CellAlign.Center);
         layout.Text(FormText.Unit, 8.5f, align: CellAlign.Right);
         layout.Space(2);
         AddTable(layout, report);
@@ -25,6 +27,13 @@ public static class TthcResultsPdf
         foreach (var note in FormText.Notes(report))
         {
             layout.Text(note, 8, color: new SKColor(0x37, 0x41, 0x51));
+        }
+
+        layout.Space(10);
+        layout.KeepTogether(90);
+        foreach (var (left, right) in FormText.Signatures(report))
+        {
+            layout.Columns([left, right], 10, bold: left == FormText.Preparer);
         }
 
         layout.Write(output, $"{FormText.FormCode} · {report.UnitName} · {report.Period.Label}", Metadata(report));
@@ -56,5 +65,5 @@ public static class TthcResultsPdf
     }
 
     internal static SKDocumentPdfMetadata Metadata(TthcResultsReport report) =>
-        PdfLayout.Metadata($"{FormText.FormCode} – {report.UnitName} – {report.Period.Label}", report.GeneratedAt);
+        PdfLayout.Metadata($"{FormText.FormCode} – {report.UnitName} – {report.Period.Label}", report.GeneratedAt, author: FormText.Issuer(report));
 }

@@ -16,6 +16,9 @@ public sealed class ReportSchedule
     public string Period { get; set; } = "previous-month";
     public List<string> Provinces { get; set; } = [];
     public int Geo { get; set; } = 2025;
+
+    /// <summary>The calendar period rather than the official cut-off window (15th of the month before to the 14th).</summary>
+    public bool Calendar { get; set; }
 }
 
 /// <summary>The "Reports" section: where scheduled reports go, and the schedules.</summary>

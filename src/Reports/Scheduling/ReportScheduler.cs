@@ -93,7 +93,7 @@ public sealed class ReportScheduler(
             var due = cron.GetOccurrences(last.UtcDateTime, now.UtcDateTime, Vietnam, fromInclusive: false, toInclusive: true).TakeLast(MaxCatchUp).ToList();
             foreach (var occurrence in due)
             {
-                var period = PeriodFor(schedule.Period, DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(occurrence, Vietnam)));
+                var period = ReportingWindow.For(PeriodFor(schedule.Period, DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(occurrence, Vietnam))), schedule.Calendar);
                 foreach (var province in schedule.Form == "provinces" ? [string.Empty] : schedule.Provinces.Count == 0 ? [string.Empty] : schedule.Provinces)
                 {
                     if (await GenerateAsync(schedule, new DateTimeOffset(occurrence, TimeSpan.Zero), period, province, cancellationToken).ConfigureAwait(false) is { } file)

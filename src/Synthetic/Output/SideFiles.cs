@@ -87,7 +87,8 @@ internal sealed class SideFiles(GeneratorOptions options, Geography geography, W
         var count = 0L;
         foreach (var year in Enumerable.Range(options.From.Year, options.To.Year - options.From.Year + 1))
         {
-            // National targets of Resolution 131/NQ-CP (satisfaction), the same for every province.
+            // Demo national targets for the share of satisfied ratings, the same for every province (a ministry loads its
+            // own: none is built into the product).
             csv.Append(CultureInfo.InvariantCulture, $"0,,{year},satisfaction_index,,0.90\n");
             csv.Append(CultureInfo.InvariantCulture, $"0,,{year},satisfaction_index,land,0.85\n");
             csv.Append(CultureInfo.InvariantCulture, $"0,,{year},satisfaction_index,construction,0.85\n");
