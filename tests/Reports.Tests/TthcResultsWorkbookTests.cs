@@ -56,6 +56,18 @@ public sealed class TthcResultsWorkbookTests(Scenario scenario) : IClassFixture<
         Assert.Equal(XLPaperSize.A4Paper, sheet.PageSetup.PaperSize);
     }
 
+    [Fact]
+    public async Task The_form_is_set_in_Times_New_Roman_11_for_its_table()
+    {
+        using var workbook = await WriteAsync(FormLayout.LevelAndSector);
+        var sheet = Assert.Single(workbook.Worksheets);
+
+        Assert.All(sheet.CellsUsed(), c => Assert.Equal("Times New Roman", c.Style.Font.FontName));
+        Assert.Equal(11, sheet.Cell(TthcResultsWorkbook.FirstDataRow, 2).Style.Font.FontSize);
+        Assert.Equal(11, sheet.Cell(TthcResultsWorkbook.FirstDataRow, 3).Style.Font.FontSize);
+        Assert.Equal(11, sheet.Cell(TthcResultsWorkbook.HeaderTop, 3).Style.Font.FontSize);
+    }
+
     [Theory]
     [InlineData(FormLayout.LevelAndSector)]
     [InlineData(FormLayout.Agency)]
