@@ -94,16 +94,21 @@ public sealed class ProvincesWorkbookTests(Scenario scenario) : IClassFixture<Sc
         var data = workbook.Worksheet(ProvincesWorkbook.DataSheet);
         Assert.Equal(12, data.Cell(2, 1).Style.Font.FontSize);
         Assert.Equal(12, workbook.Worksheet(ProvincesWorkbook.RankingSheet).Cell(4, 3).Style.Font.FontSize);
+        // In the file: no other font anywhere, the Normal style included.
+        var fonts = XlsxFonts.Read(await BytesAsync());
+        Assert.All(fonts.Names, n => Assert.Equal("Times New Roman", n));
+        Assert.Equal(("Times New Roman", 12.0), (fonts.NormalName, fonts.NormalSize));
     }
 
-    private async Task<XLWorkbook> WriteAsync()
+    private async Task<XLWorkbook> WriteAsync() => new(new MemoryStream(await BytesAsync()));
+
+    private async Task<byte[]> BytesAsync()
     {
         var kpi = new KpiService(scenario.Database.Store, NullLogger<KpiService>.Instance);
         var report = await new ProvincesReportBuilder(kpi, new RankingService(kpi), TimeProvider.System)
             .BuildAsync(Period.Month(2025, 4), 2008, TestContext.Current.CancellationToken);
-        var stream = new MemoryStream();
+        using var stream = new MemoryStream();
         ProvincesWorkbook.Write(report, stream);
-        stream.Position = 0;
-        return new XLWorkbook(stream);
+        return stream.ToArray();
     }
 }

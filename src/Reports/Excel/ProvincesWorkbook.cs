@@ -55,7 +55,7 @@ public static class ProvincesWorkbook
         }
 
         Data(workbook.Worksheets.Add(DataSheet), report);
-        workbook.SaveAs(output);
+        ReportWorkbook.Save(workbook, output);
     }
 
     private static void Ranking(IXLWorksheet sheet, ProvincesReport report)

@@ -54,7 +54,7 @@ public static class TthcResultsWorkbook
         table.Style.Border.InsideBorder = XLBorderStyleValues.Thin;
         Notes(sheet, row + 1, report);
         Layout(sheet);
-        workbook.SaveAs(output);
+        ReportWorkbook.Save(workbook, output);
     }
 
     private static void TitleBlock(IXLWorksheet sheet, TthcResultsReport report)
