@@ -110,13 +110,13 @@ public static class ProvincesWorkbook
 
     /// <summary>The data sheet's columns before the counts: each code (what a pivot or a lookup joins on) beside its
     /// Vietnamese name.</summary>
-    public static readonly IReadOnlyList<string> DataKeyHeaders =
+    private static readonly string[] DataKeyHeaders =
         ["Mã tháng", "Tháng", "Mã tỉnh", "Tỉnh, thành phố", "Mã cấp", "Cấp", "Mã lĩnh vực", "Lĩnh vực"];
 
     private static void Data(IXLWorksheet sheet, ProvincesReport report)
     {
         var counts = MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers && m.Unit == MetricUnit.Count).ToList();
-        var keys = DataKeyHeaders.Count;
+        var keys = DataKeyHeaders.Length;
         string[] headers = [.. DataKeyHeaders, .. counts.Select(m => m.Label)];
         for (var c = 0; c < headers.Length; c++)
         {

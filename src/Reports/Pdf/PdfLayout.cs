@@ -324,7 +324,7 @@ public sealed class PdfLayout
     };
 
     /// <summary>A report font. Unhinted, with linear metrics: hinting rounds every advance to a whole point at the size
-    /// drawn (at 7.5 points "Đ" took 6 points instead of 5.23), and the PDF placed each letter by those rounded advances,
+    /// drawn (at 7.5 points the "Đ" of DejaVu Sans Condensed took 6 points instead of 5.23), and the PDF placed each letter by those rounded advances,
     /// leaving uneven gaps inside words that text extraction reads as spaces ("Đ ất đai"). A PDF is scaled by its reader,
     /// so the outlines' own advances are the right ones.</summary>
     public static SKFont Font(float size, bool bold, bool italic = false) =>
