@@ -16,7 +16,7 @@ out="$root/docs/images"; mkdir -p "$out"
 "$root/reform" --store "$store" report --form tthc-results --period "$period" --province "$province" --out "$work/excel.xlsx"
 rm -f "$out"/bulletin-*.png "$out"/pdf-form-*.png "$out"/excel-form-*.png
 pdftoppm -r 80 -png "$work/bulletin.pdf" "$out/bulletin"
-rm -f "$out/bulletin-7.png" # the form's second page: the README shows its first
+rm -f "$out/bulletin-6.png" # the form's second page: the README shows its first
 pdftoppm -r 90 -f 1 -l 1 -png "$work/form.pdf" "$out/pdf-form"
 LANG=vi_VN.UTF-8 LC_ALL=vi_VN.UTF-8 soffice --headless --convert-to pdf --outdir "$work" "$work/excel.xlsx" >/dev/null 2>&1
 pdftoppm -r 100 -f 1 -l 1 -png "$work/excel.pdf" "$work/excel" && mv "$work/excel-1.png" "$out/excel-form-libreoffice.png"

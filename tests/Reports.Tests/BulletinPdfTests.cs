@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
 using ReformMetrics.Metrics.Rankings;
@@ -22,7 +23,7 @@ public sealed class BulletinPdfTests(Scenario scenario) : IClassFixture<Scenario
         Assert.Equal(6, pdf.Pages.Count);
         Assert.Equal([false, false, false, false, true, false], pdf.Sizes.Select(s => s.Width > s.Height));
         Assert.All(pdf.Sizes, s => Assert.Equal(842, Math.Round(Math.Max(s.Width, s.Height))));
-        Assert.All(pdf.Fonts, f => Assert.Contains("DejaVuSansCondensed", f, StringComparison.Ordinal));
+        Assert.All(pdf.Fonts, f => Assert.Contains("LiberationSerif", f, StringComparison.Ordinal));
         Assert.Contains("BẢN TIN KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TỈNH TÂY NINH Tháng 4/2025 (Từ ngày 01/04/2025 đến ngày 30/04/2025)", pdf.Pages[0], StringComparison.Ordinal);
         Assert.Contains("Đúng hạn / đã giải quyết 66,67% -33,33 điểm so với kỳ trước", pdf.Pages[0], StringComparison.Ordinal);
         Assert.Contains("Đúng hạn / nhận giải quyết 33,33%", pdf.Pages[0], StringComparison.Ordinal);
@@ -61,7 +62,7 @@ public sealed class BulletinPdfTests(Scenario scenario) : IClassFixture<Scenario
         Assert.DoesNotContain("Chỉ số hài lòng", pdf.All, StringComparison.Ordinal);
 
         Assert.Contains("2 (22,22%) 6 (66,67%) 1 (11,11%) Trực tuyến Trực tiếp Bưu chính", pdf.Pages[2], StringComparison.Ordinal);
-        Assert.Contains("40,00% (2/5)", pdf.Pages[2], StringComparison.Ordinal);
+        Assert.Contains("STT Lĩnh vực Tỷ lệ giải quyết quá hạn Số hồ sơ quá hạn Số hồ sơ đã giải quyết 1 Hộ tịch 40,00% 2 5", pdf.Pages[2], StringComparison.Ordinal);
         Assert.Contains("1. Long An 2. Tây Ninh", pdf.Pages[3], StringComparison.Ordinal);
         Assert.Contains("2 Hộ tịch 11 2 6 3 6 1 3 2 5 3 2", pdf.Pages[4], StringComparison.Ordinal);
         // One name, one figure: the form's column (7) is reconciled with the "đã giải quyết" of the cover and the summary.
@@ -94,9 +95,40 @@ public sealed class BulletinPdfTests(Scenario scenario) : IClassFixture<Scenario
         Assert.EndsWith("Trang 1/1", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_ranking_chart_shows_each_province_s_rate_at_its_bar_and_says_where_its_value_axis_starts()
+    {
+        var report = await BulletinReportAsync("72");
+        var pdf = await BulletinAsync("72");
+        var page = PdfText.Read(pdf).Pages.ToList().FindIndex(p => p.Contains("V. XẾP HẠNG CÁC TỈNH, THÀNH PHỐ", StringComparison.Ordinal));
+        var words = Pdftotext.Words(pdf);
+        var lines = Pdftotext.Lines(words, page, new SkiaSharp.SKRect(0, 0, 1000, 1000)).Select(l => string.Join(" ", l.Select(w => w.Text))).ToList();
+
+        // Each province's line holds its rank, name and rate (vi-VN), as the ranking has them.
+        var ranked = report.Ranking.Units.Where(u => u.Value is not null).ToList();
+        Assert.Equal(2, ranked.Count);
+        Assert.All(ranked, u => Assert.Contains($"{u.Rank}. {u.Name} {MetricFormat.Percent(u.Value!.Value)}", lines));
+        // The axis starts below the lowest rate and above 0, and the caption says where.
+        var start = BulletinCharts.RankingAxisStart(report);
+        Assert.InRange(start, 1, ranked.Min(u => u.Value!.Value) * 100);
+        Assert.Equal(start, BulletinCharts.Ranking(report).Axes.GetLimits().Left);
+        Assert.Contains($"Trục giá trị bắt đầu từ {start.ToString("N0", MetricFormat.Vietnamese)}%, không phải từ 0%.", PdfText.Read(pdf).Pages[page], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { 90.0, 94.1, 99.5 }, 85)]
+    [InlineData(new[] { 96.3, 99.0 }, 90)]
+    [InlineData(new[] { 3.0, 99.0 }, 0)]
+    [InlineData(new double[0], 0)]
+    public void The_ranking_s_value_axis_starts_at_a_round_five_below_the_lowest_rate(double[] percents, double start) =>
+        Assert.Equal(start, BulletinCharts.RankingAxisStart(percents));
+
+    private Task<BulletinReport> BulletinReportAsync(string? province) =>
+        TestReports.Bulletins(scenario.Database.Store, TimeProvider.System).BuildAsync(Period.Month(2025, 4), 2008, province, TestContext.Current.CancellationToken);
+
     private async Task<byte[]> BulletinAsync(string? province)
     {
-        var report = await TestReports.Bulletins(scenario.Database.Store, TimeProvider.System).BuildAsync(Period.Month(2025, 4), 2008, province, TestContext.Current.CancellationToken);
+        var report = await BulletinReportAsync(province);
         using var stream = new MemoryStream();
         BulletinPdf.Write(report, stream);
         return stream.ToArray();

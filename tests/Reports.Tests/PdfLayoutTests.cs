@@ -11,15 +11,39 @@ public sealed class PdfLayoutTests
         "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ";
 
     [Fact]
-    public void Both_report_faces_have_a_glyph_for_every_Vietnamese_letter_and_the_signs_reports_use()
+    public void Every_report_face_is_Liberation_Serif_with_a_glyph_for_every_Vietnamese_letter_and_the_signs_reports_use()
     {
-        var text = VietnameseLetters + VietnameseLetters.ToUpperInvariant() + "0123456789.,;:%()/–—…·≥≤−₫\"'";
-        foreach (var face in new[] { ReportFonts.Regular, ReportFonts.Bold })
+        var text = VietnameseLetters + VietnameseLetters.ToUpperInvariant() + "ắằẳẵặấầẩẫậđếềểễệốồổỗộớờởỡợứừửữự" + "0123456789.,;:%()/–—…·≥≤−₫\"'";
+        Assert.Equal(["Liberation Serif"], new[] { ReportFonts.Regular, ReportFonts.Bold, ReportFonts.Italic }.Select(f => f.FamilyName).Distinct());
+        Assert.Equal((false, true, false), (ReportFonts.Regular.IsBold, ReportFonts.Bold.IsBold, ReportFonts.Regular.IsItalic));
+        Assert.True(ReportFonts.Italic.IsItalic);
+        foreach (var face in new[] { ReportFonts.Regular, ReportFonts.Bold, ReportFonts.Italic })
         {
             var glyphs = face.GetGlyphs(text);
             var missing = text.EnumerateRunes().Zip(glyphs).Where(p => p.Second == 0).Select(p => p.First.ToString()).ToList();
             Assert.True(missing.Count == 0, $"{face.FamilyName}: no glyph for {string.Concat(missing)}");
         }
+    }
+
+    [Theory]
+    [InlineData("LiberationSerif-Regular.ttf")]
+    [InlineData("LiberationSerif-Bold.ttf")]
+    [InlineData("LiberationSerif-Italic.ttf")]
+    public void Each_shipped_face_is_cut_to_the_reports_characters_keeping_its_name(string file)
+    {
+        using var stream = typeof(ReportFonts).Assembly.GetManifestResourceStream("ReformMetrics.Reports.Fonts." + file)!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        var whole = copy.ToArray();
+
+        var subset = FontSubset.Make(whole);
+
+        Assert.NotNull(subset);
+        Assert.InRange(subset.Length, 1, whole.Length / 3);
+        using var full = SKTypeface.FromData(SKData.CreateCopy(whole));
+        using var cut = SKTypeface.FromData(SKData.CreateCopy(subset));
+        Assert.Equal((full.FamilyName, full.FontStyle.Weight, full.FontStyle.Slant), (cut.FamilyName, cut.FontStyle.Weight, cut.FontStyle.Slant));
+        Assert.True(cut.GlyphCount < full.GlyphCount / 2, $"{cut.GlyphCount} of {full.GlyphCount} glyphs");
     }
 
     [Fact]
@@ -63,6 +87,35 @@ public sealed class PdfLayoutTests
         var rows = pdf.Pages.SelectMany(p => System.Text.RegularExpressions.Regex.Matches(p, @"Lĩnh vực số (\d+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
         Assert.Equal(Enumerable.Range(1, 120), rows);
         Assert.EndsWith($"Trang {pdf.Pages.Count}/{pdf.Pages.Count}", pdf.Pages[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Long_names_wrap_inside_their_cells_and_the_table_still_breaks_between_whole_rows()
+    {
+        var vietnamese = System.Globalization.CultureInfo.GetCultureInfo("vi-VN");
+        var names = Enumerable.Range(1, 60).Select(i => i % 3 == 0
+            ? $"Bộ phận tiếp nhận và trả kết quả giải quyết thủ tục hành chính thuộc Ủy ban nhân dân xã số {i}, huyện Cần Giuộc (Bộ phận Một cửa)"
+            : $"Công an xã số {i}").ToList();
+        var layout = new PdfLayout();
+        var spec = new TableSpec([new(30, CellAlign.Center), new(160, CellAlign.Left), new(60)], 1,
+            [new(0, 0, "STT"), new(0, 1, "Cơ quan, đơn vị"), new(0, 2, "Số hồ sơ")]);
+        layout.Table(spec, names.Select((n, i) => new TableRow([(i + 1).ToString(vietnamese), n, ((i + 1) * 1000).ToString("N0", vietnamese)])));
+        var pdf = Write(layout);
+        var words = Pdftotext.Words(pdf);
+
+        Assert.True(layout.PageCount >= 2);
+        Assert.Empty(Pdftotext.Mismatches(pdf, layout.Cells));
+        // Every name once, in order, the long ones on several lines of one cell.
+        var nameCells = layout.Cells.Where(c => !c.Header && names.Contains(c.Text)).ToList();
+        Assert.Equal(names, nameCells.Select(c => c.Text));
+        Assert.All(nameCells.Where(c => c.Text.Length > 40), c => Assert.True(Pdftotext.Lines(words, c.Page, c.Box).Count >= 2, c.Text));
+        // Each page opens with the header, and no row runs past the bottom margin.
+        for (var page = 0; page < layout.PageCount; page++)
+        {
+            var cells = layout.Cells.Where(c => c.Page == page).ToList();
+            Assert.All(cells.Where(c => c.Box.Top == cells.Min(x => x.Box.Top)), c => Assert.True(c.Header));
+            Assert.All(cells, c => Assert.True(c.Box.Bottom <= PdfLayout.A4Long - PdfLayout.Margin, $"page {page + 1}: {c.Text} ends at {c.Box.Bottom}"));
+        }
     }
 
     private static byte[] Write(PdfLayout layout)

@@ -57,6 +57,21 @@ public sealed class TthcResultsWorkbookTests(Scenario scenario) : IClassFixture<
         Assert.Equal(XLPaperSize.A4Paper, sheet.PageSetup.PaperSize);
     }
 
+    [Fact]
+    public async Task The_form_is_set_in_Times_New_Roman_11_for_its_table()
+    {
+        using var workbook = await WriteAsync(FormLayout.LevelAndSector);
+        var sheet = Assert.Single(workbook.Worksheets);
+
+        Assert.All(sheet.CellsUsed(), c => Assert.Equal("Times New Roman", c.Style.Font.FontName));
+        Assert.Equal(11, sheet.Cell(TthcResultsWorkbook.FirstDataRow, 2).Style.Font.FontSize);
+        Assert.Equal(11, sheet.Cell(TthcResultsWorkbook.FirstDataRow, 3).Style.Font.FontSize);
+        Assert.Equal(11, sheet.Cell(TthcResultsWorkbook.HeaderTop, 3).Style.Font.FontSize);
+        var fonts = XlsxFonts.Read(await BytesAsync(FormLayout.LevelAndSector));
+        Assert.All(fonts.Names, n => Assert.Equal("Times New Roman", n));
+        Assert.Equal(("Times New Roman", 11.0), (fonts.NormalName, fonts.NormalSize));
+    }
+
     [Theory]
     [InlineData(FormLayout.LevelAndSector)]
     [InlineData(FormLayout.Agency)]
@@ -92,13 +107,14 @@ public sealed class TthcResultsWorkbookTests(Scenario scenario) : IClassFixture<
         Assert.Equal([9L, 2, 7, 0, 7, 2, 3, 2, 2, 1, 1], Enumerable.Range(3, 11).Select(c => sheet.Cell(total, c).GetValue<long>()));
     }
 
-    private async Task<XLWorkbook> WriteAsync(FormLayout layout, Period? period = null)
+    private async Task<XLWorkbook> WriteAsync(FormLayout layout, Period? period = null) => new(new MemoryStream(await BytesAsync(layout, period)));
+
+    private async Task<byte[]> BytesAsync(FormLayout layout, Period? period = null)
     {
         var kpi = new KpiService(scenario.Database.Store, NullLogger<KpiService>.Instance);
         var report = await new TthcResultsBuilder(kpi, TimeProvider.System).BuildAsync(period ?? Period.Month(2025, 4), 2008, "72", layout, TestContext.Current.CancellationToken);
-        var stream = new MemoryStream();
+        using var stream = new MemoryStream();
         TthcResultsWorkbook.Write(report, stream);
-        stream.Position = 0;
-        return new XLWorkbook(stream);
+        return stream.ToArray();
     }
 }

@@ -70,36 +70,14 @@ public static class BulletinCharts
         return plot;
     }
 
-    /// <summary>The sectors or agencies with the highest overdue rates, as horizontal bars (worst on top).</summary>
-    public static Plot Worst(IReadOnlyList<WeakUnit> units, string title, bool keepEndOfNames)
-    {
-        ArgumentNullException.ThrowIfNull(units);
-        var plot = New(title);
-        var bars = units.Select((u, i) => new Bar
-        {
-            Position = units.Count - 1 - i,
-            Value = u.OverdueRate * 100,
-            FillColor = Highlight.WithAlpha(0.85),
-            LineWidth = 0,
-            Label = $"{MetricFormat.Percent(u.OverdueRate)} ({MetricFormat.Count(u.Overdue)}/{MetricFormat.Count(u.Resolved)})",
-        }).ToList();
-        var plottable = plot.Add.Bars(bars);
-        plottable.Horizontal = true;
-        Labels(plottable);
-        plot.Axes.Left.SetTicks(
-            Enumerable.Range(0, units.Count).Select(i => (double)(units.Count - 1 - i)).ToArray(),
-            units.Select(u => Shorten(u.Name, 38, keepEndOfNames)).ToArray());
-        plot.Axes.Margins(left: 0, right: 0.3);
-        plot.Axes.Bottom.Label.Text = "Tỷ lệ giải quyết quá hạn (%)";
-        return plot;
-    }
-
-    /// <summary>Every province's on-time rate, best on top; the bulletin's province in red.</summary>
+    /// <summary>Every province's on-time rate, best on top, with its value at the end of its bar; the bulletin's
+    /// province in red. The value axis starts at <see cref="RankingAxisStart(BulletinReport)"/>.</summary>
     public static Plot Ranking(BulletinReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var ranked = report.Ranking.Units.Where(u => u.Value is not null).ToList();
         var plot = New("Tỷ lệ giải quyết đúng hạn của các tỉnh, thành phố (%)");
+        var labelSize = ranked.Count > 40 ? 5 : 6.5f;
         var bars = ranked.Select((u, i) => new Bar
         {
             Position = ranked.Count - 1 - i,
@@ -107,17 +85,40 @@ public static class BulletinCharts
             FillColor = u.Code == report.Province ? Highlight : Neutral,
             LineWidth = 0,
             Size = 0.7,
+            Label = MetricFormat.Percent(u.Value!.Value),
         }).ToList();
         var plottable = plot.Add.Bars(bars);
         plottable.Horizontal = true;
+        Labels(plottable);
+        plottable.ValueLabelStyle.FontSize = labelSize;
         plot.Axes.Left.SetTicks(
             Enumerable.Range(0, ranked.Count).Select(i => (double)(ranked.Count - 1 - i)).ToArray(),
             ranked.Select(u => $"{u.Rank}. {u.Name ?? u.Code}").ToArray());
-        plot.Axes.Left.TickLabelStyle.FontSize = ranked.Count > 40 ? 5 : 6.5f;
+        plot.Axes.Left.TickLabelStyle.FontSize = labelSize;
         plot.Axes.SetLimitsY(-0.7, ranked.Count - 0.3);
-        var lowest = ranked.Count == 0 ? 0 : ranked.Min(u => u.Value!.Value * 100);
-        plot.Axes.SetLimitsX(Math.Max(0, Math.Floor((lowest - 5) / 5) * 5), 100);
+        var start = RankingAxisStart(report);
+        // Room right of 100% for the longest value label ("100,00%"), about a ninth of the axis whatever it spans.
+        plot.Axes.SetLimitsX(start, 100 + ((100 - start) * 0.12));
+        var step = (100 - start) switch { <= 10 => 1, <= 20 => 2, <= 50 => 5, _ => 10 };
+        var ticks = Enumerable.Range(0, (int)((100 - start) / step) + 1).Select(i => start + (i * step)).ToArray();
+        plot.Axes.Bottom.SetTicks(ticks, ticks.Select(t => t.ToString("N0", MetricFormat.Vietnamese) + "%").ToArray());
         return plot;
+    }
+
+    /// <summary>Where the ranking's value axis starts: a round five below the lowest rate, so that rates between 96% and
+    /// 99% do not look alike; 0 when a rate is under 5%.</summary>
+    public static double RankingAxisStart(BulletinReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return RankingAxisStart(report.Ranking.Units.Where(u => u.Value is not null).Select(u => u.Value!.Value * 100));
+    }
+
+    /// <summary>The same from the rates in percent (none: 0).</summary>
+    public static double RankingAxisStart(IEnumerable<double> percents)
+    {
+        ArgumentNullException.ThrowIfNull(percents);
+        var values = percents.ToList();
+        return values.Count == 0 ? 0 : Math.Max(0, Math.Floor((values.Min() - 5) / 5) * 5);
     }
 
     private static Plot New(string title)
@@ -155,8 +156,4 @@ public static class BulletinCharts
         plottable.ValueLabelStyle.FontName = ReportFonts.Family;
         plottable.ValueLabelStyle.FontSize = 7.5f;
     }
-
-    // Agency names differ at their end ("Bộ phận Một cửa UBND cấp xã số 0012"), sector names at their start.
-    private static string Shorten(string text, int length, bool keepEnd) =>
-        text.Length <= length ? text : keepEnd ? "…" + text[^(length - 1)..] : text[..(length - 1)] + "…";
 }

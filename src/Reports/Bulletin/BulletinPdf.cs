@@ -9,8 +9,9 @@ namespace ReformMetrics.Reports.Bulletin;
 
 /// <summary>
 /// The PDF bulletin: a cover with the key figures, the written summary, the headline table against the previous period,
-/// the same period a year earlier and the targets, the charts, the ranking, the official 13-column form and the
-/// definitions of the figures, with page numbers and the generation date on every page.
+/// the same period a year earlier and the targets, the charts, the sectors and agencies most often late (tables, so that
+/// a long name wraps instead of being cut), the ranking, the official 13-column form and the definitions of the figures,
+/// with page numbers and the generation date on every page.
 /// </summary>
 public static class BulletinPdf
 {
@@ -19,7 +20,10 @@ public static class BulletinPdf
     private static readonly SKColor Good = new(0x1E, 0x7B, 0x45);
     private static readonly SKColor Bad = new(0xB0, 0x2A, 0x1E);
 
-    public static void Write(BulletinReport report, Stream output)
+    public static void Write(BulletinReport report, Stream output) => Render(report, output);
+
+    /// <summary>Writes the bulletin and returns its layout, whose table cells the tests compare with the text read back.</summary>
+    internal static PdfLayout Render(BulletinReport report, Stream output)
     {
         ArgumentNullException.ThrowIfNull(report);
         var layout = new PdfLayout();
@@ -41,18 +45,22 @@ public static class BulletinPdf
         Chart(layout, BulletinCharts.Trend(report), 270);
         layout.Space(8);
         Chart(layout, BulletinCharts.Channels(report), 210);
-        layout.Heading("IV. LĨNH VỰC, CƠ QUAN CÓ TỶ LỆ GIẢI QUYẾT QUÁ HẠN CAO NHẤT", keepWithNext: WorstHeight(report.WorstSectors) + 30);
-        layout.Text($"Chỉ xét lĩnh vực, cơ quan có từ {BulletinBuilder.MinResolved} hồ sơ đã giải quyết trong kỳ; trong ngoặc: số quá hạn/số đã giải quyết.", 9, color: Muted);
-        Worst(layout, report.WorstSectors, "Lĩnh vực", "Không có lĩnh vực nào có hồ sơ giải quyết quá hạn trong kỳ.", keepEndOfNames: false);
-        layout.Space(8);
-        Worst(layout, report.WorstAgencies, "Cơ quan, đơn vị", "Không có cơ quan, đơn vị nào có hồ sơ giải quyết quá hạn trong kỳ.", keepEndOfNames: true);
+        layout.Heading("IV. LĨNH VỰC, CƠ QUAN CÓ TỶ LỆ GIẢI QUYẾT QUÁ HẠN CAO NHẤT", keepWithNext: 110);
+        layout.Text($"Chỉ xét lĩnh vực, cơ quan có từ {BulletinBuilder.MinResolved} hồ sơ đã giải quyết trong kỳ.", 9, color: Muted, italic: true);
+        layout.Space(4);
+        Worst(layout, report.WorstSectors, "Lĩnh vực", "Không có lĩnh vực nào có hồ sơ giải quyết quá hạn trong kỳ.");
+        layout.Space(10);
+        Worst(layout, report.WorstAgencies, "Cơ quan, đơn vị", "Không có cơ quan, đơn vị nào có hồ sơ giải quyết quá hạn trong kỳ.");
 
         var ranked = report.Ranking.Units.Count(u => u.Value is not null);
         if (ranked > 0)
         {
             var height = Math.Clamp((ranked * 11) + 60, 160, 660);
             layout.Heading("V. XẾP HẠNG CÁC TỈNH, THÀNH PHỐ", keepWithNext: height + 20);
-            layout.Text($"Xếp hạng theo tỷ lệ giải quyết đúng hạn, {report.Period.Label}; {ranked} tỉnh, thành phố có hồ sơ được giải quyết trong kỳ.", 9, color: Muted);
+            // A value axis that does not start at 0 makes small differences look large: the caption says where it starts.
+            var start = BulletinCharts.RankingAxisStart(report);
+            layout.Text($"Xếp hạng theo tỷ lệ giải quyết đúng hạn, {report.Period.Label}; {ranked} tỉnh, thành phố có hồ sơ được giải quyết trong kỳ."
+                + (start > 0 ? $" Trục giá trị bắt đầu từ {start.ToString("N0", MetricFormat.Vietnamese)}%, không phải từ 0%." : string.Empty), 9, color: Muted, italic: true);
             Chart(layout, BulletinCharts.Ranking(report), height);
         }
 
@@ -63,7 +71,7 @@ public static class BulletinPdf
         layout.Space(4);
         foreach (var note in FormText.Notes(report.Form))
         {
-            layout.Text(note, 7.5f, color: Muted);
+            layout.Text(note, 7.5f, color: Muted, italic: true);
         }
 
         layout.NewPage(landscape: false);
@@ -77,6 +85,7 @@ public static class BulletinPdf
         }
 
         layout.Write(output, $"Bản tin kết quả giải quyết TTHC · {BulletinNarrative.UnitTitle(report)} · {report.Period.Label} · Lập ngày {Day(report)}", Metadata(report));
+        return layout;
     }
 
     private static void Cover(PdfLayout layout, BulletinReport report)
@@ -149,10 +158,12 @@ public static class BulletinPdf
         });
         layout.Table(new TableSpec(columns, 1, headers.Select((h, i) => new HeaderCell(0, i, h)).ToList(), FontSize: 8.5f), rows);
         layout.Space(4);
-        layout.Text("Thay đổi của một tỷ lệ tính bằng điểm phần trăm; của một số lượng, bằng phần trăm. \"—\": không có số liệu để tính (mẫu số bằng 0).", 8, color: Muted);
+        layout.Text("Thay đổi của một tỷ lệ tính bằng điểm phần trăm; của một số lượng, bằng phần trăm. \"—\": không có số liệu để tính (mẫu số bằng 0).", 8, color: Muted, italic: true);
     }
 
-    private static void Worst(PdfLayout layout, IReadOnlyList<WeakUnit> units, string what, string none, bool keepEndOfNames)
+    // A table rather than a bar chart: an agency's name ("Bộ phận tiếp nhận và trả kết quả ... xã ...") is longer than
+    // a chart's label can hold, and it is the end of the name that tells agencies apart.
+    private static void Worst(PdfLayout layout, IReadOnlyList<WeakUnit> units, string what, string none)
     {
         if (units.Count == 0)
         {
@@ -160,10 +171,13 @@ public static class BulletinPdf
             return;
         }
 
-        Chart(layout, BulletinCharts.Worst(units, $"{what} có tỷ lệ giải quyết quá hạn cao nhất", keepEndOfNames), WorstHeight(units));
+        TableColumn[] columns = [new(26, CellAlign.Center), new(275, CellAlign.Left), new(70), new(70), new(70)];
+        string[] headers = ["STT", what, "Tỷ lệ giải quyết quá hạn", "Số hồ sơ quá hạn", "Số hồ sơ đã giải quyết"];
+        layout.Table(
+            new TableSpec(columns, 1, headers.Select((h, i) => new HeaderCell(0, i, h)).ToList(), FontSize: 9),
+            units.Select((u, i) => new TableRow(
+                [(i + 1).ToString(MetricFormat.Vietnamese), u.Name, MetricFormat.Percent(u.OverdueRate), MetricFormat.Count(u.Overdue), MetricFormat.Count(u.Resolved)])));
     }
-
-    private static float WorstHeight(IReadOnlyList<WeakUnit> units) => units.Count == 0 ? 20 : 50 + (units.Count * 24);
 
     // ScottPlot draws a plot twice on its first render (the second pass with the measured tick labels); a first render
     // into a canvas that draws nothing keeps the PDF from holding every chart twice.

@@ -46,7 +46,7 @@ public static class ProvincesWorkbook
     public static void Write(ProvincesReport report, Stream output)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var workbook = new XLWorkbook();
+        using var workbook = ReportWorkbook.Create(fontSize: 12);
         Ranking(workbook.Worksheets.Add(RankingSheet), report);
         foreach (var (sheet, family, unit) in Groups)
         {
@@ -55,7 +55,7 @@ public static class ProvincesWorkbook
         }
 
         Data(workbook.Worksheets.Add(DataSheet), report);
-        workbook.SaveAs(output);
+        ReportWorkbook.Save(workbook, output);
     }
 
     private static void Ranking(IXLWorksheet sheet, ProvincesReport report)
@@ -108,44 +108,56 @@ public static class ProvincesWorkbook
         Finish(sheet, metrics.Count + 2, [8, 28, .. metrics.Select(_ => 14)]);
     }
 
+    /// <summary>The data sheet's columns before the counts: each code (what a pivot or a lookup joins on) beside its
+    /// Vietnamese name.</summary>
+    private static readonly string[] DataKeyHeaders =
+        ["Mã tháng", "Tháng", "Mã tỉnh", "Tỉnh, thành phố", "Mã cấp", "Cấp", "Mã lĩnh vực", "Lĩnh vực"];
+
     private static void Data(IXLWorksheet sheet, ProvincesReport report)
     {
         var counts = MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers && m.Unit == MetricUnit.Count).ToList();
-        string[] keys = ["month", "province", "province_name", "level", "sector", "sector_name"];
-        for (var c = 0; c < keys.Length; c++)
+        var keys = DataKeyHeaders.Length;
+        string[] headers = [.. DataKeyHeaders, .. counts.Select(m => m.Label)];
+        for (var c = 0; c < headers.Length; c++)
         {
-            sheet.Cell(1, c + 1).Value = keys[c];
-        }
-
-        for (var c = 0; c < counts.Count; c++)
-        {
-            sheet.Cell(1, keys.Length + c + 1).Value = counts[c].Key;
+            sheet.Cell(1, c + 1).Value = headers[c];
         }
 
         var row = 2;
         foreach (var group in report.Detail.Groups)
         {
-            CellText.Set(sheet.Cell(row, 1), group.Period.Key);
-            CellText.Set(sheet.Cell(row, 2), group.Code(Dimension.Province));
-            CellText.Set(sheet.Cell(row, 3), group.Name(Dimension.Province) ?? string.Empty);
-            CellText.Set(sheet.Cell(row, 4), group.Code(Dimension.Level));
-            CellText.Set(sheet.Cell(row, 5), group.Code(Dimension.Sector));
-            CellText.Set(sheet.Cell(row, 6), group.Name(Dimension.Sector) ?? string.Empty);
+            string[] cells =
+            [
+                group.Period.Key, group.Period.Label,
+                group.Code(Dimension.Province), group.Name(Dimension.Province) ?? string.Empty,
+                group.Code(Dimension.Level), group.Name(Dimension.Level) ?? string.Empty,
+                group.Code(Dimension.Sector), group.Name(Dimension.Sector) ?? string.Empty,
+            ];
+            for (var c = 0; c < cells.Length; c++)
+            {
+                CellText.Set(sheet.Cell(row, c + 1), cells[c]);
+            }
+
             for (var c = 0; c < counts.Count; c++)
             {
-                sheet.Cell(row, keys.Length + c + 1).Value = (long)(group[counts[c]] ?? 0);
+                sheet.Cell(row, keys + c + 1).Value = (long)(group[counts[c]] ?? 0);
             }
 
             row++;
         }
 
         // An Excel table (with its own name) is what PivotTable and Power Query pick up directly.
-        sheet.Range(1, 1, Math.Max(row - 1, 2), keys.Length + counts.Count).CreateTable("DuLieuHoSo");
+        sheet.Range(1, 1, Math.Max(row - 1, 2), headers.Length).CreateTable("DuLieuHoSo");
+        sheet.Range(1, 1, 1, headers.Length).Style.Alignment.WrapText = true;
+        sheet.Row(1).Height = 48;
         sheet.SheetView.FreezeRows(1);
-        for (var c = 1; c <= keys.Length + counts.Count; c++)
+        for (var c = 1; c <= headers.Length; c++)
         {
-            sheet.Column(c).Width = c is 3 or 6 ? 28 : 14;
+            sheet.Column(c).Width = c switch { 4 or 8 => 28, 2 => 14, <= 8 => 10, _ => 14 };
         }
+
+        ReportWorkbook.PrintOnA4(sheet, XLPageOrientation.Landscape);
+        sheet.PageSetup.SetRowsToRepeatAtTop(1, 1);
     }
 
     private static void Title(IXLWorksheet sheet, string title, ProvincesReport report)
@@ -184,8 +196,7 @@ public static class ProvincesWorkbook
         }
 
         sheet.SheetView.Freeze(3, 2);
-        sheet.PageSetup.PageOrientation = XLPageOrientation.Landscape;
-        sheet.PageSetup.PaperSize = XLPaperSize.A4Paper;
+        ReportWorkbook.PrintOnA4(sheet, XLPageOrientation.Landscape);
         sheet.PageSetup.FitToPages(1, 0);
     }
 

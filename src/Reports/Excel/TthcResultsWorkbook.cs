@@ -19,7 +19,8 @@ public static class TthcResultsWorkbook
     public static void Write(TthcResultsReport report, Stream output)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var workbook = new XLWorkbook();
+        // 11 points rather than the customary 12: thirteen columns of figures stay readable on one landscape page.
+        using var workbook = ReportWorkbook.Create(fontSize: 11);
         var sheet = workbook.Worksheets.Add("Biểu 06");
         TitleBlock(sheet, report);
         Header(sheet, report.Layout);
@@ -53,7 +54,7 @@ public static class TthcResultsWorkbook
         table.Style.Border.InsideBorder = XLBorderStyleValues.Thin;
         Signatures(sheet, Notes(sheet, row + 1, report) + 1, report);
         Layout(sheet);
-        workbook.SaveAs(output);
+        ReportWorkbook.Save(workbook, output);
     }
 
     private static void TitleBlock(IXLWorksheet sheet, TthcResultsReport report)
@@ -165,8 +166,7 @@ public static class TthcResultsWorkbook
 
         sheet.Row(HeaderTop + 2).Height = 45;
         sheet.SheetView.Freeze(HeaderTop + 3, 2);
-        sheet.PageSetup.PageOrientation = XLPageOrientation.Landscape;
-        sheet.PageSetup.PaperSize = XLPaperSize.A4Paper;
+        ReportWorkbook.PrintOnA4(sheet, XLPageOrientation.Landscape);
         sheet.PageSetup.FitToPages(1, 0);
         sheet.PageSetup.SetRowsToRepeatAtTop(HeaderTop, HeaderTop + 3);
         sheet.PageSetup.Margins.Left = 0.4;

@@ -21,6 +21,10 @@ public sealed record TableRow(IReadOnlyList<string> Cells, bool Bold = false);
 
 public sealed record TableSpec(IReadOnlyList<TableColumn> Columns, int HeaderRows, IReadOnlyList<HeaderCell> Header, float FontSize = 8);
 
+/// <summary>A table cell as drawn: the page (from 0), its box in points from the page's top left corner, the text it was
+/// given (before wrapping), and whether it belongs to the table's header.</summary>
+public sealed record DrawnCell(int Page, SKRect Box, string Text, bool Header);
+
 /// <summary>
 /// The small layout engine of the PDF reports (Skia's PDF backend draws but does not lay out): A4 pages in either
 /// orientation, wrapped paragraphs, tables that break across pages and repeat their header, and charts drawn as vectors.
@@ -37,6 +41,7 @@ public sealed class PdfLayout
     private static readonly SKColor HeaderFill = new(0xE3, 0xEA, 0xF2);
     private static readonly SKColor SubtotalFill = new(0xF2, 0xF5, 0xF8);
     private readonly List<Page> _pages = [];
+    private readonly List<DrawnCell> _cells = [];
     private Page _page = null!;
 
     public PdfLayout(bool landscape = false) => NewPage(landscape);
@@ -47,6 +52,9 @@ public sealed class PdfLayout
     public float ContentWidth => _page.Width - (2 * Margin);
 
     public int PageCount => _pages.Count;
+
+    /// <summary>Every table cell drawn so far, headers included, each time a header is repeated.</summary>
+    public IReadOnlyList<DrawnCell> Cells => _cells;
 
     private float Bottom => _page.Height - Margin - FooterHeight;
 
@@ -69,9 +77,9 @@ public sealed class PdfLayout
     }
 
     /// <summary>A paragraph wrapped to the content width (or <paramref name="width"/>), breaking across pages between lines.</summary>
-    public void Text(string text, float size = 10, bool bold = false, CellAlign align = CellAlign.Left, SKColor? color = null, float indent = 0)
+    public void Text(string text, float size = 10, bool bold = false, CellAlign align = CellAlign.Left, SKColor? color = null, float indent = 0, bool italic = false)
     {
-        var font = Font(size, bold);
+        var font = Font(size, bold, italic);
         var lineHeight = size * 1.38f;
         var paint = Paint(color ?? Ink);
         foreach (var line in Wrap(Normalize(text), font, ContentWidth - indent))
@@ -188,6 +196,11 @@ public sealed class PdfLayout
         {
             var (x0, y0) = (Margin, Y);
             var cells = spec.Header.Select(h => (Cell: h, Lines: Lines(h.Text, boldFont, SpanWidth(h.Column, h.ColumnSpan)))).ToList();
+            foreach (var h in spec.Header)
+            {
+                Record(SKRect.Create(x0 + lefts[h.Column], y0 + headerTops[h.Row], SpanWidth(h.Column, h.ColumnSpan), headerTops[h.Row + h.RowSpan] - headerTops[h.Row]), h.Text, header: true);
+            }
+
             _page.Steps.Add(c =>
             {
                 foreach (var (h, text) in cells)
@@ -219,6 +232,11 @@ public sealed class PdfLayout
             }
 
             var (x0, y0) = (Margin, Y);
+            for (var i = 0; i < row.Cells.Count; i++)
+            {
+                Record(SKRect.Create(x0 + lefts[i], y0, widths[i], height), row.Cells[i], header: false);
+            }
+
             _page.Steps.Add(c =>
             {
                 if (row.Bold)
@@ -325,10 +343,22 @@ public sealed class PdfLayout
         Modified = generatedAt.UtcDateTime,
     };
 
-    public static SKFont Font(float size, bool bold) => new(bold ? ReportFonts.Bold : ReportFonts.Regular, size) { Subpixel = true };
+    /// <summary>A report font. Unhinted, with linear metrics: hinting rounds every advance to a whole point at the size
+    /// drawn (at 7.5 points the "Đ" of DejaVu Sans Condensed took 6 points instead of 5.23), and the PDF placed each letter by those rounded advances,
+    /// leaving uneven gaps inside words that text extraction reads as spaces ("Đ ất đai"). A PDF is scaled by its reader,
+    /// so the outlines' own advances are the right ones.</summary>
+    public static SKFont Font(float size, bool bold, bool italic = false) =>
+        new(bold ? ReportFonts.Bold : italic ? ReportFonts.Italic : ReportFonts.Regular, size)
+        {
+            Subpixel = true,
+            Hinting = SKFontHinting.None,
+            LinearMetrics = true,
+        };
 
     // Typed or pasted Vietnamese may arrive decomposed (a letter followed by combining marks); the font draws the composed letters.
     private static string Normalize(string text) => text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
+
+    private void Record(SKRect box, string text, bool header) => _cells.Add(new DrawnCell(_pages.Count - 1, box, Normalize(text), header));
 
     private static (float X, SKTextAlign Align) Place(CellAlign align, float left, float width) => align switch
     {

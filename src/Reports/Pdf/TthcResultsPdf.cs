@@ -10,7 +10,10 @@ public static class TthcResultsPdf
 {
     private static readonly CultureInfo Vietnamese = CultureInfo.GetCultureInfo("vi-VN");
 
-    public static void Write(TthcResultsReport report, Stream output)
+    public static void Write(TthcResultsReport report, Stream output) => Render(report, output);
+
+    /// <summary>Writes the form and returns its layout, whose table cells the tests compare with the text read back.</summary>
+    internal static PdfLayout Render(TthcResultsReport report, Stream output)
     {
         ArgumentNullException.ThrowIfNull(report);
         var layout = new PdfLayout(landscape: true);
@@ -37,6 +40,7 @@ public static class TthcResultsPdf
         }
 
         layout.Write(output, $"{FormText.FormCode} · {report.UnitName} · {report.Period.Label}", Metadata(report));
+        return layout;
     }
 
     /// <summary>The 13-column table of the form at the cursor (used by the form and by the bulletin).</summary>
