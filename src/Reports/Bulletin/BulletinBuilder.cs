@@ -10,7 +10,7 @@ namespace ReformMetrics.Reports.Bulletin;
 /// <summary>Gathers the bulletin's figures from the metrics layer; every number is answered by ClickHouse.</summary>
 public sealed class BulletinBuilder(KpiService kpi, RankingService rankings, TargetService targets, TthcResultsBuilder forms, TimeProvider clock)
 {
-    /// <summary>How many sectors and agencies the "worst" charts show.</summary>
+    /// <summary>How many sectors and agencies the tables of those most often late show.</summary>
     public const int WorstCount = 6;
 
     /// <summary>A sector or agency needs this many resolved dossiers to be listed among the worst: one late dossier of two
