@@ -34,11 +34,5 @@ public static partial class MetricCatalogue
         _ => [],
     };
 
-    // The counts share the form's source; the apology count is not a column of the form.
-    private static string? SourceOf(string key) => key == "apologized_overdue"
-        ? "The duty to apologise for a late result: Nghị định 61/2018/NĐ-CP, Điều 19 khoản 9, until 30/06/2025, then Nghị định 118/2025/NĐ-CP ngày 09/6/2025 (its apology article was not verified); not a column of Biểu số 06"
-        : null;
-
-    private static List<MetricDefinition> WithSources(MetricDefinition[] metrics) =>
-        metrics.Select(m => m with { Source = SourceOf(m.Key) ?? m.Source, Bases = BasesOf(m.Key) }).ToList();
+    private static List<MetricDefinition> WithSources(MetricDefinition[] metrics) => metrics.Select(m => m with { Bases = BasesOf(m.Key) }).ToList();
 }

@@ -23,7 +23,8 @@ public static partial class MetricCatalogue
         Count("in_progress", "Số hồ sơ đang giải quyết", "received and neither resolved nor withdrawn at the end of the period", "b_in_progress"),
         Count("in_progress_within_deadline", "Đang giải quyết trong hạn", "in progress at the end, deadline not passed (or waiting for the applicant)", "in_progress - in_progress_overdue"),
         Count("in_progress_overdue", "Đang giải quyết quá hạn", "in progress at the end, deadline passed and not waiting for the applicant", "b_in_progress_overdue"),
-        Count("apologized_overdue", "Có thư xin lỗi", "overdue dossiers (resolved in the period or pending at its end) with an apology letter", "b_resolved_overdue_apologized + b_in_progress_overdue_apologized", Better.Higher),
+        Count("apologized_overdue", "Có thư xin lỗi", "overdue dossiers (resolved in the period or pending at its end) with an apology letter", "b_resolved_overdue_apologized + b_in_progress_overdue_apologized", Better.Higher,
+            "The duty to apologise for a late result: Nghị định 61/2018/NĐ-CP, Điều 19 khoản 9, until 30/06/2025, then Nghị định 118/2025/NĐ-CP ngày 09/6/2025 (its apology article was not verified); not a column of Biểu số 06"),
 
         Rate("on_time_rate", "Tỷ lệ đúng hạn trên số hồ sơ đã giải quyết", "(resolved_early + resolved_on_time) / resolved_total", "resolved_total", FormOfficial,
             "(resolved_early + resolved_on_time) / nullIf(resolved_total, 0)"),
@@ -92,8 +93,8 @@ public static partial class MetricCatalogue
 
     public static bool TryGet(string key, out MetricDefinition metric) => ByKey.TryGetValue(key, out metric!);
 
-    private static MetricDefinition Count(string key, string label, string definition, string sql, Better better = Better.Neutral) =>
-        new(key, label, MetricUnit.Count, better, definition, null, FormOfficial, sql);
+    private static MetricDefinition Count(string key, string label, string definition, string sql, Better better = Better.Neutral, string source = FormOfficial) =>
+        new(key, label, MetricUnit.Count, better, definition, null, source, sql);
 
     private static MetricDefinition Rate(string key, string label, string definition, string denominator, string source, string sql, Better better = Better.Higher) =>
         new(key, label, MetricUnit.Rate, better, definition, denominator, source, sql);

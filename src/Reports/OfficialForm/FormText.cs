@@ -105,7 +105,7 @@ public static class FormText
 
     /// <summary>Column (7) counts withdrawals as resolved on time, as the one-stop systems print the form; the note says
     /// how many, so that the form's (7) and the "đã giải quyết" of the bulletin and the dashboard reconcile on the page.</summary>
-    public static string Withdrawals(TthcResultsReport report)
+    private static string Withdrawals(TthcResultsReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var total = report.Rows.LastOrDefault(r => r.Depth == 0)?.Figures;
