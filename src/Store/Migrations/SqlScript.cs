@@ -102,8 +102,10 @@ public static class SqlScript
         return firstLine.StartsWith(SeedMarker, StringComparison.Ordinal) ? firstLine[SeedMarker.Length..].Trim() : null;
     }
 
-    /// <summary>The statement as it runs on this topology, or null when it does not run there.</summary>
-    public static string? Render(string statement, string database, string? cluster, bool accessControl = true)
+    /// <summary>The statement as it runs on this topology, or null when it does not run there. <paramref name="perNode"/>: the
+    /// statement is sent to every node of the cluster by the caller (<see cref="Sharding.ShardedSchema"/>), so it carries
+    /// no <c>ON CLUSTER</c>, and its engines are those of one node (shards of one replica each).</summary>
+    public static string? Render(string statement, string database, string? cluster, bool accessControl = true, bool perNode = false)
     {
         ArgumentNullException.ThrowIfNull(statement);
         var firstLine = statement.Split('\n', 2)[0].Trim();
@@ -120,8 +122,8 @@ public static class SqlScript
         }
 
         return statement
-            .Replace("{on_cluster}", onCluster ? $"ON CLUSTER {cluster}" : string.Empty, StringComparison.Ordinal)
-            .Replace("{replicated}", onCluster ? "Replicated" : string.Empty, StringComparison.Ordinal)
+            .Replace("{on_cluster}", onCluster && !perNode ? $"ON CLUSTER {cluster}" : string.Empty, StringComparison.Ordinal)
+            .Replace("{replicated}", onCluster && !perNode ? "Replicated" : string.Empty, StringComparison.Ordinal)
             .Replace("{cluster}", cluster ?? string.Empty, StringComparison.Ordinal)
             .Replace("{database}", database, StringComparison.Ordinal);
     }
