@@ -43,8 +43,8 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
             await ExecuteAsync(store.CreateServerConnection(), $"CREATE DATABASE IF NOT EXISTS {store.Database}", cancellationToken).ConfigureAwait(false);
         }
 
-        await ExecuteAsync(store.CreateConnection(), SqlScript.Render(CreateHistoryTable, store.Database, store.Cluster, perNode: true)!, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(store.CreateConnection(), SqlScript.Render(CreateRepeatablesTable, store.Database, store.Cluster, perNode: true)!, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(store.CreateConnection(), SqlScript.Render(CreateHistoryTable, store.Database, store.Cluster)!, cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(store.CreateConnection(), SqlScript.Render(CreateRepeatablesTable, store.Database, store.Cluster)!, cancellationToken).ConfigureAwait(false);
 
         var applied = await ReadAppliedAsync(cancellationToken).ConfigureAwait(false);
         var numbered = migrations.Where(m => !m.Repeatable).ToList();

@@ -7,9 +7,9 @@ namespace ReformMetrics.Store.Migrations;
 /// one statement at a time), for a single node or for a cluster.
 /// </summary>
 /// <remarks>
-/// Macros: <c>{on_cluster}</c> becomes <c>ON CLUSTER name</c> or nothing; <c>{replicated}</c> prefixes an
-/// engine (<c>{replicated}MergeTree</c> becomes <c>ReplicatedMergeTree</c>, whose path and replica name
-/// come from the servers' default_replica_path / default_replica_name); <c>{cluster}</c> and
+/// Macros: <c>{on_cluster}</c> and <c>{replicated}</c> mark where a replicated cluster's DDL and engines will differ; they
+/// render as nothing today (a sharded store's statements go to every node, its shards have one replica each: see
+/// <see cref="Sharding.ShardedSchema"/>); <c>{cluster}</c> and
 /// <c>{database}</c> give the names, for Distributed tables. A statement whose first line is
 /// <c>-- cluster-only</c> or <c>-- single-node-only</c> runs only on that topology, and one whose first line
 /// is <c>-- access-control</c> (roles, grants) runs only where the server keeps users and roles in storage
@@ -102,10 +102,10 @@ public static class SqlScript
         return firstLine.StartsWith(SeedMarker, StringComparison.Ordinal) ? firstLine[SeedMarker.Length..].Trim() : null;
     }
 
-    /// <summary>The statement as it runs on this topology, or null when it does not run there. <paramref name="perNode"/>: the
-    /// statement is sent to every node of the cluster by the caller (<see cref="Sharding.ShardedSchema"/>), so it carries
-    /// no <c>ON CLUSTER</c>, and its engines are those of one node (shards of one replica each).</summary>
-    public static string? Render(string statement, string database, string? cluster, bool accessControl = true, bool perNode = false)
+    /// <summary>The statement as it runs on this topology, or null when it does not run there. On a cluster the statement is
+    /// sent to the nodes by the caller (<see cref="Sharding.ShardedSchema"/>), so it carries no <c>ON CLUSTER</c>, and its
+    /// engines are those of one node (shards of one replica each).</summary>
+    public static string? Render(string statement, string database, string? cluster, bool accessControl = true)
     {
         ArgumentNullException.ThrowIfNull(statement);
         var firstLine = statement.Split('\n', 2)[0].Trim();
@@ -122,8 +122,8 @@ public static class SqlScript
         }
 
         return statement
-            .Replace("{on_cluster}", onCluster && !perNode ? $"ON CLUSTER {cluster}" : string.Empty, StringComparison.Ordinal)
-            .Replace("{replicated}", onCluster && !perNode ? "Replicated" : string.Empty, StringComparison.Ordinal)
+            .Replace("{on_cluster}", string.Empty, StringComparison.Ordinal)
+            .Replace("{replicated}", string.Empty, StringComparison.Ordinal)
             .Replace("{cluster}", cluster ?? string.Empty, StringComparison.Ordinal)
             .Replace("{database}", database, StringComparison.Ordinal);
     }

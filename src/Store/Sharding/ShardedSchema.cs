@@ -48,12 +48,12 @@ public static partial class ShardedSchema
         var planned = new List<PlannedStatement>();
         // The shard database first: a Distributed table of the service database is made after the table it reads.
         if (!statement.Split('\n', 2)[0].Trim().Equals(SqlScript.AccessControl, StringComparison.Ordinal)
-            && SqlScript.Render(statement, shard, cluster, accessControl, perNode: true) is { } local)
+            && SqlScript.Render(statement, shard, cluster, accessControl) is { } local)
         {
             planned.Add(new PlannedStatement(shard, local, Where(local)));
         }
 
-        if (SqlScript.Render(statement, database, cluster, accessControl, perNode: true) is { } service)
+        if (SqlScript.Render(statement, database, cluster, accessControl) is { } service)
         {
             if (Service(service, database, shard, cluster) is { } rewritten)
             {

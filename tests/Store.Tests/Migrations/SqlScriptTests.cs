@@ -43,16 +43,16 @@ public sealed class SqlScriptTests
     }
 
     [Fact]
-    public void Cluster_rendering_adds_on_cluster_and_replicated_engines_and_keeps_server_macros()
+    public void Cluster_rendering_is_per_node_and_keeps_server_macros()
     {
+        // A sharded store's statements are sent to every node by the runner: no ON CLUSTER (no DDL queue in the embedded
+        // engine), and one replica per shard.
         var sql = SqlScript.Render(
             "CREATE TABLE t {on_cluster} (x UInt8) ENGINE = {replicated}MergeTree ORDER BY x SETTINGS storage_policy = '{shard}'",
             "reform",
             "reform_cluster");
 
-        Assert.Equal(
-            "CREATE TABLE t ON CLUSTER reform_cluster (x UInt8) ENGINE = ReplicatedMergeTree ORDER BY x SETTINGS storage_policy = '{shard}'",
-            sql);
+        Assert.Equal("CREATE TABLE t  (x UInt8) ENGINE = MergeTree ORDER BY x SETTINGS storage_policy = '{shard}'", sql);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class SqlScriptTests
 
         Assert.Null(SqlScript.Render(distributed, "reform", null));
         Assert.Equal(
-            "-- cluster-only\nCREATE TABLE d ON CLUSTER c1 AS t ENGINE = Distributed(c1, reform, t, rand())",
+            "-- cluster-only\nCREATE TABLE d  AS t ENGINE = Distributed(c1, reform, t, rand())",
             SqlScript.Render(distributed, "reform", "c1"));
         Assert.Equal(local, SqlScript.Render(local, "reform", null));
         Assert.Null(SqlScript.Render(local, "reform", "c1"));
