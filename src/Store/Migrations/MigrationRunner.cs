@@ -43,8 +43,19 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
             await ExecuteAsync(store.CreateServerConnection(), $"CREATE DATABASE IF NOT EXISTS {store.Database}", cancellationToken).ConfigureAwait(false);
         }
 
-        await ExecuteAsync(store.CreateConnection(), SqlScript.Render(CreateHistoryTable, store.Database, store.Cluster)!, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(store.CreateConnection(), SqlScript.Render(CreateRepeatablesTable, store.Database, store.Cluster)!, cancellationToken).ConfigureAwait(false);
+        foreach (var history in new[] { CreateHistoryTable, CreateRepeatablesTable })
+        {
+            var sql = SqlScript.Render(history, store.Database, store.Cluster, replicated: nodes?.Replicated ?? false)!;
+            if (nodes is null)
+            {
+                await ExecuteAsync(store.CreateConnection(), sql, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // On every node: the service may be connected to another replica of its shard later.
+                await nodes.ExecuteAsync(new PlannedStatement(store.Database, sql, StatementTarget.EveryNode), null, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         var applied = await ReadAppliedAsync(cancellationToken).ConfigureAwait(false);
         var numbered = migrations.Where(m => !m.Repeatable).ToList();
@@ -137,7 +148,7 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
             {
                 if (nodes is not null)
                 {
-                    foreach (var planned in ShardedSchema.Plan(statements[i], store.Database, store.Cluster!, accessControl))
+                    foreach (var planned in ShardedSchema.Plan(statements[i], store.Database, store.Cluster!, accessControl, nodes.Replicated))
                     {
                         await nodes.ExecuteAsync(planned, SqlScript.SeedOf(planned.Sql) is { } shardSeed ? migration.Seed(shardSeed) : null, cancellationToken)
                             .ConfigureAwait(false);

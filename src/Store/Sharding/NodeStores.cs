@@ -11,6 +11,9 @@ public sealed class NodeStores(ClickHouseStore service, IReadOnlyList<ClusterNod
 
     public IReadOnlyList<ClusterNode> Nodes { get; } = nodes;
 
+    /// <summary>True when the shards have several replicas: tables are then replicated within their shard.</summary>
+    public bool Replicated => Nodes.GroupBy(n => n.Shard).Any(g => g.Count() > 1);
+
     /// <summary>The first node of every shard, in shard order.</summary>
     public IReadOnlyList<ClusterNode> OnePerShard => Nodes.GroupBy(n => n.Shard).Select(g => g.First()).ToList();
 
@@ -18,12 +21,6 @@ public sealed class NodeStores(ClickHouseStore service, IReadOnlyList<ClusterNod
     {
         ArgumentNullException.ThrowIfNull(service);
         var nodes = await ClusterNodes.DiscoverAsync(service, requireAll: true, cancellationToken).ConfigureAwait(false);
-        if (nodes.GroupBy(n => n.Shard).Any(g => g.Count() > 1))
-        {
-            throw new ShardingException(
-                $"Cụm '{service.Cluster}' có mảnh nhiều bản sao: ReformMetrics chưa hỗ trợ bản sao trên cụm (mỗi mảnh một nút).");
-        }
-
         return new NodeStores(service, nodes);
     }
 

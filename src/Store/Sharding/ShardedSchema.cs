@@ -40,20 +40,21 @@ public static partial class ShardedSchema
     /// <summary>The database of a node's own shard.</summary>
     public static string ShardDatabase(string database) => database + "_shard";
 
-    /// <summary>The statements a migration statement becomes on a sharded store, in the order they must run.</summary>
-    public static IReadOnlyList<PlannedStatement> Plan(string statement, string database, string cluster, bool accessControl)
+    /// <summary>The statements a migration statement becomes on a sharded store, in the order they must run;
+    /// <paramref name="replicated"/> when the shards have several replicas (replicated engines).</summary>
+    public static IReadOnlyList<PlannedStatement> Plan(string statement, string database, string cluster, bool accessControl, bool replicated = false)
     {
         ArgumentNullException.ThrowIfNull(statement);
         var shard = ShardDatabase(database);
         var planned = new List<PlannedStatement>();
         // The shard database first: a Distributed table of the service database is made after the table it reads.
         if (!statement.Split('\n', 2)[0].Trim().Equals(SqlScript.AccessControl, StringComparison.Ordinal)
-            && SqlScript.Render(statement, shard, cluster, accessControl) is { } local)
+            && SqlScript.Render(statement, shard, cluster, accessControl, replicated) is { } local)
         {
             planned.Add(new PlannedStatement(shard, local, Where(local)));
         }
 
-        if (SqlScript.Render(statement, database, cluster, accessControl) is { } service)
+        if (SqlScript.Render(statement, database, cluster, accessControl, replicated) is { } service)
         {
             if (Service(service, database, shard, cluster) is { } rewritten)
             {

@@ -56,6 +56,20 @@ public sealed class SqlScriptTests
     }
 
     [Fact]
+    public void Replicated_shards_get_replicated_engines_with_a_path_of_their_shard_database_and_table()
+    {
+        var withArguments = SqlScript.Render(
+            "CREATE TABLE IF NOT EXISTS t {on_cluster} (x UInt8) ENGINE = {replicated}ReplacingMergeTree(v, d) ORDER BY x", "reform_shard", "c1", replicated: true);
+        var without = SqlScript.Render("CREATE TABLE b {on_cluster} AS t ENGINE = {replicated}MergeTree ORDER BY x", "reform", "c1", replicated: true);
+
+        Assert.Equal(
+            "CREATE TABLE IF NOT EXISTS t  (x UInt8) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/reform_shard/t', '{replica}', v, d) ORDER BY x",
+            withArguments);
+        Assert.Equal("CREATE TABLE b  AS t ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/reform/b', '{replica}') ORDER BY x", without);
+        Assert.Throws<MigrationException>(() => SqlScript.Render("ALTER TABLE t MODIFY ENGINE {replicated}MergeTree", "reform", "c1", replicated: true));
+    }
+
+    [Fact]
     public void Topology_markers_choose_where_a_statement_runs()
     {
         const string distributed = "-- cluster-only\nCREATE TABLE d {on_cluster} AS t ENGINE = Distributed({cluster}, {database}, t, rand())";
