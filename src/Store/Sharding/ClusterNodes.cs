@@ -5,8 +5,10 @@ using Dapper;
 namespace ReformMetrics.Store.Sharding;
 
 /// <summary>A node of the cluster: its place (shard, replica), where its native protocol listens (from the servers'
-/// <c>remote_servers</c>) and its HTTP port (asked of the node itself: the cluster's configuration does not carry it).</summary>
-public sealed record ClusterNode(uint Shard, uint Replica, string Host, int TcpPort, int HttpPort)
+/// <c>remote_servers</c>), its HTTP port (asked of the node itself: the cluster's configuration does not carry it), and how
+/// its shard's replicas get their rows: by their tables (<c>internal_replication</c>: ReplicatedMergeTree) or from the
+/// Distributed table, which writes every row to each of them.</summary>
+public sealed record ClusterNode(uint Shard, uint Replica, string Host, int TcpPort, int HttpPort, bool InternalReplication = false)
 {
     /// <summary>The service's connection string pointed at this node (same user and settings).</summary>
     public string ConnectionString(string serviceConnectionString)
@@ -30,8 +32,8 @@ public static class ClusterNodes
         ArgumentNullException.ThrowIfNull(store);
         var cluster = store.Cluster ?? throw new InvalidOperationException("No cluster is configured");
         await using var connection = store.CreateServerConnection();
-        var members = (await connection.QueryAsync<(uint Shard, uint Replica, string Host, ushort Port)>(new CommandDefinition(
-            "SELECT shard_num, replica_num, host_name, port FROM system.clusters WHERE cluster = @cluster ORDER BY shard_num, replica_num",
+        var members = (await connection.QueryAsync<(uint Shard, uint Replica, string Host, ushort Port, byte InternalReplication)>(new CommandDefinition(
+            "SELECT shard_num, replica_num, host_name, port, internal_replication FROM system.clusters WHERE cluster = @cluster ORDER BY shard_num, replica_num",
             new { cluster }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
         if (members.Count == 0)
         {
@@ -55,7 +57,7 @@ public static class ClusterNodes
                 continue;
             }
 
-            nodes.Add(new ClusterNode(member.Shard, member.Replica, member.Host, member.Port, answer.Http));
+            nodes.Add(new ClusterNode(member.Shard, member.Replica, member.Host, member.Port, answer.Http, member.InternalReplication != 0));
         }
 
         if (missing.Count > 0 && (requireAll || nodes.Count == 0))
@@ -65,6 +67,16 @@ public static class ClusterNodes
 
         return nodes;
     }
+
+    /// <summary>True when the shards' replicas replicate by their tables (several replicas a shard, internal replication):
+    /// tables are then ReplicatedMergeTree, and rows written on one node of a shard reach the others.</summary>
+    public static bool ReplicatedByTables(IReadOnlyList<ClusterNode> nodes) =>
+        nodes.GroupBy(n => n.Shard).Any(g => g.Count() > 1 && g.All(n => n.InternalReplication));
+
+    /// <summary>The nodes that must each be given rows (and derive their shard's figures): one per shard when replicas
+    /// replicate by their tables, otherwise every node (a replica fed by the Distributed table replicates nothing itself).</summary>
+    public static IReadOnlyList<ClusterNode> RowHolders(IReadOnlyList<ClusterNode> nodes) =>
+        ReplicatedByTables(nodes) ? nodes.GroupBy(n => n.Shard).Select(g => g.First()).ToList() : nodes;
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }

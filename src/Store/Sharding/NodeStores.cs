@@ -11,11 +11,8 @@ public sealed class NodeStores(ClickHouseStore service, IReadOnlyList<ClusterNod
 
     public IReadOnlyList<ClusterNode> Nodes { get; } = nodes;
 
-    /// <summary>True when the shards have several replicas: tables are then replicated within their shard.</summary>
-    public bool Replicated => Nodes.GroupBy(n => n.Shard).Any(g => g.Count() > 1);
-
-    /// <summary>The first node of every shard, in shard order.</summary>
-    public IReadOnlyList<ClusterNode> OnePerShard => Nodes.GroupBy(n => n.Shard).Select(g => g.First()).ToList();
+    /// <summary>True when the shards' replicas replicate by their tables (ReplicatedMergeTree engines).</summary>
+    public bool Replicated => ClusterNodes.ReplicatedByTables(Nodes);
 
     public static async Task<NodeStores> OpenAsync(ClickHouseStore service, CancellationToken cancellationToken)
     {
@@ -39,7 +36,7 @@ public sealed class NodeStores(ClickHouseStore service, IReadOnlyList<ClusterNod
     public async Task ExecuteAsync(PlannedStatement statement, string? body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statement);
-        foreach (var node in statement.Target == StatementTarget.EveryNode ? Nodes : OnePerShard)
+        foreach (var node in statement.Target == StatementTarget.EveryNode ? Nodes : ClusterNodes.RowHolders(Nodes))
         {
             var store = await ForAsync(node, statement.Database, cancellationToken).ConfigureAwait(false);
             if (body is not null)

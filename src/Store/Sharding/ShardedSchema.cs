@@ -128,7 +128,8 @@ public enum StatementTarget
     /// <summary>Schema: on every node of the cluster.</summary>
     EveryNode,
 
-    /// <summary>Rows: on one node of every shard.</summary>
+    /// <summary>Rows: on one node of every shard, or on every node when replicas do not replicate by their tables
+    /// (<see cref="ClusterNodes.RowHolders"/>).</summary>
     EveryShard,
 }
 
