@@ -49,15 +49,17 @@ public sealed partial class LocalCluster(ClusterLayout layout, EngineCache cache
                 + $"Xem: reform cluster status --dir {layout.Root}; dừng: reform cluster down --dir {layout.Root}.");
         }
 
+        var previous = ClusterState.Read(layout.StateFile);
         var library = await cache.EnsureAsync(progress, cancellationToken).ConfigureAwait(false);
         var users = EngineUsers.LoadOrCreate(layout.Secrets);
         var secret = ClusterConfig.LoadOrCreateSecret(layout);
         for (var attempt = 1; ; attempt++)
         {
-            var state = new ClusterState(shards, replicas, database, Plan(shards, replicas), null, layout.Secrets.UsersSecretFile, DateTimeOffset.UtcNow);
+            var state = new ClusterState(
+                shards, replicas, database, Plan(shards, replicas, attempt == 1 ? previous : null), null, layout.Secrets.UsersSecretFile, DateTimeOffset.UtcNow);
             try
             {
-                return await StartAsync(state, library, users, secret, progress, cancellationToken).ConfigureAwait(false);
+                return await StartAsync(state, attempt == 1 ? previous : null, library, users, secret, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -84,13 +86,14 @@ public sealed partial class LocalCluster(ClusterLayout layout, EngineCache cache
     }
 
     private async Task<ClusterState> StartAsync(
-        ClusterState state, string library, EngineUsers users, string secret, IProgress<string>? progress, CancellationToken cancellationToken)
+        ClusterState state, ClusterState? previous, string library, EngineUsers users, string secret, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         if (state.Replicas > 1)
         {
             await ZooKeeperPackage.EnsureInstalledAsync(progress, logger, cancellationToken).ConfigureAwait(false);
             progress?.Report("Đang khởi động ZooKeeper");
-            var zooKeeper = await ZooKeeperServer.StartAsync(layout, FreePorts(1)[0], logger, cancellationToken).ConfigureAwait(false);
+            var zooKeeperPort = previous?.ZooKeeper is { Port: var port } && AreFree([port]) ? port : FreePorts(1)[0];
+            var zooKeeper = await ZooKeeperServer.StartAsync(layout, zooKeeperPort, logger, cancellationToken).ConfigureAwait(false);
             state = state with { ZooKeeper = zooKeeper };
             state.Write(layout.StateFile);
         }
@@ -170,9 +173,17 @@ public sealed partial class LocalCluster(ClusterLayout layout, EngineCache cache
         throw new ClusterException($"Nút {node.Name} (cổng HTTP {node.HttpPort}) chưa sẵn sàng sau {ReadyTimeout.TotalSeconds:0} giây: {problem}. Nhật ký: {node.Layout.LogFile}");
     }
 
-    /// <summary>Nodes in shard order, each with an HTTP and a native TCP port free at this instant.</summary>
-    private List<ClusterNode> Plan(int shards, int replicas)
+    /// <summary>Nodes in shard order, each with an HTTP and a native TCP port free at this instant: the ports of the
+    /// previous run of the same shape when they are all free (the printed connection string then stays the same), else new
+    /// ones.</summary>
+    private List<ClusterNode> Plan(int shards, int replicas, ClusterState? previous)
     {
+        if (previous is not null && previous.Shards == shards && previous.Replicas == replicas
+            && previous.Nodes.SelectMany(n => new[] { n.HttpPort, n.TcpPort }).ToList() is var used && AreFree(used))
+        {
+            return previous.Nodes.Select(n => new ClusterNode(n.Shard, n.Replica, n.Name, layout.Node(n.Name).Root, n.HttpPort, n.TcpPort)).ToList();
+        }
+
         var ports = FreePorts(2 * shards * replicas);
         var nodes = new List<ClusterNode>();
         for (var shard = 1; shard <= shards; shard++)
@@ -195,6 +206,30 @@ public sealed partial class LocalCluster(ClusterLayout layout, EngineCache cache
         {
             listeners.ForEach(l => l.Start());
             return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToList();
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
+    }
+
+    private static bool AreFree(List<int> ports)
+    {
+        var listeners = new List<TcpListener>();
+        try
+        {
+            foreach (var port in ports)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, port);
+                listeners.Add(listener);
+                listener.Start();
+            }
+
+            return ports.Distinct().Count() == ports.Count;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
         finally
         {

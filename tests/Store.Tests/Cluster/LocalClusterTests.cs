@@ -124,6 +124,23 @@ public sealed class LocalClusterTests : IAsyncDisposable
         await DownAndAssertNothingLeftAsync(expectedStopped: 1);
     }
 
+    [Fact]
+    public async Task Up_again_after_down_keeps_the_data_and_the_connection_string()
+    {
+        var first = await _cluster.UpAsync(shards: 1, replicas: 1, "reform", progress: null, Cancel);
+        var users = EngineUsers.LoadOrCreate(_layout.Secrets);
+        await QueryAsync(first.Entry, users, "CREATE DATABASE kept");
+        await QueryAsync(first.Entry, users, "CREATE TABLE kept.t (id UInt8) ENGINE = MergeTree ORDER BY id");
+        await QueryAsync(first.Entry, users, "INSERT INTO kept.t VALUES (7)");
+        await DownAndAssertNothingLeftAsync(expectedStopped: 1);
+
+        var second = await _cluster.UpAsync(shards: 1, replicas: 1, "reform", progress: null, Cancel);
+
+        Assert.Equal(LocalCluster.ConnectionString(first, users), LocalCluster.ConnectionString(second, users));
+        Assert.Equal("7", await QueryAsync(second.Entry, users, "SELECT id FROM kept.t"));
+        await DownAndAssertNothingLeftAsync(expectedStopped: 1);
+    }
+
     public async ValueTask DisposeAsync()
     {
         // A failed test must not leave engines running on the shared machine.
