@@ -80,6 +80,8 @@ public sealed partial class LocalCluster
         }
 
         var engine = EngineState.Read(node.StateFile);
+        var pid = engine?.Pid ?? (recorded is { Pid: > 0, StartTime: { } started } && Lease.ProcessStartTime(recorded.Pid) == started ? recorded.Pid : 0);
+        var startTime = pid == 0 ? null : Lease.ProcessStartTime(pid);
         if (engine is not null)
         {
             try
@@ -92,14 +94,14 @@ public sealed partial class LocalCluster
             }
         }
 
-        bool Gone() => FileLock.IsFree(node.EngineLock);
+        // The host releases its lock a moment before its process ends: gone means both.
+        bool Gone() => FileLock.IsFree(node.EngineLock) && (startTime is null || Lease.ProcessStartTime(pid) != startTime);
         if (await ProcessWatch.WaitUntilAsync(Gone, NodeStopTimeout).ConfigureAwait(false))
         {
             logger.LogInformation("Node {Node} stopped", node.Root);
             return true;
         }
 
-        var pid = engine?.Pid ?? (recorded is { Pid: > 0, StartTime: { } started } && Lease.ProcessStartTime(recorded.Pid) == started ? recorded.Pid : 0);
         if (pid == 0)
         {
             throw new ClusterException($"Nút {node.Root} vẫn chạy nhưng không biết tiến trình nào: hãy dừng nó bằng tay. Nhật ký: {node.LogFile}");
