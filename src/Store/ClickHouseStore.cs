@@ -133,6 +133,13 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
             LoggerFactory = loggerFactory, UseFormDataParameters = true, Timeout = TimeSpan.FromSeconds(_options.QueryTimeoutSeconds),
         };
         settings.Database = string.Empty;
+        if (!string.IsNullOrEmpty(_options.Cluster))
+        {
+            // An insert through a Distributed table (events, sharded by dossier) returns once every shard has stored its rows:
+            // ingestion's look-up and its exactly-once bookkeeping count on what an answered insert stored.
+            settings.CustomSettings["distributed_foreground_insert"] = 1;
+        }
+
         _server = new ClickHouseDataSource(settings);
         _database = new ClickHouseDataSource(new ClickHouseClientSettings(settings) { Database = _options.Database });
         AnalystConnectionString = analystConnectionString;
@@ -196,6 +203,22 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
             new CommandDefinition("SELECT count() FROM system.databases WHERE name = @name", new { name = Database }, cancellationToken: cancellationToken))
             .ConfigureAwait(false);
         return count > 0;
+    }
+
+    /// <summary>A store of its own on one node of the cluster, in <paramref name="database"/> (for the work each node or
+    /// shard does itself: migrations, the refresh of a shard). The caller disposes it.</summary>
+    public async Task<ClickHouseStore> OpenNodeAsync(Sharding.ClusterNode node, string database, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var nodeOptions = new ClickHouseOptions
+        {
+            ConnectionString = node.ConnectionString(ConnectionString),
+            Database = database,
+            QueryTimeoutSeconds = _options.QueryTimeoutSeconds,
+        };
+        var nodeStore = new ClickHouseStore(Options.Create(nodeOptions), loggerFactory);
+        await nodeStore.OpenAsync(null, cancellationToken).ConfigureAwait(false);
+        return nodeStore;
     }
 
     /// <summary>True when the store answers a query now (health checks).</summary>

@@ -350,11 +350,53 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, Inge
         };
         await Retry.RunAsync(store, "insert events", async cancel =>
         {
-            using var response = await store.Client.InsertRawStreamAsync(
-                "events", Stream(native.Written), "Native", NativeBlockWriter.Columns,
-                useCompression: store.Engine is null, options, cancel).ConfigureAwait(false);
+            try
+            {
+                using var response = await store.Client.InsertRawStreamAsync(
+                    "events", Stream(native.Written), "Native", NativeBlockWriter.Columns,
+                    useCompression: store.Engine is null, options, cancel).ConfigureAwait(false);
+            }
+            catch (ClickHouseServerException ex) when (ReplicaUnreachable(ex) && store.Cluster is not null)
+            {
+                if (!await ReformMetrics.Store.Sharding.QueuedRows.FeedsReplicasAsync(store, cancel).ConfigureAwait(false))
+                {
+                    throw;
+                }
+
+                await ReplicaOutage.InsertAsync(store, batch, native.Written, options, ex, logger, cancel).ConfigureAwait(false);
+                await WaitUntilReadableAsync(batch, cancel).ConfigureAwait(false);
+            }
         }, logger, cancellationToken).ConfigureAwait(false);
         logger.LogDebug("Batch {Batch} of {Source}: {Rows} events inserted", batch.Number, batch.Source, events.Scratch.SelectedCount);
+    }
+
+    /// <summary>A node the Distributed table writes to did not answer (connection refused, reset or timed out).</summary>
+    private static bool ReplicaUnreachable(ClickHouseServerException ex) => ex.ErrorCode is 209 or 210 or 279;
+
+    /// <summary>Waits until the events a queued insert of the batch stored can be read back (the look-up of the next batches
+    /// must find them): every event of the batch that is not a duplicate, under the batch's load id.</summary>
+    private async Task WaitUntilReadableAsync(IngestBatch batch, CancellationToken cancellationToken)
+    {
+        var loadId = LoadId(batch);
+        var expected = batch.Events.Scratch.SelectedCount;
+        var deadline = DateTime.UtcNow + ReplicaOutage.ReadableWithin;
+        while (true)
+        {
+            var stored = (await StoredAsync(batch.Events, cancellationToken).ConfigureAwait(false)).Count(s => s.LoadId == loadId);
+            if (stored >= expected)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new ReformMetrics.Store.Sharding.ShardingException(
+                    $"Lô {batch.Number} của {batch.Source}: sau {ReplicaOutage.ReadableWithin.TotalSeconds:N0} giây chỉ đọc lại được {stored:N0}/{expected:N0} sự kiện "
+                    + "đã ghi qua hàng đợi của bảng Distributed: có mảnh không còn bản sao nào trả lời.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static MemoryStream Stream(ReadOnlyMemory<byte> written) =>

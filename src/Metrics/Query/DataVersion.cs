@@ -23,14 +23,17 @@ public sealed record DataVersion(string Key, DateTimeOffset? AsOf)
         var (key, asOf) = await connection.QuerySingleAsync<(string Key, long? AsOf)>(new CommandDefinition(
             """
             SELECT
-                concat(toString((SELECT max(run) FROM refresh_runs)), '|', toString((SELECT max(updated_at) FROM ingest_files)),
+                concat(toString((SELECT count() FROM refresh_runs)), '|', toString((SELECT max(updated_at) FROM ingest_files)),
                        '|', toString((SELECT count() FROM schema_migrations))),
-                (SELECT toUnixTimestamp64Micro(maxOrNull(watermark)) FROM refresh_watermark WHERE name = @name)
+                (SELECT toUnixTimestamp64Micro(minOrNull(newest)) FROM (
+                    SELECT shardNum() AS shard, max(watermark) AS newest FROM refresh_watermark WHERE name = @name GROUP BY shard))
             """,
             new { name = DossierStateWatermark },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        // The key changes when a refresh run changes the figures (refresh_runs), not when the watermark merely moves on
-        // while nothing is new (the refresher writes it once a minute then): an idle feed keeps its cached answers.
+        // The key changes when a refresh run changes the figures (a row journalled in refresh_runs, on any shard: the count,
+        // since another shard's run numbers may stay below this one's), not when the watermark merely moves on while nothing
+        // is new (the refresher writes it once a minute then): an idle feed keeps its cached answers. On a sharded store the
+        // figures are complete up to the watermark of the shard that is furthest behind (shardNum() is 0 on one node).
         return new DataVersion(key, asOf is { } micros ? DateTimeOffset.UnixEpoch.AddTicks(micros * 10) : null);
     }
 }

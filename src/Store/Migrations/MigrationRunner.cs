@@ -4,6 +4,7 @@ using ClickHouse.Driver;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using ReformMetrics.Store.Embedded;
+using ReformMetrics.Store.Sharding;
 
 namespace ReformMetrics.Store.Migrations;
 
@@ -30,10 +31,31 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
             ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "migrate.lock"), TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false)
             : null;
 
-        await ExecuteAsync(store.CreateServerConnection(), $"CREATE DATABASE IF NOT EXISTS {store.Database} {OnCluster}", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(store.CreateConnection(), SqlScript.Render(CreateHistoryTable, store.Database, store.Cluster)!, cancellationToken).ConfigureAwait(false);
+        // A sharded store: every statement goes to the nodes itself (see ShardedSchema), the history stays on the service's node.
+        await using var nodes = store.Cluster is null ? null : await NodeStores.OpenAsync(store, cancellationToken).ConfigureAwait(false);
+        if (nodes is not null)
+        {
+            await nodes.ExecuteOnEveryNodeAsync($"CREATE DATABASE IF NOT EXISTS {store.Database}", cancellationToken).ConfigureAwait(false);
+            await nodes.ExecuteOnEveryNodeAsync($"CREATE DATABASE IF NOT EXISTS {ShardedSchema.ShardDatabase(store.Database)}", cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await ExecuteAsync(store.CreateServerConnection(), $"CREATE DATABASE IF NOT EXISTS {store.Database}", cancellationToken).ConfigureAwait(false);
+        }
 
-        await ExecuteAsync(store.CreateConnection(), SqlScript.Render(CreateRepeatablesTable, store.Database, store.Cluster)!, cancellationToken).ConfigureAwait(false);
+        foreach (var history in new[] { CreateHistoryTable, CreateRepeatablesTable })
+        {
+            var sql = SqlScript.Render(history, store.Database, store.Cluster, replicated: nodes?.Replicated ?? false)!;
+            if (nodes is null)
+            {
+                await ExecuteAsync(store.CreateConnection(), sql, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // On every node: the service may be connected to another replica of its shard later.
+                await nodes.ExecuteAsync(new PlannedStatement(store.Database, sql, StatementTarget.EveryNode), null, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         var applied = await ReadAppliedAsync(cancellationToken).ConfigureAwait(false);
         var numbered = migrations.Where(m => !m.Repeatable).ToList();
@@ -51,18 +73,16 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
                 logger.LogWarning("Migration {Name} is older than the newest applied ({Version:0000}); applying it now", migration.Name, newestApplied);
             }
 
-            await ApplyAsync(migration, accessControl, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(migration, accessControl, nodes, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var migration in repeat)
         {
-            await ApplyAsync(migration, accessControl, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(migration, accessControl, nodes, cancellationToken).ConfigureAwait(false);
         }
 
         return new MigrationResult(pending.Select(m => m.Name).ToList(), applied.Count, repeat.Select(m => m.Name).ToList());
     }
-
-    private string OnCluster => string.IsNullOrEmpty(store.Cluster) ? string.Empty : $"ON CLUSTER {store.Cluster}";
 
     private const string CreateHistoryTable = """
         CREATE TABLE IF NOT EXISTS schema_migrations {on_cluster}
@@ -112,7 +132,7 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
         }
     }
 
-    private async Task ApplyAsync(Migration migration, bool accessControl, CancellationToken cancellationToken)
+    private async Task ApplyAsync(Migration migration, bool accessControl, NodeStores? nodes, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var statements = SqlScript.Split(migration.Script);
@@ -126,7 +146,15 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
 
             try
             {
-                if (SqlScript.SeedOf(sql) is { } seed)
+                if (nodes is not null)
+                {
+                    foreach (var planned in ShardedSchema.Plan(statements[i], store.Database, store.Cluster!, accessControl, nodes.Replicated))
+                    {
+                        await nodes.ExecuteAsync(planned, SqlScript.SeedOf(planned.Sql) is { } shardSeed ? migration.Seed(shardSeed) : null, cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                }
+                else if (SqlScript.SeedOf(sql) is { } seed)
                 {
                     await using var body = new MemoryStream(Encoding.UTF8.GetBytes(migration.Seed(seed)));
                     using var response = await store.Client.PostStreamAsync(sql, body, isCompressed: false, cancellationToken).ConfigureAwait(false);

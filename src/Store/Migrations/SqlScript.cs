@@ -7,9 +7,9 @@ namespace ReformMetrics.Store.Migrations;
 /// one statement at a time), for a single node or for a cluster.
 /// </summary>
 /// <remarks>
-/// Macros: <c>{on_cluster}</c> becomes <c>ON CLUSTER name</c> or nothing; <c>{replicated}</c> prefixes an
-/// engine (<c>{replicated}MergeTree</c> becomes <c>ReplicatedMergeTree</c>, whose path and replica name
-/// come from the servers' default_replica_path / default_replica_name); <c>{cluster}</c> and
+/// Macros: <c>{on_cluster}</c> renders as nothing (a sharded store's statements are sent to every node: see
+/// <see cref="Sharding.ShardedSchema"/>); <c>{replicated}</c> before an engine renders as nothing, or, on a cluster whose
+/// shards have several replicas, as <c>Replicated</c> with an explicit path of the shard, database and table; <c>{cluster}</c> and
 /// <c>{database}</c> give the names, for Distributed tables. A statement whose first line is
 /// <c>-- cluster-only</c> or <c>-- single-node-only</c> runs only on that topology, and one whose first line
 /// is <c>-- access-control</c> (roles, grants) runs only where the server keeps users and roles in storage
@@ -17,7 +17,7 @@ namespace ReformMetrics.Store.Migrations;
 /// sql/seed/name.csv as its body (an <c>INSERT ... FORMAT CSVWithNames</c>). ClickHouse's own macros
 /// (<c>{shard}</c>, <c>{replica}</c>, <c>{uuid}</c>) and query parameters pass through untouched.
 /// </remarks>
-public static class SqlScript
+public static partial class SqlScript
 {
     public const string ClusterOnly = "-- cluster-only";
     public const string SingleNodeOnly = "-- single-node-only";
@@ -102,8 +102,10 @@ public static class SqlScript
         return firstLine.StartsWith(SeedMarker, StringComparison.Ordinal) ? firstLine[SeedMarker.Length..].Trim() : null;
     }
 
-    /// <summary>The statement as it runs on this topology, or null when it does not run there.</summary>
-    public static string? Render(string statement, string database, string? cluster, bool accessControl = true)
+    /// <summary>The statement as it runs on this topology, or null when it does not run there. On a cluster the statement is
+    /// sent to the nodes by the caller (<see cref="Sharding.ShardedSchema"/>), so it carries no <c>ON CLUSTER</c>, and its
+    /// engines are those of one node (shards of one replica each).</summary>
+    public static string? Render(string statement, string database, string? cluster, bool accessControl = true, bool replicated = false)
     {
         ArgumentNullException.ThrowIfNull(statement);
         var firstLine = statement.Split('\n', 2)[0].Trim();
@@ -119,12 +121,45 @@ public static class SqlScript
                 $"Câu lệnh dùng {{cluster}} nhưng không có cụm nào được cấu hình; hãy đánh dấu nó \"{ClusterOnly}\".");
         }
 
+        if (onCluster && replicated)
+        {
+            statement = Replicated(statement, database);
+        }
+
         return statement
-            .Replace("{on_cluster}", onCluster ? $"ON CLUSTER {cluster}" : string.Empty, StringComparison.Ordinal)
-            .Replace("{replicated}", onCluster ? "Replicated" : string.Empty, StringComparison.Ordinal)
+            .Replace("{on_cluster}", string.Empty, StringComparison.Ordinal)
+            .Replace("{replicated}", string.Empty, StringComparison.Ordinal)
             .Replace("{cluster}", cluster ?? string.Empty, StringComparison.Ordinal)
             .Replace("{database}", database, StringComparison.Ordinal);
     }
+
+    /// <summary>The replicated engine of a table of a cluster whose shards have several replicas: its replicas share a
+    /// path of their shard (<c>{shard}</c>, <c>{replica}</c>: the servers' macros) named after the database and table, given
+    /// explicitly because each node gets the statement on its own (the default path holds the table's UUID, which only
+    /// distributed DDL makes equal on every node).</summary>
+    private static string Replicated(string statement, string database)
+    {
+        if (!statement.Contains("{replicated}", StringComparison.Ordinal))
+        {
+            return statement;
+        }
+
+        var table = CreatedTable().Match(statement);
+        if (!table.Success)
+        {
+            throw new MigrationException("{replicated} chỉ dùng trong câu lệnh CREATE TABLE.");
+        }
+
+        var path = $"'/clickhouse/tables/{{shard}}/{database}/{table.Groups["name"].Value}', '{{replica}}'";
+        return ReplicatedEngine().Replace(statement, m =>
+            $"Replicated{m.Groups["engine"].Value}({path}{(m.Groups["args"].Success && m.Groups["args"].Value.Trim().Length > 0 ? ", " + m.Groups["args"].Value : string.Empty)})");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:\w+\.)?(?<name>\w+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex CreatedTable();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{replicated\}(?<engine>\w*MergeTree)(?:\((?<args>[^)]*)\))?")]
+    private static partial System.Text.RegularExpressions.Regex ReplicatedEngine();
 
     private static int ClosingQuote(string script, int start)
     {

@@ -21,7 +21,7 @@ namespace ReformMetrics.Store.Refresh;
 /// cohorts whole, which erases whatever part of it was written. One refresh runs at a time per store (in-process
 /// semaphore, and a file lock for the embedded engine); on a server, run it from the ingestion service only.
 /// </remarks>
-public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<DossierRefresher> logger, IOptions<RefreshOptions>? options = null)
+public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<DossierRefresher> logger, IOptions<RefreshOptions>? options = null) : IAsyncDisposable
 {
     /// <summary>The sentinel cohort of dossiers whose received event has not arrived.</summary>
     public static readonly DateOnly IncompleteCohort = new(1970, 1, 1);
@@ -48,6 +48,20 @@ public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<Doss
     {
         await OneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
+        {
+            return store.Cluster is null
+                ? await RunHereAsync(full, cancellationToken).ConfigureAwait(false)
+                : await RunShardsAsync(full, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
+    /// <summary>The refresh of this store's own database (a single node, or one shard of a cluster).</summary>
+    private async Task<RefreshResult> RunHereAsync(bool full, CancellationToken cancellationToken)
+    {
         {
             using var fileLock = store.Engine is { } engine
                 ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "refresh.lock"), TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false)
@@ -76,10 +90,6 @@ public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<Doss
             logger.LogInformation("Refreshed {Dossiers} dossiers of {Cohorts} cohorts ({Kind}) in {Elapsed} ms",
                 result.Dossiers, result.Cohorts.Count, result.Kind, stopwatch.ElapsedMilliseconds);
             return result;
-        }
-        finally
-        {
-            OneAtATime.Release();
         }
     }
 

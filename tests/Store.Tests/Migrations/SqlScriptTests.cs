@@ -43,16 +43,30 @@ public sealed class SqlScriptTests
     }
 
     [Fact]
-    public void Cluster_rendering_adds_on_cluster_and_replicated_engines_and_keeps_server_macros()
+    public void Cluster_rendering_is_per_node_and_keeps_server_macros()
     {
+        // A sharded store's statements are sent to every node by the runner: no ON CLUSTER (no DDL queue in the embedded
+        // engine), and one replica per shard.
         var sql = SqlScript.Render(
             "CREATE TABLE t {on_cluster} (x UInt8) ENGINE = {replicated}MergeTree ORDER BY x SETTINGS storage_policy = '{shard}'",
             "reform",
             "reform_cluster");
 
+        Assert.Equal("CREATE TABLE t  (x UInt8) ENGINE = MergeTree ORDER BY x SETTINGS storage_policy = '{shard}'", sql);
+    }
+
+    [Fact]
+    public void Replicated_shards_get_replicated_engines_with_a_path_of_their_shard_database_and_table()
+    {
+        var withArguments = SqlScript.Render(
+            "CREATE TABLE IF NOT EXISTS t {on_cluster} (x UInt8) ENGINE = {replicated}ReplacingMergeTree(v, d) ORDER BY x", "reform_shard", "c1", replicated: true);
+        var without = SqlScript.Render("CREATE TABLE b {on_cluster} AS t ENGINE = {replicated}MergeTree ORDER BY x", "reform", "c1", replicated: true);
+
         Assert.Equal(
-            "CREATE TABLE t ON CLUSTER reform_cluster (x UInt8) ENGINE = ReplicatedMergeTree ORDER BY x SETTINGS storage_policy = '{shard}'",
-            sql);
+            "CREATE TABLE IF NOT EXISTS t  (x UInt8) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/reform_shard/t', '{replica}', v, d) ORDER BY x",
+            withArguments);
+        Assert.Equal("CREATE TABLE b  AS t ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/reform/b', '{replica}') ORDER BY x", without);
+        Assert.Throws<MigrationException>(() => SqlScript.Render("ALTER TABLE t MODIFY ENGINE {replicated}MergeTree", "reform", "c1", replicated: true));
     }
 
     [Fact]
@@ -63,7 +77,7 @@ public sealed class SqlScriptTests
 
         Assert.Null(SqlScript.Render(distributed, "reform", null));
         Assert.Equal(
-            "-- cluster-only\nCREATE TABLE d ON CLUSTER c1 AS t ENGINE = Distributed(c1, reform, t, rand())",
+            "-- cluster-only\nCREATE TABLE d  AS t ENGINE = Distributed(c1, reform, t, rand())",
             SqlScript.Render(distributed, "reform", "c1"));
         Assert.Equal(local, SqlScript.Render(local, "reform", null));
         Assert.Null(SqlScript.Render(local, "reform", "c1"));

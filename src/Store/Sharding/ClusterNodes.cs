@@ -1,0 +1,85 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+
+namespace ReformMetrics.Store.Sharding;
+
+/// <summary>A node of the cluster: its place (shard, replica), where its native protocol listens (from the servers'
+/// <c>remote_servers</c>), its HTTP port (asked of the node itself: the cluster's configuration does not carry it), and how
+/// its shard's replicas get their rows: by their tables (<c>internal_replication</c>: ReplicatedMergeTree) or from the
+/// Distributed table, which writes every row to each of them.</summary>
+public sealed record ClusterNode(uint Shard, uint Replica, string Host, int TcpPort, int HttpPort, bool InternalReplication = false)
+{
+    /// <summary>The service's connection string pointed at this node (same user and settings).</summary>
+    public string ConnectionString(string serviceConnectionString)
+    {
+        var builder = new DbConnectionStringBuilder { ConnectionString = serviceConnectionString };
+        builder["Host"] = Host;
+        builder["Port"] = HttpPort.ToString(CultureInfo.InvariantCulture);
+        return builder.ConnectionString;
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"mảnh {Shard}, bản sao {Replica} ({Host}:{HttpPort})");
+}
+
+/// <summary>Finds the nodes of the configured cluster, from the node the service is connected to.</summary>
+public static class ClusterNodes
+{
+    /// <summary>Every node of the cluster in shard and replica order. A node that does not answer is left out unless
+    /// <paramref name="requireAll"/>, which fails naming it (migrations need every node).</summary>
+    public static async Task<IReadOnlyList<ClusterNode>> DiscoverAsync(ClickHouseStore store, bool requireAll, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var cluster = store.Cluster ?? throw new InvalidOperationException("No cluster is configured");
+        await using var connection = store.CreateServerConnection();
+        var members = (await connection.QueryAsync<(uint Shard, uint Replica, string Host, ushort Port, byte InternalReplication)>(new CommandDefinition(
+            "SELECT shard_num, replica_num, host_name, port, internal_replication FROM system.clusters WHERE cluster = @cluster ORDER BY shard_num, replica_num",
+            new { cluster }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        if (members.Count == 0)
+        {
+            throw new ShardingException($"Máy chủ ClickHouse không có cụm '{cluster}' trong cấu hình remote_servers (ClickHouse:Cluster).");
+        }
+
+        // The cluster name is a plain identifier (ClickHouseOptions checks it), and a table function takes no parameters.
+        var answers = (await connection.QueryAsync<(ushort Tcp, string Host, string Fqdn, ushort Http)>(new CommandDefinition(
+            $"SELECT tcpPort(), hostName(), fqdn(), getServerPort('http_port') FROM clusterAllReplicas('{cluster}', system.one) SETTINGS skip_unavailable_shards = 1",
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        var nodes = new List<ClusterNode>();
+        var missing = new List<string>();
+        foreach (var member in members)
+        {
+            // Nodes on one machine differ by port; nodes on several machines usually share ports and differ by name.
+            var samePort = answers.Where(a => a.Tcp == member.Port).ToList();
+            var answer = samePort.Count == 1 ? samePort[0] : samePort.FirstOrDefault(a => Same(a.Host, member.Host) || Same(a.Fqdn, member.Host));
+            if (answer == default)
+            {
+                missing.Add(string.Create(CultureInfo.InvariantCulture, $"mảnh {member.Shard} bản sao {member.Replica} ({member.Host}:{member.Port})"));
+                continue;
+            }
+
+            nodes.Add(new ClusterNode(member.Shard, member.Replica, member.Host, member.Port, answer.Http, member.InternalReplication != 0));
+        }
+
+        if (missing.Count > 0 && (requireAll || nodes.Count == 0))
+        {
+            throw new ShardingException($"Các nút sau của cụm '{cluster}' không trả lời: {string.Join("; ", missing)}.");
+        }
+
+        return nodes;
+    }
+
+    /// <summary>True when the shards' replicas replicate by their tables (several replicas a shard, internal replication):
+    /// tables are then ReplicatedMergeTree, and rows written on one node of a shard reach the others.</summary>
+    public static bool ReplicatedByTables(IReadOnlyList<ClusterNode> nodes) =>
+        nodes.GroupBy(n => n.Shard).Any(g => g.Count() > 1 && g.All(n => n.InternalReplication));
+
+    /// <summary>The nodes that must each be given rows (and derive their shard's figures): one per shard when replicas
+    /// replicate by their tables, otherwise every node (a replica fed by the Distributed table replicates nothing itself).</summary>
+    public static IReadOnlyList<ClusterNode> RowHolders(IReadOnlyList<ClusterNode> nodes) =>
+        ReplicatedByTables(nodes) ? nodes.GroupBy(n => n.Shard).Select(g => g.First()).ToList() : nodes;
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>The cluster is not as ReformMetrics needs it (message in Vietnamese, for the user).</summary>
+public sealed class ShardingException(string message) : Exception(message);
