@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using ClickHouse.Driver;
 using Microsoft.Extensions.Options;
 using ReformMetrics.Cli.Verbs;
+using ReformMetrics.Store.Cluster;
 using ReformMetrics.Store.Embedded;
 using ReformMetrics.Store.Migrations;
 
@@ -39,6 +40,7 @@ internal static class ReformCommand
         root.Add(AnalystVerb.Create());
         root.Add(DemoVerb.Create());
         root.Add(EngineVerb.Create());
+        root.Add(ClusterVerb.Create());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -114,7 +116,7 @@ internal static class ReformCommand
             ConsoleUi.Fail($"Không kết nối được ClickHouse: {ex.Message}");
             return Failure;
         }
-        catch (Exception ex) when (ex is EngineUnavailableException or MigrationException)
+        catch (Exception ex) when (ex is EngineUnavailableException or MigrationException or ClusterException)
         {
             ConsoleUi.Fail(ex.Message);
             return Failure;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
 
 namespace ReformMetrics.Store;
 
@@ -9,7 +10,9 @@ public sealed class ClickHouseOptions
 
     /// <summary>
     /// A ClickHouse.Driver connection string (<c>Host=...;Port=8123;Username=...;Password=...</c>). When set,
-    /// the server is used and no embedded engine starts. From <c>--clickhouse</c> or <c>REFORM_CLICKHOUSE</c>.
+    /// the server is used and no embedded engine starts. From <c>--clickhouse</c> or <c>REFORM_CLICKHOUSE</c>. It may also
+    /// name the cluster (<c>...;Cluster=reform_cluster</c>, as <c>reform cluster up</c> prints it): <see cref="TakeClusterKey"/>
+    /// moves that key to <see cref="Cluster"/> before the driver sees the string.
     /// </summary>
     public string? ConnectionString { get; set; }
 
@@ -54,6 +57,50 @@ public sealed class ClickHouseOptions
     public string? EngineCacheDirectory { get; set; }
 
     public bool IsEmbedded => string.IsNullOrWhiteSpace(ConnectionString);
+
+    /// <summary>The connection string key that names the cluster (not a key of the driver's).</summary>
+    public const string ClusterKey = "Cluster";
+
+    /// <summary>The cluster the connection string named, when <see cref="Cluster"/> was also set to another name (a
+    /// validation failure: which one was meant cannot be guessed).</summary>
+    internal string? ConflictingCluster { get; private set; }
+
+    /// <summary>Moves a <c>Cluster=</c> key of the connection string to <see cref="Cluster"/> (registered as a post-configure
+    /// step of the options, so every verb taking <c>--clickhouse</c> understands it).</summary>
+    public void TakeClusterKey()
+    {
+        if (IsEmbedded)
+        {
+            return;
+        }
+
+        var parsed = new DbConnectionStringBuilder();
+        try
+        {
+            parsed.ConnectionString = ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return; // The validator says the string cannot be read.
+        }
+
+        if (!parsed.TryGetValue(ClusterKey, out var value))
+        {
+            return;
+        }
+
+        parsed.Remove(ClusterKey);
+        ConnectionString = parsed.ConnectionString;
+        var named = value as string;
+        if (string.IsNullOrEmpty(Cluster) || Cluster == named)
+        {
+            Cluster = named;
+        }
+        else
+        {
+            ConflictingCluster = named;
+        }
+    }
 
     private const string Identifier = "^[A-Za-z_][A-Za-z0-9_]*$";
 }

@@ -21,6 +21,10 @@ public sealed class ClickHouseOptionsValidator : IValidateOptions<ClickHouseOpti
         if (!options.IsEmbedded)
         {
             failures.AddRange(CheckConnectionString(options.ConnectionString!));
+            if (options.ConflictingCluster is { } named)
+            {
+                failures.Add($"Chuỗi kết nối ClickHouse ghi {ClickHouseOptions.ClusterKey}={named} nhưng ClickHouse:Cluster là {options.Cluster}: hãy chỉ ghi một trong hai.");
+            }
         }
         else if (!string.IsNullOrEmpty(options.Cluster))
         {

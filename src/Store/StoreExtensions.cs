@@ -15,6 +15,7 @@ public static class StoreExtensions
     {
         services.AddOptions<ClickHouseOptions>()
             .Bind(configuration.GetSection(ClickHouseOptions.SectionName))
+            .PostConfigure(options => options.TakeClusterKey())
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClickHouseOptions>, ClickHouseOptionsValidator>();

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace ReformMetrics.Store.Embedded;
@@ -12,7 +9,7 @@ namespace ReformMetrics.Store.Embedded;
 /// </summary>
 public sealed class EmbeddedEngine : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StartTimeout = EngineProcess.StartTimeout;
     private readonly Lease _lease;
     private readonly ILogger _logger;
 
@@ -135,126 +132,15 @@ public sealed class EmbeddedEngine : IAsyncDisposable
         _logger.LogDebug("Engine pid {Pid} stopped", State.Pid);
     }
 
-    private static async Task<EngineState> StartAsync(
+    private static Task<EngineState> StartAsync(
         StoreLayout layout, string libraryPath, ProgramCommand hostCommand, string database, int httpPort, ILogger logger,
-        CancellationToken cancellationToken)
-    {
-        var attempts = httpPort == 0 ? 3 : 1;
-        for (var attempt = 1; ; attempt++)
-        {
-            var port = httpPort == 0 ? FreeLoopbackPort() : httpPort;
-            var queryId = $"reform-engine-{Guid.NewGuid():N}";
-            var logOffset = File.Exists(layout.LogFile) ? new FileInfo(layout.LogFile).Length : 0;
-            var stopwatch = Stopwatch.StartNew();
-            using var process = Spawn(layout, libraryPath, hostCommand, port, queryId, database);
-            var deadline = DateTime.UtcNow + StartTimeout;
-            while (true)
-            {
-                if (EngineState.Read(layout.StateFile) is { } state && state.QueryId == queryId)
-                {
-                    logger.LogInformation("Engine started on port {Port} (pid {Pid}) in {Elapsed} ms ({Confinement})",
-                        port, state.Pid, stopwatch.ElapsedMilliseconds, state.Confinement);
-                    return state;
-                }
-
-                if (process.HasExited)
-                {
-                    var log = ReadLogFrom(layout.LogFile, logOffset);
-                    if (attempt < attempts && log.Contains("Address already in use", StringComparison.Ordinal))
-                    {
-                        logger.LogWarning("Port {Port} was taken before the engine could listen; trying another", port);
-                        break;
-                    }
-
-                    throw new EngineUnavailableException(
-                        $"Không khởi động được ClickHouse nhúng (mã thoát {process.ExitCode}). Nhật ký: {layout.LogFile}{Environment.NewLine}{Tail(log)}");
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    process.Kill(entireProcessTree: true);
-                    throw new EngineUnavailableException(
-                        $"ClickHouse nhúng không trả lời sau {StartTimeout.TotalSeconds:0} giây. Nhật ký: {layout.LogFile}");
-                }
-
-                try
-                {
-                    await Task.Delay(25, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill(entireProcessTree: true);
-                    throw;
-                }
-            }
-        }
-    }
-
-    private static Process Spawn(StoreLayout layout, string libraryPath, ProgramCommand hostCommand, int port, string queryId, string database)
-    {
-        // All three streams are redirected so the engine never holds this process's terminal or pipes
-        // (a caller reading our output would otherwise wait for the engine to exit); the host then points
-        // them at the engine log.
-        var start = new ProcessStartInfo(hostCommand.FileName)
-        {
-            WorkingDirectory = layout.RunDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // The engine can read its own /proc/self/environ (file() is not checked against grants in local mode): it gets
-        // none of the caller's settings, which may hold connection strings and passwords.
-        foreach (var name in start.Environment.Keys.Where(IsPrivate).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var argument in hostCommand.PrefixArguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var argument in new EngineHostArguments(layout.Root, port, libraryPath, queryId, database).ToList())
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start) ?? throw new EngineUnavailableException("Không chạy được tiến trình bộ máy ClickHouse.");
-        process.StandardInput.Close();
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    // Only what a process needs to start: paths, locale, the .NET host's own settings.
-    private static bool IsPrivate(string name) =>
-        name is not ("PATH" or "HOME" or "LANG" or "LC_ALL" or "TZ" or "TMPDIR" or "DOTNET_HOST_PATH")
-        && !name.StartsWith("DOTNET_ROOT", StringComparison.Ordinal) // DOTNET_ROOT_X64 too: the engine's own host needs it
-        && !name.StartsWith("DOTNET_gc", StringComparison.OrdinalIgnoreCase);
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string ReadLogFrom(string path, long offset)
-    {
-        if (!File.Exists(path))
-        {
-            return string.Empty;
-        }
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
-    private static string Tail(string text, int lines = 15) =>
-        string.Join(Environment.NewLine, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines));
+        CancellationToken cancellationToken) =>
+        EngineProcess.StartAsync(
+            layout,
+            hostCommand,
+            () => new EngineHostArguments(
+                layout.Root, httpPort == 0 ? EngineProcess.FreeLoopbackPort() : httpPort, libraryPath, $"reform-engine-{Guid.NewGuid():N}", database),
+            attempts: httpPort == 0 ? 3 : 1,
+            logger,
+            cancellationToken);
 }

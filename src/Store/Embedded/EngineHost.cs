@@ -13,6 +13,8 @@ namespace ReformMetrics.Store.Embedded;
 /// (EngineConfinement) and blocks inside chdb_query_cmdline, so that every ClickHouse thread inherits the confinement;
 /// a watchdog thread publishes run/engine.json once the engine answers and ends the blocking statement when the last
 /// holder is gone. Nothing on this path may use Microsoft.Extensions.* (see <see cref="EngineLog"/>).
+/// A node of a local cluster (<see cref="Cluster.LocalCluster"/>) also serves the native TCP protocol, takes its cluster's
+/// configuration and runs detached: no lease holds it, it stops when its blocking statement is killed or on a signal.
 /// </remarks>
 public sealed class EngineHost(EngineHostArguments arguments, EngineLog log)
 {
@@ -21,6 +23,7 @@ public sealed class EngineHost(EngineHostArguments arguments, EngineLog log)
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
     private volatile bool _stopRequested;
     private volatile bool _stopping;
+    private volatile bool _published;
     private EngineUsers? _users;
     private volatile string _confinement = string.Empty;
     private readonly StoreLayout _layout = StoreLayout.For(arguments.Store);
@@ -62,7 +65,7 @@ public sealed class EngineHost(EngineHostArguments arguments, EngineLog log)
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
 
         _users = EngineUsers.LoadOrCreate(_layout);
-        _users.WriteConfig(_layout.EngineConfigFile, arguments.Database);
+        _users.WriteConfig(_layout.EngineConfigFile, arguments.Database, ClusterElements());
         var chdb = Chdb.Load(arguments.Library);
         chdb.DisableSignalHandlers();
         var watchdog = new Thread(Watch) { IsBackground = true, Name = "engine-watchdog" };
@@ -80,9 +83,10 @@ public sealed class EngineHost(EngineHostArguments arguments, EngineLog log)
             log.Warning($"Engine runs unconfined ({refused}): file() in queries can read any file this process can");
         }
 
-        log.Information($"Engine starting on 127.0.0.1:{arguments.Port} with data in {_layout.DataDirectory} ({_confinement})");
-        var error = chdb.QueryCmdline(
-        [
+        var tcp = arguments.TcpPort > 0;
+        log.Information($"Engine starting on 127.0.0.1:{arguments.Port}{(tcp ? $" (native TCP {arguments.TcpPort})" : string.Empty)} with data in {_layout.DataDirectory} ({_confinement})");
+        var commandLine = new List<string>
+        {
             "clickhouse",
             $"--path={_layout.DataDirectory}/",
             $"--config-file={_layout.EngineConfigFile}",
@@ -91,8 +95,14 @@ public sealed class EngineHost(EngineHostArguments arguments, EngineLog log)
             "--multiquery",
             $"--query_id={arguments.QueryId}",
             // sleepEachRow(0.1) blocks without burning CPU and notices a KILL within 0.1 s.
-            "--query=SYSTEM START LISTEN HTTP; SELECT sum(sleepEachRow(0.1)) FROM numbers(100000000000) SETTINGS max_block_size = 1",
-        ]);
+            $"--query=SYSTEM START LISTEN HTTP; {(tcp ? "SYSTEM START LISTEN TCP; " : string.Empty)}SELECT sum(sleepEachRow(0.1)) FROM numbers(100000000000) SETTINGS max_block_size = 1",
+        };
+        if (tcp)
+        {
+            commandLine.Insert(4, $"--tcp_port={arguments.TcpPort}");
+        }
+
+        var error = chdb.QueryCmdline([.. commandLine]);
 
         TryDelete(_layout.StateFile);
         if (_stopping)
@@ -101,9 +111,21 @@ public sealed class EngineHost(EngineHostArguments arguments, EngineLog log)
             return 0;
         }
 
+        // A detached engine is stopped from outside by killing its blocking statement (reform cluster down): once it has
+        // served, the statement ending is that stop (chDB gives no error text for it; ClickHouse logs QUERY_WAS_CANCELLED).
+        if (arguments.Detached && _published)
+        {
+            log.Information("Engine stopped cleanly (its blocking statement was cancelled)");
+            return 0;
+        }
+
         log.Error($"Engine ended unexpectedly: {error ?? "no error text"}");
         return 1;
     }
+
+    /// <summary>The elements of the cluster configuration file, if any, for the engine's own configuration.</summary>
+    private IReadOnlyList<System.Xml.Linq.XElement> ClusterElements() =>
+        arguments.ClusterConfig is null ? [] : [.. System.Xml.Linq.XDocument.Load(arguments.ClusterConfig).Root!.Elements()];
 
     private void OnSignal(PosixSignalContext context)
     {
@@ -136,17 +158,18 @@ public sealed class EngineHost(EngineHostArguments arguments, EngineLog log)
             {
                 ready = true;
                 new EngineState(Environment.ProcessId, arguments.Port, arguments.QueryId, DateTimeOffset.UtcNow, _confinement).Write(_layout.StateFile);
+                _published = true;
                 log.Information($"Engine ready on port {arguments.Port}");
             }
 
-            if (!_stopRequested && CountHolders() > 0)
+            if (!_stopRequested && (arguments.Detached || CountHolders() > 0))
             {
                 continue;
             }
 
             // Hold the start lock from here to process exit so nobody attaches to an engine that is stopping.
             var startLock = await FileLock.AcquireAsync(_layout.StartLock, TimeSpan.FromSeconds(60), CancellationToken.None).ConfigureAwait(false);
-            if (!_stopRequested && CountHolders() > 0)
+            if (!_stopRequested && (arguments.Detached || CountHolders() > 0))
             {
                 startLock.Dispose();
                 continue;

@@ -76,8 +76,9 @@ public sealed record EngineUsers(string ServicePassword, string AnalystPassword)
     public string AnalystConnectionString(int port, string database) =>
         string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={port};Protocol=http;Username={AnalystUser};Password={AnalystPassword};Database={database}");
 
-    /// <summary>The engine's configuration file: users, the analyst's profile and quota. Written owner-only.</summary>
-    public void WriteConfig(string path, string database)
+    /// <summary>The engine's configuration file: users, the analyst's profile and quota, and <paramref name="extra"/> (a cluster
+    /// node's remote_servers, macros...). Written owner-only.</summary>
+    public void WriteConfig(string path, string database, IEnumerable<XElement>? extra = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(database);
         var loopback = new XElement("networks", new XElement("ip", "::1"), new XElement("ip", "127.0.0.1"));
@@ -118,6 +119,10 @@ public sealed record EngineUsers(string ServicePassword, string AnalystPassword)
                     new XElement("password_sha256_hex", Sha256(AnalystPassword)), new XElement(loopback), new XElement("profile", AnalystUser),
                     new XElement("quota", AnalystUser),
                     Grants($"GRANT SELECT ON {database}.v_*"))));
+        foreach (var element in extra ?? [])
+        {
+            Merge(config, element);
+        }
 
         var temp = $"{path}.{Environment.ProcessId}.tmp";
         using (var stream = new FileStream(temp, new FileStreamOptions
@@ -129,6 +134,33 @@ public sealed record EngineUsers(string ServicePassword, string AnalystPassword)
         }
 
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Adds <paramref name="element"/> to <paramref name="parent"/> the way ClickHouse merges config.d files: an element
+    /// that exists already gets the new one's children merged into it (so a profile can gain a setting), else it is added.</summary>
+    private static void Merge(XElement parent, XElement element)
+    {
+        if (parent.Element(element.Name) is not { } existing)
+        {
+            parent.Add(new XElement(element));
+            return;
+        }
+
+        if (!element.HasElements)
+        {
+            existing.ReplaceWith(new XElement(element));
+            return;
+        }
+
+        if (!existing.HasElements)
+        {
+            existing.RemoveNodes();
+        }
+
+        foreach (var child in element.Elements())
+        {
+            Merge(existing, child);
+        }
     }
 
     /// <summary>Never prints the passwords (a record would, in logs and exceptions).</summary>

@@ -9,6 +9,8 @@ internal static partial class Libc
     public const int LOCK_NB = 4;
     public const int LOCK_UN = 8;
     public const int ESRCH = 3;
+    public const int SIGKILL = 9;
+    public const int SIGTERM = 15;
     public const int EWOULDBLOCK = 11;
     public const int O_RDWR = 2;
     public const int O_CREAT = 0x40;

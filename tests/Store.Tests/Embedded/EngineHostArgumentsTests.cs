@@ -15,8 +15,20 @@ public sealed class EngineHostArgumentsTests
         Assert.Equal(Sample, parsed);
     }
 
+    [Fact]
+    public void A_cluster_node_s_command_line_reads_back_the_same()
+    {
+        var node = Sample with { TcpPort = 9000, ClusterConfig = "/srv/cluster/nodes/s1-r1/run/cluster.xml", Detached = true };
+
+        Assert.True(EngineHostArguments.TryParse(node.ToList(), out var parsed, out var error), error);
+        Assert.Equal(node, parsed);
+        Assert.DoesNotContain("--tcp-port", Sample.ToList());
+    }
+
     [Theory]
     [InlineData("--port", "x", "--port")]
+    [InlineData("--tcp-port", "70000", "--tcp-port")]
+    [InlineData("--detached", "oui", "--detached")]
     [InlineData("--port", "70000", "--port")]
     [InlineData("--database", null, "--database")]
     [InlineData("--verbose", "1", "--verbose")]
