@@ -207,7 +207,7 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
 
     /// <summary>A store of its own on one node of the cluster, in <paramref name="database"/> (for the work each node or
     /// shard does itself: migrations, the refresh of a shard). The caller disposes it.</summary>
-    public async Task<ClickHouseStore> OpenNodeAsync(Sharding.ClusterNode node, string database, CancellationToken cancellationToken)
+    public async Task<ClickHouseStore> OpenNodeAsync(Sharding.ClusterMember node, string database, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);
         var nodeOptions = new ClickHouseOptions

@@ -33,8 +33,8 @@ public sealed partial class DossierRefresher
     /// watermark in memory while nothing is new).</summary>
     private async Task<IReadOnlyList<(uint Shard, DossierRefresher Refresher)>> ShardRefreshersAsync(CancellationToken cancellationToken)
     {
-        var nodes = await ClusterNodes.DiscoverAsync(store, requireAll: false, cancellationToken).ConfigureAwait(false);
-        var holders = ClusterNodes.RowHolders(nodes);
+        var nodes = await ClusterMembers.DiscoverAsync(store, requireAll: false, cancellationToken).ConfigureAwait(false);
+        var holders = ClusterMembers.RowHolders(nodes);
         foreach (var node in holders.Where(n => !_shards.ContainsKey((n.Shard, n.Replica))))
         {
             var shardStore = await store.OpenNodeAsync(node, ShardedSchema.ShardDatabase(store.Database), cancellationToken).ConfigureAwait(false);

@@ -5,23 +5,23 @@ namespace ReformMetrics.Store.Sharding;
 
 /// <summary>Stores on each node of the cluster, one per database, opened when first needed: where a sharded store's
 /// migrations send their statements (every node, or one node of every shard).</summary>
-public sealed class NodeStores(ClickHouseStore service, IReadOnlyList<ClusterNode> nodes) : IAsyncDisposable
+public sealed class NodeStores(ClickHouseStore service, IReadOnlyList<ClusterMember> nodes) : IAsyncDisposable
 {
-    private readonly Dictionary<(ClusterNode Node, string Database), ClickHouseStore> _open = [];
+    private readonly Dictionary<(ClusterMember Node, string Database), ClickHouseStore> _open = [];
 
-    public IReadOnlyList<ClusterNode> Nodes { get; } = nodes;
+    public IReadOnlyList<ClusterMember> Nodes { get; } = nodes;
 
     /// <summary>True when the shards' replicas replicate by their tables (ReplicatedMergeTree engines).</summary>
-    public bool Replicated => ClusterNodes.ReplicatedByTables(Nodes);
+    public bool Replicated => ClusterMembers.ReplicatedByTables(Nodes);
 
     public static async Task<NodeStores> OpenAsync(ClickHouseStore service, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
-        var nodes = await ClusterNodes.DiscoverAsync(service, requireAll: true, cancellationToken).ConfigureAwait(false);
+        var nodes = await ClusterMembers.DiscoverAsync(service, requireAll: true, cancellationToken).ConfigureAwait(false);
         return new NodeStores(service, nodes);
     }
 
-    public async Task<ClickHouseStore> ForAsync(ClusterNode node, string database, CancellationToken cancellationToken)
+    public async Task<ClickHouseStore> ForAsync(ClusterMember node, string database, CancellationToken cancellationToken)
     {
         if (!_open.TryGetValue((node, database), out var store))
         {
@@ -36,7 +36,7 @@ public sealed class NodeStores(ClickHouseStore service, IReadOnlyList<ClusterNod
     public async Task ExecuteAsync(PlannedStatement statement, string? body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statement);
-        foreach (var node in statement.Target == StatementTarget.EveryNode ? Nodes : ClusterNodes.RowHolders(Nodes))
+        foreach (var node in statement.Target == StatementTarget.EveryNode ? Nodes : ClusterMembers.RowHolders(Nodes))
         {
             var store = await ForAsync(node, statement.Database, cancellationToken).ConfigureAwait(false);
             if (body is not null)

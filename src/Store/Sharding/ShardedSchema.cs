@@ -129,7 +129,7 @@ public enum StatementTarget
     EveryNode,
 
     /// <summary>Rows: on one node of every shard, or on every node when replicas do not replicate by their tables
-    /// (<see cref="ClusterNodes.RowHolders"/>).</summary>
+    /// (<see cref="ClusterMembers.RowHolders"/>).</summary>
     EveryShard,
 }
 

@@ -8,7 +8,7 @@ namespace ReformMetrics.Store.Sharding;
 /// <c>remote_servers</c>), its HTTP port (asked of the node itself: the cluster's configuration does not carry it), and how
 /// its shard's replicas get their rows: by their tables (<c>internal_replication</c>: ReplicatedMergeTree) or from the
 /// Distributed table, which writes every row to each of them.</summary>
-public sealed record ClusterNode(uint Shard, uint Replica, string Host, int TcpPort, int HttpPort, bool InternalReplication = false)
+public sealed record ClusterMember(uint Shard, uint Replica, string Host, int TcpPort, int HttpPort, bool InternalReplication = false)
 {
     /// <summary>The service's connection string pointed at this node (same user and settings).</summary>
     public string ConnectionString(string serviceConnectionString)
@@ -23,11 +23,11 @@ public sealed record ClusterNode(uint Shard, uint Replica, string Host, int TcpP
 }
 
 /// <summary>Finds the nodes of the configured cluster, from the node the service is connected to.</summary>
-public static class ClusterNodes
+public static class ClusterMembers
 {
     /// <summary>Every node of the cluster in shard and replica order. A node that does not answer is left out unless
     /// <paramref name="requireAll"/>, which fails naming it (migrations need every node).</summary>
-    public static async Task<IReadOnlyList<ClusterNode>> DiscoverAsync(ClickHouseStore store, bool requireAll, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ClusterMember>> DiscoverAsync(ClickHouseStore store, bool requireAll, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var cluster = store.Cluster ?? throw new InvalidOperationException("No cluster is configured");
@@ -44,7 +44,7 @@ public static class ClusterNodes
         var answers = (await connection.QueryAsync<(ushort Tcp, string Host, string Fqdn, ushort Http)>(new CommandDefinition(
             $"SELECT tcpPort(), hostName(), fqdn(), getServerPort('http_port') FROM clusterAllReplicas('{cluster}', system.one) SETTINGS skip_unavailable_shards = 1",
             cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-        var nodes = new List<ClusterNode>();
+        var nodes = new List<ClusterMember>();
         var missing = new List<string>();
         foreach (var member in members)
         {
@@ -57,7 +57,7 @@ public static class ClusterNodes
                 continue;
             }
 
-            nodes.Add(new ClusterNode(member.Shard, member.Replica, member.Host, member.Port, answer.Http, member.InternalReplication != 0));
+            nodes.Add(new ClusterMember(member.Shard, member.Replica, member.Host, member.Port, answer.Http, member.InternalReplication != 0));
         }
 
         if (missing.Count > 0 && (requireAll || nodes.Count == 0))
@@ -70,12 +70,12 @@ public static class ClusterNodes
 
     /// <summary>True when the shards' replicas replicate by their tables (several replicas a shard, internal replication):
     /// tables are then ReplicatedMergeTree, and rows written on one node of a shard reach the others.</summary>
-    public static bool ReplicatedByTables(IReadOnlyList<ClusterNode> nodes) =>
+    public static bool ReplicatedByTables(IReadOnlyList<ClusterMember> nodes) =>
         nodes.GroupBy(n => n.Shard).Any(g => g.Count() > 1 && g.All(n => n.InternalReplication));
 
     /// <summary>The nodes that must each be given rows (and derive their shard's figures): one per shard when replicas
     /// replicate by their tables, otherwise every node (a replica fed by the Distributed table replicates nothing itself).</summary>
-    public static IReadOnlyList<ClusterNode> RowHolders(IReadOnlyList<ClusterNode> nodes) =>
+    public static IReadOnlyList<ClusterMember> RowHolders(IReadOnlyList<ClusterMember> nodes) =>
         ReplicatedByTables(nodes) ? nodes.GroupBy(n => n.Shard).Select(g => g.First()).ToList() : nodes;
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

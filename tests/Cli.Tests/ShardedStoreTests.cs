@@ -1,0 +1,213 @@
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ReformMetrics.Metrics.Catalogue;
+using ReformMetrics.Metrics.Index766;
+using ReformMetrics.Metrics.Periods;
+using ReformMetrics.Metrics.Query;
+using ReformMetrics.Metrics.Rankings;
+using ReformMetrics.Reports.OfficialForm;
+using ReformMetrics.Store;
+using ReformMetrics.Store.Cluster;
+using ReformMetrics.Store.Embedded;
+using ReformMetrics.Store.Migrations;
+using ReformMetrics.Store.Refresh;
+using ReformMetrics.Synthetic;
+using ReformMetrics.TestSupport;
+
+namespace ReformMetrics.Cli.Tests;
+
+/// <summary>
+/// Issue 21 on real clusters of embedded engines (`reform cluster up`): the same generated files loaded into one node and
+/// into a sharded store must give the same answers, exactly; and a replica killed with SIGKILL during a load loses and
+/// doubles nothing, while the figures stay readable.
+/// </summary>
+public sealed class ShardedStoreTests(TestEngine engine) : IAsyncDisposable
+{
+    private static readonly Period Months = Period.Range(new DateOnly(2025, 4, 1), new DateOnly(2025, 9, 30));
+
+    // The kill test's load: fewer months, so fewer files (one a province and month) to load through four nodes.
+    private static readonly Period Quarter = Period.Range(new DateOnly(2025, 6, 1), new DateOnly(2025, 8, 31));
+    private readonly ClusterLayout _layout = ClusterLayout.For(Directory.CreateTempSubdirectory("reform-sharded-").FullName);
+    private readonly string _files = Directory.CreateTempSubdirectory("reform-sharded-files-").FullName;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_metric_the_form_the_rankings_and_the_766_index_on_two_shards_equal_one_node()
+    {
+        Generate(2_500, seed: 5);
+        await using var single = new TestDatabase(engine);
+        await single.InitializeAsync();
+        await Ingestors.LoadFolderAsync(single.Store, _files, Cancel);
+
+        var (cluster, state) = await UpAsync(shards: 2, replicas: 1);
+        await using var sharded = await OpenAsync(state);
+        await Ingestors.LoadFolderAsync(sharded, _files, Cancel);
+
+        // The dossiers are split between the shards, every event of a dossier on one of them.
+        var perShard = await CountsAsync(state);
+        Assert.All(perShard, c => Assert.True(c.Events > 1_000, $"a shard holds only {c.Events} events"));
+        Assert.Equal(await CountAsync(single.Store, "SELECT count() FROM events"), perShard.Aggregate(0UL, (sum, c) => sum + c.Events));
+        Assert.Equal(0UL, await CountAsync(sharded, "SELECT count() FROM (SELECT dossier_id FROM events GROUP BY dossier_id HAVING uniqExact(_shard_num) > 1)"));
+
+        var expected = await KpiSnapshot.TakeAsync(single.Store, Months, Cancel);
+        var actual = await KpiSnapshot.TakeAsync(sharded, Months, Cancel);
+        Assert.True(expected.Count > 10_000, $"only {expected.Count} values compared");
+        var differences = KpiSnapshot.Differences(expected, actual);
+        Assert.True(differences.Count == 0, $"{differences.Count} differences:\n{string.Join('\n', differences.Take(20))}");
+
+        foreach (var geo in new[] { 2025, 2008 })
+        {
+            foreach (var layout in new[] { FormLayout.LevelAndSector, FormLayout.Agency })
+            {
+                Assert.Equal(Form(await FormAsync(single.Store, geo, layout)), Form(await FormAsync(sharded, geo, layout)));
+            }
+
+            var selection = new Selection { Period = Months, Geo = geo };
+            foreach (var metric in MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers && m.Better != Better.Neutral))
+            {
+                Assert.Equal(Ranked(await RankAsync(single.Store, selection, metric)), Ranked(await RankAsync(sharded, selection, metric)));
+            }
+
+            Assert.Equal(Scores(await IndexAsync(single.Store, selection)), Scores(await IndexAsync(sharded, selection)));
+        }
+
+        await cluster.DownAsync(purge: false, null, Cancel);
+    }
+
+    [Fact]
+    public async Task A_replica_killed_during_a_load_loses_and_doubles_nothing_and_the_figures_stay_readable()
+    {
+        Generate(1_500, seed: 9, Quarter);
+        await using var single = new TestDatabase(engine);
+        await single.InitializeAsync();
+        await Ingestors.LoadFolderAsync(single.Store, _files, Cancel);
+
+        var (cluster, state) = await UpAsync(shards: 2, replicas: 2);
+        await using var sharded = await OpenAsync(state);
+        var victim = state.Nodes.Single(n => n.Shard == 2 && n.Replica == 2);
+        var files = Directory.EnumerateFiles(_files, "*.csv").Order(StringComparer.Ordinal).ToList();
+        var ingestor = Ingestors.Inputs(sharded);
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (i == files.Count / 3)
+            {
+                await Refresher(sharded).RefreshAsync(Cancel);
+                var before = await ReceivedAsync(sharded);
+                Assert.True(before > 0, "nothing counted before the replica was killed");
+
+                // SIGKILL: the engine gets no chance to finish anything.
+                System.Diagnostics.Process.GetProcessById(victim.Pid).Kill();
+                await WaitUntilGoneAsync(victim);
+                Assert.Equal(before, await ReceivedAsync(sharded));
+            }
+
+            await ingestor.IngestFileAsync(files[i], null, Cancel);
+        }
+
+        await Refresher(sharded).RefreshAsync(Cancel);
+        state = await cluster.RestartStoppedAsync(Cancel);
+        await Refresher(sharded).RefreshAsync(Cancel);
+
+        // Both replicas of each shard hold the same events, each once, and the same derived state.
+        var counts = await CountsAsync(state);
+        foreach (var shard in counts.GroupBy(c => c.Shard))
+        {
+            Assert.Single(shard.Select(c => (c.Events, c.Distinct, c.Dossiers)).Distinct());
+            Assert.All(shard, c => Assert.Equal(c.Events, c.Distinct));
+        }
+
+        Assert.Equal(await CountAsync(single.Store, "SELECT uniqExact(dossier_id, event_id) FROM events"), counts.Where(c => c.Replica == 1).Aggregate(0UL, (sum, c) => sum + c.Events));
+        var differences = KpiSnapshot.Differences(await KpiSnapshot.TakeAsync(single.Store, Quarter, Cancel), await KpiSnapshot.TakeAsync(sharded, Quarter, Cancel));
+        Assert.True(differences.Count == 0, $"{differences.Count} differences:\n{string.Join('\n', differences.Take(20))}");
+        await cluster.DownAsync(purge: false, null, Cancel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster().DownAsync(purge: true, null, CancellationToken.None);
+        Directory.Delete(_files, recursive: true);
+    }
+
+    private void Generate(long dossiers, ulong seed, Period? period = null) =>
+        new DossierGenerator().Generate(new GeneratorOptions(dossiers, (period ?? Months).Start, (period ?? Months).End, seed, _files, Noise: 0.05), null, Cancel);
+
+    private LocalCluster Cluster() =>
+        new(_layout, new EngineCache(EngineCache.DefaultRoot(), NullLogger.Instance), EngineHostCommand.Resolve(), NullLogger.Instance);
+
+    private async Task<(LocalCluster Cluster, ClusterState State)> UpAsync(int shards, int replicas)
+    {
+        var cluster = Cluster();
+        return (cluster, await cluster.UpAsync(shards, replicas, "reform", null, Cancel));
+    }
+
+    /// <summary>The service's store on the cluster, as `reform --clickhouse "<printed string>"` opens it, migrated.</summary>
+    private async Task<ClickHouseStore> OpenAsync(ClusterState state)
+    {
+        var options = new ClickHouseOptions { ConnectionString = LocalCluster.ConnectionString(state, EngineUsers.LoadOrCreate(_layout.Secrets)) };
+        options.TakeClusterKey();
+        var store = new ClickHouseStore(Options.Create(options), NullLoggerFactory.Instance);
+        await store.OpenAsync(null, Cancel);
+        Assert.Equal(LocalCluster.Name, store.Cluster);
+        await new MigrationRunner(store, NullLogger<MigrationRunner>.Instance).RunAsync(Migration.LoadEmbedded(), Cancel);
+        return store;
+    }
+
+    private async Task<List<(int Shard, int Replica, ulong Events, ulong Distinct, ulong Dossiers)>> CountsAsync(ClusterState state)
+    {
+        var users = EngineUsers.LoadOrCreate(_layout.Secrets);
+        var counts = new List<(int, int, ulong, ulong, ulong)>();
+        foreach (var node in state.Nodes)
+        {
+            await using var store = new ClickHouseStore(
+                Options.Create(new ClickHouseOptions { ConnectionString = users.ServiceConnectionString(node.HttpPort), Database = "reform_shard" }), NullLoggerFactory.Instance);
+            await store.OpenAsync(null, Cancel);
+            await using var connection = store.CreateConnection();
+            var (events, distinct, dossiers) = await connection.QuerySingleAsync<(ulong, ulong, ulong)>(new CommandDefinition(
+                "SELECT count(), uniqExact(dossier_id, event_id), (SELECT count() FROM dossier_state) FROM events", cancellationToken: Cancel));
+            counts.Add((node.Shard, node.Replica, events, distinct, dossiers));
+        }
+
+        return counts;
+    }
+
+    private static async Task<ulong> CountAsync(ClickHouseStore store, string sql)
+    {
+        await using var connection = store.CreateConnection();
+        return await connection.ExecuteScalarAsync<ulong>(new CommandDefinition(sql, cancellationToken: Cancel));
+    }
+
+    private static async Task WaitUntilGoneAsync(ClusterNode node)
+    {
+        for (var i = 0; i < 100 && node.IsRunning; i++)
+        {
+            await Task.Delay(100, Cancel);
+        }
+
+        Assert.False(node.IsRunning, $"node {node.Name} still runs after SIGKILL");
+    }
+
+    /// <summary>The dossiers received in the period, as the dashboard's overview asks for them (no answer cache).</summary>
+    private static async Task<double?> ReceivedAsync(ClickHouseStore store) =>
+        (await new KpiService(store, NullLogger<KpiService>.Instance).GetAsync(new Selection { Period = Quarter, Geo = 2025 }, compare: false, Cancel, useCache: false))
+            .Groups.Single()[MetricCatalogue.Get("received_total")];
+
+    private static DossierRefresher Refresher(ClickHouseStore store) => new(store, NullLogger<DossierRefresher>.Instance);
+
+    private static Task<TthcResultsReport> FormAsync(ClickHouseStore store, int geo, FormLayout layout) =>
+        new TthcResultsBuilder(new KpiService(store, NullLogger<KpiService>.Instance), TimeProvider.System).BuildAsync(Months, geo, null, layout, Cancel);
+
+    private static string Form(TthcResultsReport report) => string.Join('\n', report.Rows.Select(r => $"{r.Number}|{r.Label}|{r.Depth}|{r.Figures}"));
+
+    private static Task<RankingResult> RankAsync(ClickHouseStore store, Selection selection, MetricDefinition metric) =>
+        new RankingService(new KpiService(store, NullLogger<KpiService>.Instance)).RankAsync(selection, metric, Dimension.Province, Cancel);
+
+    private static string Ranked(RankingResult ranking) => string.Join('\n', ranking.Units.Select(u => $"{u.Code}|{u.Value}|{u.Rank}"));
+
+    private static Task<Index766Result> IndexAsync(ClickHouseStore store, Selection selection) =>
+        new Index766Service(new KpiService(store, NullLogger<KpiService>.Instance)).ComputeAsync(selection, Cancel);
+
+    private static string Scores(Index766Result index) =>
+        string.Join('\n', index.Units.Select(u => $"{string.Join(',', u.Keys.Select(k => k.Code))}|{u.Points}|{string.Join(',', u.Indicators.Select(i => $"{i.Rate}:{i.Points}"))}"));
+}
