@@ -63,6 +63,20 @@ public sealed class ClusterCommandTests : IAsyncDisposable
         Assert.False(File.Exists(Path.Combine(_directory, "cluster.json")));
     }
 
+    [Theory]
+    [InlineData("2y2")]
+    [InlineData("0x1")]
+    [InlineData("9x2")]
+    [InlineData("2x")]
+    public async Task Demo_on_a_cluster_of_an_impossible_shape_is_bad_usage_and_starts_nothing(string shape)
+    {
+        var result = await ReformAsync("demo", "--cluster", shape, "--no-serve");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"--cluster phải có dạng SxR (ví dụ 2x2)", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"không phải '{shape}'", result.StandardError, StringComparison.Ordinal);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Directory.Exists(_directory))

@@ -128,6 +128,48 @@ internal static class ClusterVerb
     // Pids and ports are identifiers, not quantities: no thousands separator.
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>For `reform demo --cluster SxR`: the local cluster of the default directory with that shape, started when
+    /// it does not run (a running one of another shape is refused); returns the connection string `--clickhouse` takes.</summary>
+    public static async Task<string> EnsureRunningAsync(CliHost cli, int shards, int replicas, CancellationToken cancellationToken)
+    {
+        var cluster = Cluster(cli, null);
+        var status = await cluster.StatusAsync(cancellationToken);
+        var users = EngineUsers.LoadOrCreate(cluster.Layout.Secrets);
+        if (status.State is { } running && status.Nodes.Any(n => n.Alive))
+        {
+            if (!status.AllAlive || running.Shards != shards || running.Replicas != replicas)
+            {
+                throw new UsageException(
+                    $"Cụm ở {cluster.Layout.Root} đang chạy với {running.Shards} phân mảnh × {running.Replicas} bản sao"
+                    + (status.AllAlive ? string.Empty : ", có nút đã dừng") + $": dừng nó trước (reform cluster down --dir {cluster.Layout.Root}) rồi chạy lại.");
+            }
+
+            return LocalCluster.ConnectionString(running, users);
+        }
+
+        var database = cli.Services.GetRequiredService<IOptions<ClickHouseOptions>>().Value.Database;
+        ClusterState state = null!;
+        await ConsoleUi.WithStatusAsync("Đang khởi động cụm", async progress => state = await cluster.UpAsync(shards, replicas, database, progress, cancellationToken));
+        ConsoleUi.Info($"Cụm {LocalCluster.Name}: {shards} phân mảnh × {replicas} bản sao ở {cluster.Layout.Root}; dừng bằng reform cluster down.");
+        return LocalCluster.ConnectionString(state, users);
+    }
+
+    /// <summary>Reads "2x2" (shards × replicas) within the local cluster's limits.</summary>
+    public static (int Shards, int Replicas) ParseShape(string text)
+    {
+        var parts = text.Split('x', 'X', '×');
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var s)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var r)
+            && s is >= 1 and <= LocalCluster.MaxShards && r is >= 1 and <= LocalCluster.MaxReplicas && s * r <= LocalCluster.MaxNodes)
+        {
+            return (s, r);
+        }
+
+        throw new UsageException(
+            $"--cluster phải có dạng SxR (ví dụ 2x2): S phân mảnh từ 1 đến {LocalCluster.MaxShards}, R bản sao từ 1 đến {LocalCluster.MaxReplicas}, "
+            + $"tổng số nút không quá {LocalCluster.MaxNodes}; không phải '{text}'.");
+    }
+
     private static LocalCluster Cluster(CliHost cli, string? directory)
     {
         var options = cli.Services.GetRequiredService<IOptions<ClickHouseOptions>>().Value;

@@ -29,13 +29,23 @@ internal static class DemoVerb
         var dossiers = new Option<long?>("--dossiers") { Description = $"Số hồ sơ mẫu (mặc định {DefaultDossiers:N0}; lần chạy sau dùng lại số của lần đầu)" };
         var noServe = new Option<bool>("--no-serve") { Description = "Dừng sau khi nạp dữ liệu và lập báo cáo, không mở bảng điều khiển" };
         var port = new Option<int>("--port") { Description = "Cổng của bảng điều khiển (mặc định 8080)", DefaultValueFactory = _ => 8080 };
-        var command = new Command("demo", "Chạy thử toàn hệ thống trên dữ liệu mẫu của mọi tỉnh, thành phố, rồi mở bảng điều khiển.") { dossiers, noServe, port };
+        var cluster = new Option<string?>("--cluster")
+        {
+            Description = "Chạy trên một cụm ClickHouse cục bộ SxR (S phân mảnh × R bản sao, ví dụ 2x2), khởi động nếu chưa chạy (như reform cluster up)",
+            HelpName = "SxR",
+        };
+        var command = new Command("demo", "Chạy thử toàn hệ thống trên dữ liệu mẫu của mọi tỉnh, thành phố, rồi mở bảng điều khiển.") { dossiers, noServe, port, cluster };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var clock = Stopwatch.StartNew();
             if (parse.GetValue(port) is < 1 or > 65535)
             {
                 throw new UsageException($"--port phải từ 1 đến 65535, không phải {parse.GetValue(port)}.");
+            }
+
+            if (parse.GetValue(cluster) is { } shape)
+            {
+                await UseLocalClusterAsync(parse, ClusterVerb.ParseShape(shape), cancellationToken);
             }
 
             await using var cli = await CliHost.StartAsync(parse, cancellationToken);
@@ -76,6 +86,24 @@ internal static class DemoVerb
             return await ServeVerb.RunAsync(parse, listen, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Points this command (and the dashboard it opens) at the local cluster of that shape, started if needed, as
+    /// `reform --clickhouse "<its string>"` would.</summary>
+    private static async Task UseLocalClusterAsync(ParseResult parse, (int Shards, int Replicas) shape, CancellationToken cancellationToken)
+    {
+        if (parse.GetValue(GlobalOptions.ClickHouse) is { Length: > 0 } || Environment.GetEnvironmentVariable("REFORM_CLICKHOUSE") is { Length: > 0 })
+        {
+            throw new UsageException("--cluster tự khởi động một cụm cục bộ: không dùng cùng --clickhouse hay REFORM_CLICKHOUSE.");
+        }
+
+        string connection;
+        await using (var launcher = await CliHost.StartAsync(parse, cancellationToken, openStore: false))
+        {
+            connection = await ClusterVerb.EnsureRunningAsync(launcher, shape.Shards, shape.Replicas, cancellationToken);
+        }
+
+        Environment.SetEnvironmentVariable("REFORM_CLICKHOUSE", connection);
     }
 
     /// <summary>The last full quarter's reports for the whole country and for Hà Nội, in the official window of that quarter
