@@ -15,31 +15,9 @@ public sealed record ClusterState(
     [JsonIgnore]
     public ClusterNode Entry => Nodes[0];
 
-    public static ClusterState? Read(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize<ClusterState>(File.ReadAllText(path)) : null;
-        }
-        catch (Exception ex) when (ex is IOException or JsonException)
-        {
-            return null;
-        }
-    }
+    public static ClusterState? Read(string path) => StateFile.Read<ClusterState>(path);
 
-    public void Write(string path)
-    {
-        var temp = $"{path}.{Environment.ProcessId}.tmp";
-        using (var stream = new FileStream(temp, new FileStreamOptions
-               {
-                   Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-               }))
-        {
-            JsonSerializer.Serialize(stream, this, Indented);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
+    public void Write(string path) => StateFile.Write(path, this, Indented);
 }
 
 /// <summary>One engine of the cluster. <paramref name="Pid"/> is 0 until it has started.</summary>

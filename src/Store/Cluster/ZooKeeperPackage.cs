@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
+using ReformMetrics.Store.Embedded;
+
 namespace ReformMetrics.Store.Cluster;
 
 /// <summary>
@@ -78,27 +80,11 @@ internal static class ZooKeeperPackage
             throw new ClusterException($"Không chạy được apt-get để cài gói {PackageName}. Hãy tự cài: {InstallCommand}", ex);
         }
 
-        using (process)
+        var (exitCode, output, error) = await ToolRun.CompleteAsync(process, cancellationToken).ConfigureAwait(false);
+        logger.LogDebug("apt-get {Arguments}: {Output}", string.Join(' ', arguments), output);
+        if (exitCode != 0)
         {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            logger.LogDebug("apt-get {Arguments}: {Output}", string.Join(' ', arguments), await stdout.ConfigureAwait(false));
-            if (process.ExitCode != 0)
-            {
-                throw new ClusterException(
-                    $"apt-get {string.Join(' ', arguments)} thất bại (mã {process.ExitCode}): {(await stderr.ConfigureAwait(false)).Trim()}. Hãy tự cài: {InstallCommand}");
-            }
+            throw new ClusterException($"apt-get {string.Join(' ', arguments)} thất bại (mã {exitCode}): {error}. Hãy tự cài: {InstallCommand}");
         }
     }
 }

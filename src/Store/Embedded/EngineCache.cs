@@ -186,29 +186,13 @@ public sealed class EngineCache(string root, ILogger logger, string npmCommand =
                 "hoặc chỉ định máy chủ ClickHouse bằng --clickhouse / REFORM_CLICKHOUSE.", ex);
         }
 
-        using (process)
+        var (exitCode, output, error) = await ToolRun.CompleteAsync(process, cancellationToken).ConfigureAwait(false);
+        if (exitCode != 0)
         {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            if (process.ExitCode != 0)
-            {
-                throw new EngineUnavailableException(
-                    $"npm {string.Join(' ', arguments)} thất bại (mã {process.ExitCode}): {(await stderr.ConfigureAwait(false)).Trim()}");
-            }
-
-            return await stdout.ConfigureAwait(false);
+            throw new EngineUnavailableException($"npm {string.Join(' ', arguments)} thất bại (mã {exitCode}): {error}");
         }
+
+        return output;
     }
 
     private static string ReadPackFileName(string packJson)

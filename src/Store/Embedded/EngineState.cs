@@ -9,29 +9,7 @@ public sealed record EngineState(int Pid, int HttpPort, string QueryId, DateTime
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsConfined => Confinement.StartsWith(EngineHost.ConfinedPrefix, StringComparison.Ordinal);
 
-    public static EngineState? Read(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize<EngineState>(File.ReadAllText(path)) : null;
-        }
-        catch (Exception ex) when (ex is IOException or JsonException)
-        {
-            return null;
-        }
-    }
+    public static EngineState? Read(string path) => StateFile.Read<EngineState>(path);
 
-    public void Write(string path)
-    {
-        var temp = $"{path}.{Environment.ProcessId}.tmp";
-        using (var stream = new FileStream(temp, new FileStreamOptions
-               {
-                   Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-               }))
-        {
-            JsonSerializer.Serialize(stream, this);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
+    public void Write(string path) => StateFile.Write(path, this);
 }
