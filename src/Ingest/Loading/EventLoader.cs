@@ -399,7 +399,8 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, Inge
         }
     }
 
-    private static MemoryStream Stream(ReadOnlyMemory<byte> written) =>
+    /// <summary>A read-only stream over a Native block buffer, without copying it.</summary>
+    internal static MemoryStream Stream(ReadOnlyMemory<byte> written) =>
         MemoryMarshal.TryGetArray(written, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : throw new InvalidOperationException("Native block buffer is not array-backed");

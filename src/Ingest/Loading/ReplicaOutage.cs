@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ClickHouse.Driver;
 using Microsoft.Extensions.Logging;
 using ReformMetrics.Store;
@@ -25,12 +24,7 @@ internal static class ReplicaOutage
         logger.LogWarning("Batch {Batch} of {Source}: a replica does not answer ({Error}); its rows are queued on the service's node",
             batch.Number, batch.Source, failure.Message.Split('\n')[0]);
         var queued = new QueryOptions { CustomSettings = new Dictionary<string, object>(options.CustomSettings!) { ["distributed_foreground_insert"] = 0 } };
-        if (!MemoryMarshal.TryGetArray(block, out var segment))
-        {
-            throw new InvalidOperationException("Native block buffer is not array-backed");
-        }
-
-        using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
+        using var stream = EventLoader.Stream(block);
         using (await store.Client.InsertRawStreamAsync(
             "events", stream, "Native", NativeBlockWriter.Columns, useCompression: store.Engine is null, queued, cancellationToken).ConfigureAwait(false))
         {

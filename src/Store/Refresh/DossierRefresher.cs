@@ -62,35 +62,33 @@ public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<Doss
     /// <summary>The refresh of this store's own database (a single node, or one shard of a cluster).</summary>
     private async Task<RefreshResult> RunHereAsync(bool full, CancellationToken cancellationToken)
     {
+        using var fileLock = store.Engine is { } engine
+            ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "refresh.lock"), TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false)
+            : null;
+        var stopwatch = Stopwatch.StartNew();
+        if (!_recovered)
         {
-            using var fileLock = store.Engine is { } engine
-                ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "refresh.lock"), TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false)
-                : null;
-            var stopwatch = Stopwatch.StartNew();
-            if (!_recovered)
-            {
-                await RecoverAsync(cancellationToken).ConfigureAwait(false);
-                _recovered = true;
-            }
-
-            var window = await WindowAsync(full, cancellationToken).ConfigureAwait(false);
-            var stale = full ? ulong.MaxValue : await FindStaleAsync(window, cancellationToken).ConfigureAwait(false);
-            if (stale == 0)
-            {
-                logger.LogDebug("Refresh: no new events");
-                await KeepWatermarkAsync(window, cancellationToken).ConfigureAwait(false);
-                return new RefreshResult(RefreshKind.None, [], 0, stopwatch.Elapsed);
-            }
-
-            var result = stale <= (ulong)_options.IncrementalLimit
-                ? await IncrementalAsync(window, cancellationToken).ConfigureAwait(false)
-                : await CohortsAsync(window, full, cancellationToken).ConfigureAwait(false);
-            await PersistWatermarkAsync(window, result, cancellationToken).ConfigureAwait(false);
-            result = result with { Elapsed = stopwatch.Elapsed };
-            logger.LogInformation("Refreshed {Dossiers} dossiers of {Cohorts} cohorts ({Kind}) in {Elapsed} ms",
-                result.Dossiers, result.Cohorts.Count, result.Kind, stopwatch.ElapsedMilliseconds);
-            return result;
+            await RecoverAsync(cancellationToken).ConfigureAwait(false);
+            _recovered = true;
         }
+
+        var window = await WindowAsync(full, cancellationToken).ConfigureAwait(false);
+        var stale = full ? ulong.MaxValue : await FindStaleAsync(window, cancellationToken).ConfigureAwait(false);
+        if (stale == 0)
+        {
+            logger.LogDebug("Refresh: no new events");
+            await KeepWatermarkAsync(window, cancellationToken).ConfigureAwait(false);
+            return new RefreshResult(RefreshKind.None, [], 0, stopwatch.Elapsed);
+        }
+
+        var result = stale <= (ulong)_options.IncrementalLimit
+            ? await IncrementalAsync(window, cancellationToken).ConfigureAwait(false)
+            : await CohortsAsync(window, full, cancellationToken).ConfigureAwait(false);
+        await PersistWatermarkAsync(window, result, cancellationToken).ConfigureAwait(false);
+        result = result with { Elapsed = stopwatch.Elapsed };
+        logger.LogInformation("Refreshed {Dossiers} dossiers of {Cohorts} cohorts ({Kind}) in {Elapsed} ms",
+            result.Dossiers, result.Cohorts.Count, result.Kind, stopwatch.ElapsedMilliseconds);
+        return result;
     }
 
     /// <summary>Rebuilds whole the cohorts of any run that was staged and never finished (killed half-way).</summary>
