@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
+using ReformMetrics.Store.Embedded;
+using ReformMetrics.Store.Sharding;
 
 namespace ReformMetrics.Store.Cluster;
 
@@ -9,9 +11,12 @@ namespace ReformMetrics.Store.Cluster;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>Nodes authenticate to each other with the cluster's <c>&lt;secret&gt;</c> instead of a user and password: a distributed
-/// query then runs on every shard as the user who sent it, with that user's grants (the analyst stays an analyst), and no
-/// password sits in the engines' configuration, which only ever holds their SHA-256.</item>
+/// <item>Nodes authenticate to each other as <see cref="InterServerUser"/>, whose password is the cluster's secret, not with
+/// remote_servers' <c>&lt;secret&gt;</c>. With the secret a distributed query runs on the other shards as the user who sent
+/// it; a <c>SQL SECURITY DEFINER</c> view over a Distributed table then runs its remote parts as the analyst instead of the
+/// view's definer and is refused (ClickHouse issue 88009, open), so the analysts' views could not be read on a cluster.
+/// The inter-server user may only read and insert the shard database's tables; only ReformMetrics' service user has the
+/// <c>REMOTE</c> right that <c>cluster()</c> and <c>remote()</c> need, and the analyst keeps SELECT on the views alone.</item>
 /// <item><c>internal_replication</c> is false: a Distributed table writes each row to every replica of its shard. The embedded
 /// engine cannot replicate by itself: ReplicatedMergeTree tables stay read-only because clickhouse-local serves no
 /// interserver HTTP endpoint ("Parameter 'interserver_http(s)_port' required for replication is not specified"), whatever
@@ -27,13 +32,23 @@ namespace ReformMetrics.Store.Cluster;
 /// </remarks>
 internal static class ClusterConfig
 {
-    public static XDocument For(ClusterNode node, IReadOnlyList<ClusterNode> nodes, string secret, int? zooKeeperPort)
+    /// <summary>The user a node runs the other nodes' parts of distributed queries and inserts as.</summary>
+    public const string InterServerUser = "reform_interserver";
+
+    public static XDocument For(ClusterNode node, IReadOnlyList<ClusterNode> nodes, string secret, string database, int? zooKeeperPort)
     {
         var shards = nodes.GroupBy(n => n.Shard).OrderBy(g => g.Key).Select(shard => new XElement("shard",
             new XElement("internal_replication", "false"),
-            shard.OrderBy(n => n.Replica).Select(n => new XElement("replica", new XElement("host", "127.0.0.1"), new XElement("port", n.TcpPort)))));
+            shard.OrderBy(n => n.Replica).Select(n => new XElement("replica",
+                new XElement("host", "127.0.0.1"), new XElement("port", n.TcpPort), new XElement("user", InterServerUser), new XElement("password", secret)))));
         var root = new XElement("clickhouse",
-            new XElement("remote_servers", new XElement(LocalCluster.Name, new XElement("secret", secret), shards)),
+            new XElement("remote_servers", new XElement(LocalCluster.Name, shards)),
+            new XElement("users", new XElement(InterServerUser,
+                new XElement("password_sha256_hex", EngineUsers.Sha256(secret)),
+                new XElement("networks", new XElement("ip", "::1"), new XElement("ip", "127.0.0.1")),
+                new XElement("profile", "default"),
+                new XElement("quota", "default"),
+                new XElement("grants", new XElement("query", $"GRANT SELECT, INSERT ON {ShardedSchema.ShardDatabase(database)}.*")))),
             new XElement("macros",
                 new XElement("cluster", LocalCluster.Name),
                 new XElement("shard", node.Shard),

@@ -102,7 +102,7 @@ public sealed partial class LocalCluster(ClusterLayout layout, EngineCache cache
         {
             node.Layout.EnsureCreated();
             CopyOwnerOnly(layout.Secrets.UsersSecretFile, node.Layout.UsersSecretFile);
-            ClusterConfig.Write(ClusterConfig.For(node, state.Nodes, secret, state.ZooKeeper?.Port), ClusterConfigFile(node));
+            ClusterConfig.Write(ClusterConfig.For(node, state.Nodes, secret, state.Database, state.ZooKeeper?.Port), ClusterConfigFile(node));
         }
 
         state.Write(layout.StateFile);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ReformMetrics.Store.Sharding;
 
 namespace ReformMetrics.Store.Refresh;
@@ -12,15 +13,33 @@ public sealed partial class DossierRefresher
     private async Task<RefreshResult> RunShardsAsync(bool full, CancellationToken cancellationToken)
     {
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        if (await QueuedRows.FeedsReplicasAsync(store, cancellationToken).ConfigureAwait(false))
+
+        // What the configuration declares is read once a pass; the nodes themselves are asked for their ports only when a
+        // node has no refresher yet, so that a pass with nothing new costs two statements here and one on each shard.
+        var seats = await ClusterMembers.DeclaredAsync(store, cancellationToken).ConfigureAwait(false);
+        if (ClusterMembers.FeedsReplicas(seats))
         {
             // A replica back after a failure gets the events it missed before it is refreshed.
             await QueuedRows.FlushEventsAsync(store, logger, cancellationToken).ConfigureAwait(false);
         }
 
-        var shards = await ShardRefreshersAsync(cancellationToken).ConfigureAwait(false);
-        var runs = await Task.WhenAll(shards.Select(async s => (s.Shard, Result: await s.Refresher.RunHereAsync(full, cancellationToken).ConfigureAwait(false))))
-            .ConfigureAwait(false);
+        var holders = ClusterMembers.RowHolders(seats);
+        if (holders.Any(h => !_shards.ContainsKey((h.Shard, h.Replica))))
+        {
+            await OpenShardRefreshersAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var runs = (await Task.WhenAll(holders.Where(h => _shards.ContainsKey((h.Shard, h.Replica)))
+                .Select(async h => (h.Shard, Result: await RunOnNodeAsync(h, full, cancellationToken).ConfigureAwait(false))))
+            .ConfigureAwait(false)).Where(r => r.Result is not null).Select(r => (r.Shard, Result: r.Result!)).ToList();
+        var expected = seats.Select(s => s.Shard).Distinct().Count();
+        var answering = runs.Select(r => r.Shard).Distinct().Count();
+        if (answering < expected)
+        {
+            throw new ShardingException(
+                $"Không làm mới được số liệu: chỉ {answering}/{expected} mảnh của cụm '{store.Cluster}' trả lời; số liệu của mảnh thiếu sẽ cũ.");
+        }
+
         // Replicas of a shard recompute the same dossiers: counted once.
         var results = runs.GroupBy(r => r.Shard).Select(g => g.MaxBy(r => r.Result.Dossiers).Result).ToList();
         var kind = results.Any(r => r.Kind == RefreshKind.Cohorts) ? RefreshKind.Cohorts
@@ -29,36 +48,31 @@ public sealed partial class DossierRefresher
             results.Aggregate(0UL, (sum, r) => sum + r.Dossiers), stopwatch.Elapsed);
     }
 
-    /// <summary>A refresher per shard, on a node of that shard, kept for the life of this one (each keeps its own
-    /// watermark in memory while nothing is new).</summary>
-    private async Task<IReadOnlyList<(uint Shard, DossierRefresher Refresher)>> ShardRefreshersAsync(CancellationToken cancellationToken)
+    /// <summary>The refresh of one node, or null when the node does not answer: a replica that is down is refreshed when it
+    /// answers again (its events wait for it in the Distributed table); a shard none of whose nodes answers fails the pass.</summary>
+    private async Task<RefreshResult?> RunOnNodeAsync(ClusterSeat seat, bool full, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _shards[(seat.Shard, seat.Replica)].Refresher.RunHereAsync(full, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogWarning("Shard {Shard} replica {Replica} does not answer; refreshed when it does: {Error}", seat.Shard, seat.Replica, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>A refresher for each node that answers and has none yet, on its shard database, kept for the life of this one
+    /// (each keeps its own watermark in memory while nothing is new).</summary>
+    private async Task OpenShardRefreshersAsync(CancellationToken cancellationToken)
     {
         var nodes = await ClusterMembers.DiscoverAsync(store, requireAll: false, cancellationToken).ConfigureAwait(false);
-        var holders = ClusterMembers.RowHolders(nodes);
-        foreach (var node in holders.Where(n => !_shards.ContainsKey((n.Shard, n.Replica))))
+        foreach (var node in ClusterMembers.RowHolders(nodes).Where(n => !_shards.ContainsKey((n.Shard, n.Replica))))
         {
             var shardStore = await store.OpenNodeAsync(node, ShardedSchema.ShardDatabase(store.Database), cancellationToken).ConfigureAwait(false);
             _shards[(node.Shard, node.Replica)] = (shardStore, new DossierRefresher(shardStore, logger, Microsoft.Extensions.Options.Options.Create(_options)));
         }
-
-        var expected = await ShardCountAsync(cancellationToken).ConfigureAwait(false);
-        var answering = holders.Select(n => n.Shard).Distinct().Count();
-        if (answering < expected)
-        {
-            throw new ShardingException(
-                $"Không làm mới được số liệu: chỉ {answering}/{expected} mảnh của cụm '{store.Cluster}' trả lời; số liệu của mảnh thiếu sẽ cũ.");
-        }
-
-        // A replica that does not answer is refreshed when it answers again: its events wait for it in the Distributed table.
-        return holders.Select(n => (n.Shard, _shards[(n.Shard, n.Replica)].Refresher)).ToList();
-    }
-
-    private async Task<int> ShardCountAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = store.CreateServerConnection();
-        return (int)await Dapper.SqlMapper.ExecuteScalarAsync<ulong>(connection, new Dapper.CommandDefinition(
-            "SELECT uniqExact(shard_num) FROM system.clusters WHERE cluster = @cluster", new { cluster = store.Cluster },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -22,51 +22,71 @@ public sealed record ClusterMember(uint Shard, uint Replica, string Host, int Tc
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"mảnh {Shard}, bản sao {Replica} ({Host}:{HttpPort})");
 }
 
+/// <summary>A node as the cluster's configuration (<c>system.clusters</c>) declares it, listed whether it answers or not.</summary>
+public sealed record ClusterSeat(uint Shard, uint Replica, string Host, int TcpPort, bool InternalReplication);
+
 /// <summary>Finds the nodes of the configured cluster, from the node the service is connected to.</summary>
 public static class ClusterMembers
 {
-    /// <summary>Every node of the cluster in shard and replica order. A node that does not answer is left out unless
-    /// <paramref name="requireAll"/>, which fails naming it (migrations need every node).</summary>
-    public static async Task<IReadOnlyList<ClusterMember>> DiscoverAsync(ClickHouseStore store, bool requireAll, CancellationToken cancellationToken)
+    /// <summary>The nodes the configuration declares, in shard and replica order: one statement on the service's node.</summary>
+    public static async Task<IReadOnlyList<ClusterSeat>> DeclaredAsync(ClickHouseStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var cluster = store.Cluster ?? throw new InvalidOperationException("No cluster is configured");
         await using var connection = store.CreateServerConnection();
-        var members = (await connection.QueryAsync<(uint Shard, uint Replica, string Host, ushort Port, byte InternalReplication)>(new CommandDefinition(
+        var seats = (await connection.QueryAsync<(uint Shard, uint Replica, string Host, ushort Port, byte InternalReplication)>(new CommandDefinition(
             "SELECT shard_num, replica_num, host_name, port, internal_replication FROM system.clusters WHERE cluster = @cluster ORDER BY shard_num, replica_num",
-            new { cluster }, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-        if (members.Count == 0)
-        {
-            throw new ShardingException($"Máy chủ ClickHouse không có cụm '{cluster}' trong cấu hình remote_servers (ClickHouse:Cluster).");
-        }
+            new { cluster }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .Select(r => new ClusterSeat(r.Shard, r.Replica, r.Host, r.Port, r.InternalReplication != 0)).ToList();
+        return seats.Count > 0
+            ? seats
+            : throw new ShardingException($"Máy chủ ClickHouse không có cụm '{cluster}' trong cấu hình remote_servers (ClickHouse:Cluster).");
+    }
+
+    /// <summary>Every node of the cluster in shard and replica order. A node that does not answer is left out unless
+    /// <paramref name="requireAll"/>, which fails naming it (migrations need every node).</summary>
+    public static async Task<IReadOnlyList<ClusterMember>> DiscoverAsync(ClickHouseStore store, bool requireAll, CancellationToken cancellationToken)
+    {
+        var seats = await DeclaredAsync(store, cancellationToken).ConfigureAwait(false);
+        await using var connection = store.CreateServerConnection();
 
         // The cluster name is a plain identifier (ClickHouseOptions checks it), and a table function takes no parameters.
         var answers = (await connection.QueryAsync<(ushort Tcp, string Host, string Fqdn, ushort Http)>(new CommandDefinition(
-            $"SELECT tcpPort(), hostName(), fqdn(), getServerPort('http_port') FROM clusterAllReplicas('{cluster}', system.one) SETTINGS skip_unavailable_shards = 1",
+            $"SELECT tcpPort(), hostName(), fqdn(), getServerPort('http_port') FROM clusterAllReplicas('{store.Cluster}', system.one) SETTINGS skip_unavailable_shards = 1",
             cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
         var nodes = new List<ClusterMember>();
         var missing = new List<string>();
-        foreach (var member in members)
+        foreach (var seat in seats)
         {
             // Nodes on one machine differ by port; nodes on several machines usually share ports and differ by name.
-            var samePort = answers.Where(a => a.Tcp == member.Port).ToList();
-            var answer = samePort.Count == 1 ? samePort[0] : samePort.FirstOrDefault(a => Same(a.Host, member.Host) || Same(a.Fqdn, member.Host));
+            var samePort = answers.Where(a => a.Tcp == seat.TcpPort).ToList();
+            var answer = samePort.Count == 1 ? samePort[0] : samePort.FirstOrDefault(a => Same(a.Host, seat.Host) || Same(a.Fqdn, seat.Host));
             if (answer == default)
             {
-                missing.Add(string.Create(CultureInfo.InvariantCulture, $"mảnh {member.Shard} bản sao {member.Replica} ({member.Host}:{member.Port})"));
+                missing.Add(string.Create(CultureInfo.InvariantCulture, $"mảnh {seat.Shard} bản sao {seat.Replica} ({seat.Host}:{seat.TcpPort})"));
                 continue;
             }
 
-            nodes.Add(new ClusterMember(member.Shard, member.Replica, member.Host, member.Port, answer.Http, member.InternalReplication != 0));
+            nodes.Add(new ClusterMember(seat.Shard, seat.Replica, seat.Host, seat.TcpPort, answer.Http, seat.InternalReplication));
         }
 
         if (missing.Count > 0 && (requireAll || nodes.Count == 0))
         {
-            throw new ShardingException($"Các nút sau của cụm '{cluster}' không trả lời: {string.Join("; ", missing)}.");
+            throw new ShardingException($"Các nút sau của cụm '{store.Cluster}' không trả lời: {string.Join("; ", missing)}.");
         }
 
         return nodes;
     }
+
+    /// <summary>True when some shard has several replicas fed by the Distributed table (internal replication off).</summary>
+    public static bool FeedsReplicas(IReadOnlyList<ClusterSeat> seats) =>
+        seats.Any(s => s.Replica > 1 && !s.InternalReplication);
+
+    /// <summary>The seats that must each be given rows: see <see cref="RowHolders(IReadOnlyList{ClusterMember})"/>.</summary>
+    public static IReadOnlyList<ClusterSeat> RowHolders(IReadOnlyList<ClusterSeat> seats) =>
+        seats.GroupBy(s => s.Shard).Any(g => g.Count() > 1 && g.All(s => s.InternalReplication))
+            ? seats.GroupBy(s => s.Shard).Select(g => g.First()).ToList()
+            : seats;
 
     /// <summary>True when the shards' replicas replicate by their tables (several replicas a shard, internal replication):
     /// tables are then ReplicatedMergeTree, and rows written on one node of a shard reach the others.</summary>

@@ -40,9 +40,6 @@ public static class QueuedRows
             return false;
         }
 
-        await using var connection = store.CreateServerConnection();
-        return await connection.ExecuteScalarAsync<ulong>(new CommandDefinition(
-            "SELECT countIf(replica_num > 1 AND internal_replication = 0) FROM system.clusters WHERE cluster = @cluster", new { cluster = store.Cluster },
-            cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        return ClusterMembers.FeedsReplicas(await ClusterMembers.DeclaredAsync(store, cancellationToken).ConfigureAwait(false));
     }
 }
