@@ -57,6 +57,8 @@ internal static class ClusterVerb
                 + (state.ZooKeeper is { } zk ? $", ZooKeeper ở cổng {Number(zk.Port)}" : string.Empty) + $". Thư mục: {cluster.Layout.Root}");
             ConsoleUi.Info("Chuỗi kết nối (in ra stdout), dùng được cho mọi lệnh nhận --clickhouse, ví dụ:");
             ConsoleUi.Info($"  reform --clickhouse \"{connection}\" demo --no-serve");
+            ConsoleUi.Info("Chuỗi kết nối cho người phân tích (trang SQL, đặt vào REFORM_CLICKHOUSE_ANALYST):");
+            ConsoleUi.Info($"  {LocalCluster.AnalystConnectionString(state, EngineUsers.LoadOrCreate(cluster.Layout.Secrets))}");
             ConsoleUi.Info($"Xem trạng thái: reform cluster status --dir {cluster.Layout.Root}; dừng: reform cluster down --dir {cluster.Layout.Root}");
             ConsoleUi.Out.WriteLine(connection);
             return ReformCommand.Ok;
@@ -129,8 +131,9 @@ internal static class ClusterVerb
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>For `reform demo --cluster SxR`: the local cluster of the default directory with that shape, started when
-    /// it does not run (a running one of another shape is refused); returns the connection string `--clickhouse` takes.</summary>
-    public static async Task<string> EnsureRunningAsync(CliHost cli, int shards, int replicas, CancellationToken cancellationToken)
+    /// it does not run (a running one of another shape is refused); returns the connection string `--clickhouse` takes and
+    /// the analysts' one.</summary>
+    public static async Task<(string Service, string Analyst)> EnsureRunningAsync(CliHost cli, int shards, int replicas, CancellationToken cancellationToken)
     {
         var cluster = Cluster(cli, null);
         var status = await cluster.StatusAsync(cancellationToken);
@@ -144,14 +147,14 @@ internal static class ClusterVerb
                     + (status.AllAlive ? string.Empty : ", có nút đã dừng") + $": dừng nó trước (reform cluster down --dir {cluster.Layout.Root}) rồi chạy lại.");
             }
 
-            return LocalCluster.ConnectionString(running, users);
+            return (LocalCluster.ConnectionString(running, users), LocalCluster.AnalystConnectionString(running, users));
         }
 
         var database = cli.Services.GetRequiredService<IOptions<ClickHouseOptions>>().Value.Database;
         ClusterState state = null!;
         await ConsoleUi.WithStatusAsync("Đang khởi động cụm", async progress => state = await cluster.UpAsync(shards, replicas, database, progress, cancellationToken));
         ConsoleUi.Info($"Cụm {LocalCluster.Name}: {shards} phân mảnh × {replicas} bản sao ở {cluster.Layout.Root}; dừng bằng reform cluster down.");
-        return LocalCluster.ConnectionString(state, users);
+        return (LocalCluster.ConnectionString(state, users), LocalCluster.AnalystConnectionString(state, users));
     }
 
     /// <summary>Reads "2x2" (shards × replicas) within the local cluster's limits.</summary>

@@ -97,13 +97,14 @@ internal static class DemoVerb
             throw new UsageException("--cluster tự khởi động một cụm cục bộ: không dùng cùng --clickhouse hay REFORM_CLICKHOUSE.");
         }
 
-        string connection;
+        (string Service, string Analyst) connection;
         await using (var launcher = await CliHost.StartAsync(parse, cancellationToken, openStore: false))
         {
             connection = await ClusterVerb.EnsureRunningAsync(launcher, shape.Shards, shape.Replicas, cancellationToken);
         }
 
-        Environment.SetEnvironmentVariable("REFORM_CLICKHOUSE", connection);
+        Environment.SetEnvironmentVariable("REFORM_CLICKHOUSE", connection.Service);
+        Environment.SetEnvironmentVariable(ClickHouseOptions.AnalystEnvironmentVariable, connection.Analyst);
     }
 
     /// <summary>The last full quarter's reports for the whole country and for Hà Nội, in the official window of that quarter

@@ -85,6 +85,15 @@ public sealed partial class LocalCluster(ClusterLayout layout, EngineCache cache
         return $"{users.ServiceConnectionString(state.Entry.HttpPort)};{ClickHouseOptions.ClusterKey}={Name}";
     }
 
+    /// <summary>The analysts' connection (the SQL page, their own clients): the analyst user on the first node, the service's,
+    /// which holds the bookkeeping tables their views read.</summary>
+    public static string AnalystConnectionString(ClusterState state, EngineUsers users)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(users);
+        return users.AnalystConnectionString(state.Entry.HttpPort, state.Database);
+    }
+
     private async Task<ClusterState> StartAsync(
         ClusterState state, ClusterState? previous, string library, EngineUsers users, string secret, IProgress<string>? progress, CancellationToken cancellationToken)
     {
