@@ -25,6 +25,7 @@ public static class MetricsExtensions
             provider.GetRequiredService<ClickHouseStore>(), provider.GetRequiredService<ILogger<KpiService>>(), provider.GetRequiredService<KpiCache>())
         {
             CacheAnswers = provider.GetRequiredService<IOptions<KpiOptions>>().Value.AnswerCache,
+            InProcessFormulas = provider.GetRequiredService<IOptions<KpiOptions>>().Value.InProcessFormulas,
             ReadGate = provider.GetRequiredService<KpiReadGate>(),
         });
         services.AddTransient<RankingService>();

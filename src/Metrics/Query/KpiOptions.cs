@@ -14,6 +14,11 @@ public sealed class KpiOptions
     /// </summary>
     public bool AnswerCache { get; set; } = true;
 
+    /// <summary>Whether the dossier formulas of questions over whole months are evaluated in the service from the
+    /// pre-aggregates' month rows (one plain statement) instead of by the engine (KpiService.InProcessFormulas). On by
+    /// default; off, every answer is the engine's statement of conditional sums and formulas.</summary>
+    public bool InProcessFormulas { get; set; } = true;
+
     /// <summary>Answers the engine computes at once for this process (<see cref="KpiReadGate"/>); 0: the machine's cores,
     /// at least 2.</summary>
     [Range(0, 256)]

@@ -26,6 +26,11 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     /// cache still spares the reads of the data version and the reference names): what `reform bench pages` measures.</summary>
     public bool CacheAnswers { get; init; } = true;
 
+    /// <summary>Whether dossier formulas over whole months are evaluated in this process from the pre-aggregates' month rows
+    /// (<see cref="Evaluation.InProcessAnswer"/>) rather than by the engine. On by default (setting
+    /// <c>Kpi:InProcessFormulas</c>); the engine's evaluation stays the reference the tests compare with.</summary>
+    public bool InProcessFormulas { get; init; } = true;
+
     /// <summary>The places of the engine's answers shared by the process's readers (null: no limit).</summary>
     public KpiReadGate? ReadGate { get; init; }
 
@@ -86,7 +91,9 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         // A family none of whose metrics is asked for is not queried.
         var computed = KpiSql.Computed(asked);
         var parts = new List<(MetricFamily, (string, DynamicParameters))>();
-        if (computed.Any(m => m.Family == MetricFamily.Dossiers))
+        var dossierMetrics = MetricCatalogue.All.Where(m => m.Family == MetricFamily.Dossiers && computed.Contains(m)).ToList();
+        var inProcess = InProcessFormulas && dossierMetrics.Count > 0 && Evaluation.InProcessAnswer.Applies(source, buckets, dossierMetrics);
+        if (dossierMetrics.Count > 0 && !inProcess)
         {
             parts.Add((MetricFamily.Dossiers, KpiSql.Dossiers(selection, source, buckets, computed)));
         }
@@ -103,6 +110,11 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
 
         var rows = new Dictionary<(string Keys, string Tag, DateOnly Start), Row>();
         var found = parts.Count == 0 ? [] : await RunAsync(selection, KpiSql.Union(selection, source, parts, computed), cancellationToken).ConfigureAwait(false);
+        if (inProcess)
+        {
+            found.AddRange(await EvaluateInProcessAsync(selection, source, buckets, dossierMetrics, cancellationToken).ConfigureAwait(false));
+        }
+
         foreach (var (keys, tag, start, values) in found)
         {
             var id = (KeyId(keys), tag, start);
@@ -183,6 +195,17 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         }
 
         return rows;
+    }
+
+    /// <summary>The dossier metrics evaluated in this process from the month rows of one plain statement.</summary>
+    private async Task<List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)>> EvaluateInProcessAsync(
+        Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets, IReadOnlyList<MetricDefinition> metrics, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = KpiSql.MonthRows(selection, source, buckets, BaseMeasures.Needed(metrics));
+        using var slot = ReadGate is null ? null : await ReadGate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = store.CreateConnection();
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return await Evaluation.InProcessAnswer.EvaluateAsync(reader, selection, buckets, metrics, cancellationToken).ConfigureAwait(false);
     }
 
     private static List<KpiGroup> Assemble(

@@ -12,9 +12,11 @@ namespace ReformMetrics.Metrics.Query;
 /// </summary>
 public static class KpiSnapshot
 {
-    public static async Task<Dictionary<string, double?>> TakeAsync(ClickHouseStore store, Period period, CancellationToken cancellationToken)
+    /// <param name="inProcessFormulas">Whether the formulas may be evaluated in the process (the default path) or only by the
+    /// engine (the reference).</param>
+    public static async Task<Dictionary<string, double?>> TakeAsync(ClickHouseStore store, Period period, CancellationToken cancellationToken, bool inProcessFormulas = true)
     {
-        var service = new KpiService(store, NullLogger<KpiService>.Instance);
+        var service = new KpiService(store, NullLogger<KpiService>.Instance) { InProcessFormulas = inProcessFormulas };
         var answers = new Dictionary<string, double?>(StringComparer.Ordinal);
         Dimension[][] groupings = [[], .. Enum.GetValues<Dimension>().Select(d => new[] { d })];
         foreach (var geo in new[] { 2025, 2008 })

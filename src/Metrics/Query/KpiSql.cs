@@ -87,7 +87,28 @@ internal static class KpiSql
     /// table's delta rows (several per key until merges add them up: never one per key) become a few summed rows before
     /// the conditional sums of every bucket run over them. Sums of integers in two steps are the same sums.
     /// </summary>
-    private static string Presummed(Selection selection, string table, string time, IReadOnlyList<BaseMeasure> measures, DynamicParameters parameters)
+    private static string Presummed(Selection selection, string table, string time, IReadOnlyList<BaseMeasure> measures, DynamicParameters parameters) =>
+        $"({PresummedSelect(selection, table, time, measures, parameters)})";
+
+    /// <summary>
+    /// The rows of <see cref="Presummed"/> themselves, for answers evaluated in process (<see cref="Evaluation.InProcessAnswer"/>):
+    /// one trivial statement (sums of columns grouped by a few keys), whose analysis costs the engine a fraction of the
+    /// conditional sums and formulas over them. Columns: the raw column of each grouping dimension (<see cref="RawColumn"/>),
+    /// <c>channel</c>, <c>t</c> (the first day of a month) and one column per pre-aggregate column the metrics read.
+    /// </summary>
+    public static (string Sql, DynamicParameters Parameters) MonthRows(Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets, IReadOnlyList<BaseMeasure> measures)
+    {
+        var parameters = BucketParameters(buckets);
+        var sql = source switch
+        {
+            KpiSource.Monthly => PresummedSelect(selection, "kpi_monthly", "month", measures, parameters),
+            KpiSource.Daily when buckets.All(b => b.Period.IsWholeMonths) => PresummedSelect(selection, "kpi_daily", "toStartOfMonth(day)", measures, parameters),
+            _ => throw new ArgumentException($"Rows by month come from the pre-aggregates over whole months, not {source}.", nameof(source)),
+        };
+        return (sql, parameters);
+    }
+
+    private static string PresummedSelect(Selection selection, string table, string time, IReadOnlyList<BaseMeasure> measures, DynamicParameters parameters)
     {
         var dimensions = selection.GroupBy.Concat(Enum.GetValues<Dimension>().Where(d => selection.Filter(d).Count > 0))
             .Select(d => RawColumn(d, selection.Geo)).Append("channel").Distinct(StringComparer.Ordinal).ToList();
@@ -95,15 +116,15 @@ internal static class KpiSql
         var where = Filters(selection, parameters, state: false, d => true);
         where.Add($"{time} <= toDate(arrayMax(@bucket_ends))");
         return new StringBuilder()
-            .Append("(SELECT ").AppendJoin(", ", dimensions).Append(", ").Append(time).Append(" AS t, ").AppendJoin(", ", columns)
+            .Append("SELECT ").AppendJoin(", ", dimensions).Append(", ").Append(time).Append(" AS t, ").AppendJoin(", ", columns)
             .Append(" FROM ").Append(table)
             .Append(" WHERE ").AppendJoin(" AND ", where)
-            .Append(" GROUP BY ").AppendJoin(", ", dimensions).Append(", t)")
+            .Append(" GROUP BY ").AppendJoin(", ", dimensions).Append(", t")
             .ToString();
     }
 
     /// <summary>The pre-aggregates' column a dimension reads.</summary>
-    private static string RawColumn(Dimension dimension, int geo) => dimension switch
+    public static string RawColumn(Dimension dimension, int geo) => dimension switch
     {
         Dimension.Province => geo == 2008 ? "province_2008" : "province_2025",
         Dimension.Sector => "sector_code",
