@@ -21,7 +21,8 @@ namespace ReformMetrics.Cli.Bench;
 /// read at most once a second, as in `serve`), with 1 and 16 concurrent clients. Each province page request takes the
 /// next province. Against two baselines measured in the same run with the same clients: a bare `SELECT 1` round trip,
 /// and the questions the pages asked before issue 20 (every metric, one question after another: 3 for the overview, 9
-/// for a province page). Prints p50, p95 and p99, the ratios, and the CPU each request cost the engine and this process
+/// for a province page); and the same pages with every formula evaluated by the engine (Kpi:InProcessFormulas off).
+/// Prints p50, p95 and p99, the ratios, and the CPU each request cost the engine and this process
 /// (steadier than latencies on a shared machine). Target: p95 ≤ 100 ms with 16 clients at 20M dossiers.
 /// </summary>
 internal static class PagesBenchmark
@@ -44,6 +45,11 @@ internal static class PagesBenchmark
         var kpi = new KpiService(cli.Store, NullLogger<KpiService>.Instance, cache) { CacheAnswers = false, ReadGate = cli.Services.GetRequiredService<KpiReadGate>() };
         var rankings = new RankingService(kpi);
         var data = new PageData(kpi, rankings, new TargetService(cli.Store, cache), new ProvinceMap(cli.Store), TimeProvider.System);
+
+        // The same pages with every formula evaluated by the engine (Kpi:InProcessFormulas off): the baseline of the
+        // in-process evaluation, measured in the same run.
+        var engineKpi = new KpiService(cli.Store, NullLogger<KpiService>.Instance, cache) { CacheAnswers = false, ReadGate = kpi.ReadGate, InProcessFormulas = false };
+        var engineData = new PageData(engineKpi, new RankingService(engineKpi), new TargetService(cli.Store, cache), new ProvinceMap(cli.Store), TimeProvider.System);
         var filters = new PageFilters(period.Key, 2025);
         var selection = new Selection { Period = period };
         var scope = new AccessScope("bench", Role.National, null);
@@ -67,6 +73,9 @@ internal static class PagesBenchmark
             rows.Add(("SELECT 1", c, await MeasureAsync(cli, c, count, () => Ping(cli, cancellationToken), cancellationToken)));
             rows.Add(("overview", c, await MeasureAsync(cli, c, count, () => data.OverviewAsync(selection, filters, null, cancellationToken), cancellationToken)));
             rows.Add(("province page", c, await MeasureAsync(cli, c, count, () => data.ProvinceAsync(scope, selection, filters, Province(), cancellationToken), cancellationToken)));
+            rows.Add(("overview, engine formulas", c, await MeasureAsync(cli, c, count, () => engineData.OverviewAsync(selection, filters, null, cancellationToken), cancellationToken)));
+            rows.Add(("province page, engine formulas", c,
+                await MeasureAsync(cli, c, count, () => engineData.ProvinceAsync(scope, selection, filters, Province(), cancellationToken), cancellationToken)));
             if (before)
             {
                 rows.Add(("overview, before", c, await MeasureAsync(cli, c, count, () => OverviewBefore(kpi, selection, cancellationToken), cancellationToken)));
@@ -96,7 +105,9 @@ internal static class PagesBenchmark
         foreach (var page in new[] { "overview", "province page" })
         {
             var now = rows.Single(r => r.Page == page && r.Clients == most).Result.Latencies;
-            var line = $"{page}: p95 with {most} clients {KpiBenchmark.Percentile(now, 0.95):N1} ms (target ≤ 100 ms without the answer cache)";
+            var engine = rows.Single(r => r.Page == page + ", engine formulas" && r.Clients == most).Result;
+            var line = $"{page}: p95 with {most} clients {KpiBenchmark.Percentile(now, 0.95):N1} ms (target ≤ 100 ms without the answer cache)"
+                + $"; ratio p95 formulas in process / by the engine: {KpiBenchmark.Percentile(now, 0.95) / KpiBenchmark.Percentile(engine.Latencies, 0.95):N3}";
             if (before)
             {
                 var then = rows.Single(r => r.Page == page + ", before" && r.Clients == most).Result.Latencies;

@@ -17,21 +17,36 @@ internal abstract record FormulaExpression
 internal sealed record TupleValue(object?[] Items);
 
 /// <summary>The names a formula reads: base measures and metrics (resolved on demand), and the parameters of the lambdas
-/// being applied.</summary>
-internal sealed class FormulaScope(Func<string, object?> resolve, IReadOnlyDictionary<string, object?>? bound = null)
+/// being applied (a chain of small frames: a lambda is applied once per array element).</summary>
+internal sealed class FormulaScope
 {
-    public object? Read(string name) => bound is not null && bound.TryGetValue(name, out var value) ? value : resolve(name);
+    private readonly Func<string, object?> _resolve;
+    private readonly FormulaScope? _outer;
+    private readonly IReadOnlyList<string>? _names;
+    private readonly object?[]? _values;
 
-    public FormulaScope With(IReadOnlyList<string> names, object?[] values)
+    public FormulaScope(Func<string, object?> resolve) => _resolve = resolve;
+
+    private FormulaScope(FormulaScope outer, IReadOnlyList<string> names, object?[] values) =>
+        (_resolve, _outer, _names, _values) = (outer._resolve, outer, names, values);
+
+    public object? Read(string name)
     {
-        var next = bound is null ? new Dictionary<string, object?>(StringComparer.Ordinal) : new Dictionary<string, object?>(bound, StringComparer.Ordinal);
-        for (var i = 0; i < names.Count; i++)
+        for (var scope = this; scope is not null; scope = scope._outer)
         {
-            next[names[i]] = values[i];
+            for (var i = 0; scope._names is not null && i < scope._names.Count; i++)
+            {
+                if (scope._names[i] == name)
+                {
+                    return scope._values![i];
+                }
+            }
         }
 
-        return new FormulaScope(resolve, next);
+        return _resolve(name);
     }
+
+    public FormulaScope With(IReadOnlyList<string> parameters, object?[] arguments) => new(this, parameters, arguments);
 }
 
 internal sealed record Literal(object? Value) : FormulaExpression

@@ -55,46 +55,86 @@ internal static class InProcessAnswer
         }
     }
 
-    /// <summary>A row of <see cref="KpiSql.MonthRows"/>.</summary>
-    private sealed record MonthRow(string[] Keys, string Channel, DateOnly Month, Dictionary<string, object> Columns);
+    /// <summary>A row of <see cref="KpiSql.MonthRows"/>: its group, channel and month, the sums of the plain columns (in the
+    /// order of the measures' columns) and the histogram when one is read.</summary>
+    private sealed record MonthRow(string Group, string[] Keys, string Channel, DateOnly Month, long[] Sums, SortedDictionary<long, long>? Histogram);
 
     /// <summary>Reads the month rows and answers every group and bucket that has rows up to the bucket's end (as the engine's
     /// statement does), with the values of <paramref name="metrics"/>.</summary>
     public static async Task<List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)>> EvaluateAsync(
         DbDataReader reader, Selection selection, IReadOnlyList<Bucket> buckets, IReadOnlyList<MetricDefinition> metrics, CancellationToken cancellationToken)
     {
-        var measures = BaseMeasures.Needed(metrics);
-        var columns = measures.OfType<DossierMeasure>().Select(m => m.Column).Distinct().ToList();
-        var keyColumns = selection.GroupBy.Select(d => reader.GetOrdinal(KpiSql.RawColumn(d, selection.Geo))).ToArray();
+        var measures = BaseMeasures.Needed(metrics).OfType<DossierMeasure>().ToList();
+        var sums = measures.Select(m => m.Column).Where(c => !c.IsMap).Distinct().ToList();
+        var histogram = measures.Select(m => m.Column).FirstOrDefault(c => c.IsMap);
+        var keyOrdinals = selection.GroupBy.Select(d => reader.GetOrdinal(KpiSql.RawColumn(d, selection.Geo))).ToArray();
         var (channel, month) = (reader.GetOrdinal("channel"), reader.GetOrdinal("t"));
-        var columnOrdinals = columns.Select(c => (c.Name, Ordinal: reader.GetOrdinal(c.Name), c.IsMap)).ToList();
+        var sumOrdinals = sums.Select(c => reader.GetOrdinal(c.Name)).ToArray();
+        var histogramOrdinal = histogram is null ? -1 : reader.GetOrdinal(histogram.Name);
         var rows = new List<MonthRow>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new MonthRow(
-                keyColumns.Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture) ?? string.Empty).ToArray(),
-                Convert.ToString(reader.GetValue(channel), CultureInfo.InvariantCulture) ?? string.Empty,
-                DateOnly.FromDateTime(Convert.ToDateTime(reader.GetValue(month), CultureInfo.InvariantCulture)),
-                columnOrdinals.ToDictionary(c => c.Name, c => c.IsMap ? (object)ToMap(reader.GetValue(c.Ordinal)) : Convert.ToInt64(reader.GetValue(c.Ordinal), CultureInfo.InvariantCulture), StringComparer.Ordinal)));
+            var keys = new string[keyOrdinals.Length];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = Convert.ToString(reader.GetValue(keyOrdinals[i]), CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+
+            var values = new long[sumOrdinals.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = Convert.ToInt64(reader.GetValue(sumOrdinals[i]), CultureInfo.InvariantCulture);
+            }
+
+            rows.Add(new MonthRow(string.Join('\u001F', keys), keys, Convert.ToString(reader.GetValue(channel), CultureInfo.InvariantCulture) ?? string.Empty,
+                DateOnly.FromDateTime(Convert.ToDateTime(reader.GetValue(month), CultureInfo.InvariantCulture)), values,
+                histogramOrdinal < 0 ? null : ToMap(reader.GetValue(histogramOrdinal))));
         }
 
+        // Each measure reads one plain column (its index in a row's sums) or the histogram.
+        var columnOf = measures.Select(m => m.Column.IsMap ? -1 : sums.IndexOf(m.Column)).ToArray();
         var answers = new List<(string[], string, DateOnly, Dictionary<MetricDefinition, double?>)>();
-        foreach (var group in rows.GroupBy(r => string.Join('\u001F', r.Keys), StringComparer.Ordinal))
+        foreach (var group in rows.GroupBy(r => r.Group, StringComparer.Ordinal))
         {
             var groupRows = group.ToList();
             foreach (var bucket in buckets)
             {
                 var (start, end) = (bucket.Period.Start, bucket.Period.End);
-                if (!groupRows.Any(r => r.Month <= end))
+                if (!groupRows.Exists(r => r.Month <= end))
                 {
                     continue;
                 }
 
-                var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-                foreach (var measure in measures.OfType<DossierMeasure>())
+                var totals = new long[measures.Count];
+                var histograms = new SortedDictionary<long, long>();
+                foreach (var row in groupRows)
                 {
-                    var counted = groupRows.Where(r => Counts(measure, r, start, end)).Select(r => r.Columns[measure.Column.Name]);
-                    values[measure.Name] = measure.Column.IsMap ? SumMaps(counted) : counted.Aggregate(0L, (sum, v) => unchecked(sum + (long)v));
+                    for (var m = 0; m < measures.Count; m++)
+                    {
+                        if (!Counts(measures[m], row, start, end))
+                        {
+                            continue;
+                        }
+
+                        if (columnOf[m] >= 0)
+                        {
+                            totals[m] = unchecked(totals[m] + row.Sums[columnOf[m]]);
+                        }
+                        else
+                        {
+                            // Equal keys add up, as sumMap adds them.
+                            foreach (var (key, value) in row.Histogram!)
+                            {
+                                histograms[key] = unchecked(histograms.GetValueOrDefault(key) + value);
+                            }
+                        }
+                    }
+                }
+
+                var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+                for (var m = 0; m < measures.Count; m++)
+                {
+                    values[measures[m].Name] = columnOf[m] >= 0 ? totals[m] : histograms;
                 }
 
                 answers.Add((groupRows[0].Keys, bucket.Tag, start, Metrics(values, metrics)));
@@ -163,20 +203,5 @@ internal static class InProcessAnswer
         }
 
         return map;
-    }
-
-    // Equal keys add up, as sumMap adds them.
-    private static SortedDictionary<long, long> SumMaps(IEnumerable<object> maps)
-    {
-        var sum = new SortedDictionary<long, long>();
-        foreach (SortedDictionary<long, long> map in maps)
-        {
-            foreach (var (key, value) in map)
-            {
-                sum[key] = unchecked(sum.GetValueOrDefault(key) + value);
-            }
-        }
-
-        return sum;
     }
 }
