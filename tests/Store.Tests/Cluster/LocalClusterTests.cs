@@ -34,28 +34,42 @@ public sealed class LocalClusterTests : IAsyncDisposable
             QueryAsync(state.Entry, users, $"CREATE TABLE default.probe ON CLUSTER {LocalCluster.Name} (id UInt64) ENGINE = MergeTree ORDER BY id"));
         Assert.Contains("Replicated DDL queries are disabled", onCluster.Message, StringComparison.Ordinal);
 
+        // In the shard database: the nodes send each other their parts of distributed statements as the inter-server user,
+        // which may read and write there only.
         foreach (var node in state.Nodes)
         {
-            await QueryAsync(node, users, "CREATE DATABASE shop");
-            await QueryAsync(node, users, "CREATE TABLE shop.local (id UInt64, province LowCardinality(String)) ENGINE = MergeTree ORDER BY id");
-            await QueryAsync(node, users, $"CREATE TABLE shop.all AS shop.local ENGINE = Distributed({LocalCluster.Name}, shop, local, id)");
+            await QueryAsync(node, users, "CREATE DATABASE reform_shard");
+            await QueryAsync(node, users, "CREATE TABLE reform_shard.local (id UInt64, province LowCardinality(String)) ENGINE = MergeTree ORDER BY id");
+            await QueryAsync(node, users, $"CREATE TABLE reform_shard.all AS reform_shard.local ENGINE = Distributed({LocalCluster.Name}, reform_shard, local, id)");
         }
 
         // Sharding key id over two shards of weight 1: even ids to shard 1, odd ids to shard 2.
         await QueryAsync(state.Entry, users,
-            "INSERT INTO shop.all SELECT number, if(number < 300, '80', '01') FROM numbers(1000) SETTINGS distributed_foreground_insert = 1");
+            "INSERT INTO reform_shard.all SELECT number, if(number < 300, '80', '01') FROM numbers(1000) SETTINGS distributed_foreground_insert = 1");
         var (first, second) = (state.Nodes.Single(n => n.Shard == 1), state.Nodes.Single(n => n.Shard == 2));
-        Assert.Equal("500\t500", await QueryAsync(first, users, "SELECT count(), countIf(id % 2 = 0) FROM shop.local"));
-        Assert.Equal("500\t500", await QueryAsync(second, users, "SELECT count(), countIf(id % 2 = 1) FROM shop.local"));
+        Assert.Equal("500\t500", await QueryAsync(first, users, "SELECT count(), countIf(id % 2 = 0) FROM reform_shard.local"));
+        Assert.Equal("500\t500", await QueryAsync(second, users, "SELECT count(), countIf(id % 2 = 1) FROM reform_shard.local"));
         foreach (var node in state.Nodes)
         {
-            Assert.Equal("1000", await QueryAsync(node, users, "SELECT count() FROM shop.all"));
-            Assert.Equal("01\t700\n80\t300", await QueryAsync(node, users, "SELECT province, count() FROM shop.all GROUP BY province ORDER BY province"));
+            Assert.Equal("1000", await QueryAsync(node, users, "SELECT count() FROM reform_shard.all"));
+            Assert.Equal("01\t700\n80\t300", await QueryAsync(node, users, "SELECT province, count() FROM reform_shard.all GROUP BY province ORDER BY province"));
         }
 
+        // Outside the shard database the other node refuses the inter-server user: a Distributed table over another
+        // database reads only the node it is asked on.
+        foreach (var node in state.Nodes)
+        {
+            await QueryAsync(node, users, "CREATE DATABASE elsewhere");
+            await QueryAsync(node, users, "CREATE TABLE elsewhere.local (id UInt64) ENGINE = MergeTree ORDER BY id");
+            await QueryAsync(node, users, $"CREATE TABLE elsewhere.all AS elsewhere.local ENGINE = Distributed({LocalCluster.Name}, elsewhere, local)");
+        }
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => QueryAsync(state.Entry, users, "SELECT count() FROM elsewhere.all"));
+        Assert.Contains($"{ClusterConfig.InterServerUser}: Not enough privileges", refused.Message, StringComparison.Ordinal);
+
         // Without distributed_foreground_insert the rows for the other shard are queued and sent in the background.
-        await QueryAsync(second, users, "INSERT INTO shop.all (id) SELECT number FROM numbers(1000, 10)");
-        Assert.True(await EventuallyAsync(async () => await QueryAsync(first, users, "SELECT count() FROM shop.all") == "1010"),
+        await QueryAsync(second, users, "INSERT INTO reform_shard.all (id) SELECT number FROM numbers(1000, 10)");
+        Assert.True(await EventuallyAsync(async () => await QueryAsync(first, users, "SELECT count() FROM reform_shard.all") == "1010"),
             "the rows queued for the other shard were never sent");
 
         await DownAndAssertNothingLeftAsync(expectedStopped: 2);
@@ -78,17 +92,17 @@ public sealed class LocalClusterTests : IAsyncDisposable
         foreach (var node in state.Nodes)
         {
             Assert.Equal("1\t2", await QueryAsync(node, users, $"SELECT uniqExact(shard_num), uniqExact(replica_num) FROM system.clusters WHERE cluster = '{LocalCluster.Name}'"));
-            await QueryAsync(node, users, "CREATE DATABASE shop");
-            await QueryAsync(node, users, "CREATE TABLE shop.local (id UInt64) ENGINE = MergeTree ORDER BY id");
-            await QueryAsync(node, users, $"CREATE TABLE shop.all AS shop.local ENGINE = Distributed({LocalCluster.Name}, shop, local, id)");
+            await QueryAsync(node, users, "CREATE DATABASE reform_shard");
+            await QueryAsync(node, users, "CREATE TABLE reform_shard.local (id UInt64) ENGINE = MergeTree ORDER BY id");
+            await QueryAsync(node, users, $"CREATE TABLE reform_shard.all AS reform_shard.local ENGINE = Distributed({LocalCluster.Name}, reform_shard, local, id)");
         }
 
         // internal_replication is false: Distributed writes every row to both replicas, and reads each row once.
-        await QueryAsync(state.Entry, users, "INSERT INTO shop.all SELECT number FROM numbers(100) SETTINGS distributed_foreground_insert = 1");
+        await QueryAsync(state.Entry, users, "INSERT INTO reform_shard.all SELECT number FROM numbers(100) SETTINGS distributed_foreground_insert = 1");
         foreach (var node in state.Nodes)
         {
-            Assert.Equal("100\t4950", await QueryAsync(node, users, "SELECT count(), sum(id) FROM shop.local"));
-            Assert.Equal("100", await QueryAsync(node, users, "SELECT count() FROM shop.all"));
+            Assert.Equal("100\t4950", await QueryAsync(node, users, "SELECT count(), sum(id) FROM reform_shard.local"));
+            Assert.Equal("100", await QueryAsync(node, users, "SELECT count() FROM reform_shard.all"));
         }
 
         // Both replicas register a ReplicatedMergeTree table in ZooKeeper (they reach it, and the macros name them), but the
@@ -96,15 +110,15 @@ public sealed class LocalClusterTests : IAsyncDisposable
         // check that the row appears on the other replica and switch internal_replication to true (ClusterConfig).
         foreach (var node in state.Nodes)
         {
-            await QueryAsync(node, users, "CREATE TABLE shop.replicated (id UInt64) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}') ORDER BY id");
+            await QueryAsync(node, users, "CREATE TABLE reform_shard.replicated (id UInt64) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}') ORDER BY id");
         }
 
         Assert.True(await EventuallyAsync(async () => await QueryAsync(state.Entry, users, "SELECT total_replicas FROM system.replicas WHERE table = 'replicated'") == "2"),
             "the replicas did not both register in ZooKeeper");
-        Assert.Equal("/clickhouse/tables/1/shop/replicated\ts1-r2", await QueryAsync(state.Nodes[1], users, "SELECT zookeeper_path, replica_name FROM system.replicas"));
+        Assert.Equal("/clickhouse/tables/1/reform_shard/replicated\ts1-r2", await QueryAsync(state.Nodes[1], users, "SELECT zookeeper_path, replica_name FROM system.replicas"));
         // Without insert_keeper_max_retries = 0 the insert retries for over two minutes before giving the same answer.
         var insert = await Assert.ThrowsAsync<HttpRequestException>(() =>
-            QueryAsync(state.Entry, users, "INSERT INTO shop.replicated SETTINGS insert_keeper_max_retries = 0 VALUES (1)"));
+            QueryAsync(state.Entry, users, "INSERT INTO reform_shard.replicated SETTINGS insert_keeper_max_retries = 0 VALUES (1)"));
         Assert.Contains("TABLE_IS_READ_ONLY", insert.Message, StringComparison.Ordinal);
 
         await DownAndAssertNothingLeftAsync(expectedStopped: 3);
