@@ -109,11 +109,11 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         }
 
         var rows = new Dictionary<(string Keys, string Tag, DateOnly Start), Row>();
-        var found = parts.Count == 0 ? [] : await RunAsync(selection, KpiSql.Union(selection, source, parts, computed), cancellationToken).ConfigureAwait(false);
-        if (inProcess)
-        {
-            found.AddRange(await EvaluateInProcessAsync(selection, source, buckets, dossierMetrics, cancellationToken).ConfigureAwait(false));
-        }
+        // The engine's statement (other families, or formulas it alone evaluates) and the month rows run at once.
+        var engineTask = parts.Count == 0 ? Task.FromResult(NoRows()) : RunAsync(selection, KpiSql.Union(selection, source, parts, computed), cancellationToken);
+        var inProcessTask = inProcess ? EvaluateInProcessAsync(selection, source, buckets, dossierMetrics, cancellationToken) : Task.FromResult(NoRows());
+        var found = await engineTask.ConfigureAwait(false);
+        found.AddRange(await inProcessTask.ConfigureAwait(false));
 
         foreach (var (keys, tag, start, values) in found)
         {
@@ -196,6 +196,8 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
 
         return rows;
     }
+
+    private static List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)> NoRows() => [];
 
     /// <summary>The dossier metrics evaluated in this process from the month rows of one plain statement.</summary>
     private async Task<List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)>> EvaluateInProcessAsync(
