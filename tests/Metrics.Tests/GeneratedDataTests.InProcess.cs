@@ -23,13 +23,16 @@ public sealed partial class GeneratedDataTests
         Assert.True(differences.Count == 0, $"{differences.Count} differences:\n{string.Join('\n', differences.Take(20))}");
     }
 
-    public static TheoryData<string> Questions() => ["overview", "province page by sector", "quarters by level", "channel filter", "agencies of two provinces", "old geography"];
+    public static TheoryData<string> Questions() =>
+        ["overview", "province page by sector", "quarters by level", "channel filter", "agencies of two provinces", "old geography", "late months by agency",
+         "late months by province and month"];
 
     [Theory]
     [MemberData(nameof(Questions))]
     public async Task Pages_with_comparisons_and_filters_evaluated_in_process_equal_the_engine(string question)
     {
         var quarter = Period.Range(new DateOnly(2025, 7, 1), new DateOnly(2025, 9, 30));
+        var late = Period.Range(new DateOnly(2025, 7, 1), new DateOnly(2025, 8, 31));
         var (selection, compare) = question switch
         {
             "overview" => (new Selection { Period = Months, GroupBy = [Dimension.Province] }, true),
@@ -37,7 +40,10 @@ public sealed partial class GeneratedDataTests
             "quarters by level" => (new Selection { Period = Months, GroupBy = [Dimension.Level], Grain = TimeGrain.Quarter }, false),
             "channel filter" => (new Selection { Period = Months, Channels = ["online"], Levels = ["commune"], GroupBy = [Dimension.Province] }, true),
             "agencies of two provinces" => (new Selection { Period = Months, Provinces = ["01", "79"], GroupBy = [Dimension.Agency] }, true),
-            _ => (new Selection { Period = quarter, Geo = 2008, GroupBy = [Dimension.Province, Dimension.Channel] }, true),
+            "old geography" => (new Selection { Period = quarter, Geo = 2008, GroupBy = [Dimension.Province, Dimension.Channel] }, true),
+            // Periods that start after the data: the months before them are folded into one row per group (stocks only).
+            "late months by agency" => (new Selection { Period = late, Provinces = ["01", "79"], GroupBy = [Dimension.Agency] }, false),
+            _ => (new Selection { Period = late, GroupBy = [Dimension.Province], Grain = TimeGrain.Month }, false),
         };
 
         var engine = await AnswerAsync(selection, compare, inProcess: false);

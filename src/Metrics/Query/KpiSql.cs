@@ -99,16 +99,22 @@ internal static class KpiSql
     public static (string Sql, DynamicParameters Parameters) MonthRows(Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets, IReadOnlyList<BaseMeasure> measures)
     {
         var parameters = BucketParameters(buckets);
+        // The months before the first bucket count only in the stocks, the same in every bucket: folded into one row a
+        // group (dated the day before the first bucket), so that a breakdown by agency does not read every month since the
+        // data begins. Months are whole and buckets start on a month's first day, so each row counts where it did.
+        static string Folded(string month) => $"greatest({month}, toDate(arrayMin(@bucket_starts)) - 1)";
         var sql = source switch
         {
-            KpiSource.Monthly => PresummedSelect(selection, "kpi_monthly", "month", measures, parameters),
-            KpiSource.Daily when buckets.All(b => b.Period.IsWholeMonths) => PresummedSelect(selection, "kpi_daily", "toStartOfMonth(day)", measures, parameters),
+            KpiSource.Monthly => PresummedSelect(selection, "kpi_monthly", "month", measures, parameters, Folded("month")),
+            KpiSource.Daily when buckets.All(b => b.Period.IsWholeMonths) =>
+                PresummedSelect(selection, "kpi_daily", "toStartOfMonth(day)", measures, parameters, Folded("toStartOfMonth(day)")),
             _ => throw new ArgumentException($"Rows by month come from the pre-aggregates over whole months, not {source}.", nameof(source)),
         };
         return (sql, parameters);
     }
 
-    private static string PresummedSelect(Selection selection, string table, string time, IReadOnlyList<BaseMeasure> measures, DynamicParameters parameters)
+    private static string PresummedSelect(
+        Selection selection, string table, string time, IReadOnlyList<BaseMeasure> measures, DynamicParameters parameters, string? timeKey = null)
     {
         var dimensions = selection.GroupBy.Concat(Enum.GetValues<Dimension>().Where(d => selection.Filter(d).Count > 0))
             .Select(d => RawColumn(d, selection.Geo)).Append("channel").Distinct(StringComparer.Ordinal).ToList();
@@ -116,7 +122,7 @@ internal static class KpiSql
         var where = Filters(selection, parameters, state: false, d => true);
         where.Add($"{time} <= toDate(arrayMax(@bucket_ends))");
         return new StringBuilder()
-            .Append("SELECT ").AppendJoin(", ", dimensions).Append(", ").Append(time).Append(" AS t, ").AppendJoin(", ", columns)
+            .Append("SELECT ").AppendJoin(", ", dimensions).Append(", ").Append(timeKey ?? time).Append(" AS t, ").AppendJoin(", ", columns)
             .Append(" FROM ").Append(table)
             .Append(" WHERE ").AppendJoin(" AND ", where)
             .Append(" GROUP BY ").AppendJoin(", ", dimensions).Append(", t")
