@@ -38,7 +38,7 @@ internal static class ClusterVerb
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (s, r) = (parse.GetValue(shards), parse.GetValue(replicas));
-            if (s is < 1 or > LocalCluster.MaxShards || r is < 1 or > LocalCluster.MaxReplicas || s * r > LocalCluster.MaxNodes)
+            if (!IsShape(s, r))
             {
                 throw new UsageException(
                     $"--shards từ 1 đến {LocalCluster.MaxShards}, --replicas từ 1 đến {LocalCluster.MaxReplicas}, tổng số nút (phân mảnh × bản sao) không quá {LocalCluster.MaxNodes}.");
@@ -51,14 +51,15 @@ internal static class ClusterVerb
             await ConsoleUi.WithStatusAsync("Đang khởi động cụm", async progress =>
                 state = await cluster.UpAsync(s, r, database, progress, cancellationToken));
 
-            var connection = LocalCluster.ConnectionString(state, EngineUsers.LoadOrCreate(cluster.Layout.Secrets));
+            var users = EngineUsers.LoadOrCreate(cluster.Layout.Secrets);
+            var connection = LocalCluster.ConnectionString(state, users);
             ConsoleUi.Success(
                 $"Cụm {LocalCluster.Name} đang chạy: {state.Shards} phân mảnh × {state.Replicas} bản sao, {state.Nodes.Count} nút"
                 + (state.ZooKeeper is { } zk ? $", ZooKeeper ở cổng {Number(zk.Port)}" : string.Empty) + $". Thư mục: {cluster.Layout.Root}");
             ConsoleUi.Info("Chuỗi kết nối (in ra stdout), dùng được cho mọi lệnh nhận --clickhouse, ví dụ:");
             ConsoleUi.Info($"  reform --clickhouse \"{connection}\" demo --no-serve");
             ConsoleUi.Info("Chuỗi kết nối cho người phân tích (trang SQL, đặt vào REFORM_CLICKHOUSE_ANALYST):");
-            ConsoleUi.Info($"  {LocalCluster.AnalystConnectionString(state, EngineUsers.LoadOrCreate(cluster.Layout.Secrets))}");
+            ConsoleUi.Info($"  {LocalCluster.AnalystConnectionString(state, users)}");
             ConsoleUi.Info($"Xem trạng thái: reform cluster status --dir {cluster.Layout.Root}; dừng: reform cluster down --dir {cluster.Layout.Root}");
             ConsoleUi.Out.WriteLine(connection);
             return ReformCommand.Ok;
@@ -163,7 +164,7 @@ internal static class ClusterVerb
         var parts = text.Split('x', 'X', '×');
         if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var s)
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var r)
-            && s is >= 1 and <= LocalCluster.MaxShards && r is >= 1 and <= LocalCluster.MaxReplicas && s * r <= LocalCluster.MaxNodes)
+            && IsShape(s, r))
         {
             return (s, r);
         }
@@ -172,6 +173,10 @@ internal static class ClusterVerb
             $"--cluster phải có dạng SxR (ví dụ 2x2): S phân mảnh từ 1 đến {LocalCluster.MaxShards}, R bản sao từ 1 đến {LocalCluster.MaxReplicas}, "
             + $"tổng số nút không quá {LocalCluster.MaxNodes}; không phải '{text}'.");
     }
+
+    /// <summary>Within the local cluster's limits: shards, replicas and nodes in all.</summary>
+    private static bool IsShape(int shards, int replicas) =>
+        shards is >= 1 and <= LocalCluster.MaxShards && replicas is >= 1 and <= LocalCluster.MaxReplicas && shards * replicas <= LocalCluster.MaxNodes;
 
     private static LocalCluster Cluster(CliHost cli, string? directory)
     {

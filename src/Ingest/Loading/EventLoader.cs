@@ -356,7 +356,7 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, Inge
                     "events", Stream(native.Written), "Native", NativeBlockWriter.Columns,
                     useCompression: store.Engine is null, options, cancel).ConfigureAwait(false);
             }
-            catch (ClickHouseServerException ex) when (ReplicaUnreachable(ex) && store.Cluster is not null)
+            catch (ClickHouseServerException ex) when (store.Cluster is not null && ReformMetrics.Store.Sharding.ClusterMembers.Unreachable(ex))
             {
                 if (!await ReformMetrics.Store.Sharding.QueuedRows.FeedsReplicasAsync(store, cancel).ConfigureAwait(false))
                 {
@@ -369,9 +369,6 @@ public sealed class EventLoader(ClickHouseStore store, SourceLedger ledger, Inge
         }, logger, cancellationToken).ConfigureAwait(false);
         logger.LogDebug("Batch {Batch} of {Source}: {Rows} events inserted", batch.Number, batch.Source, events.Scratch.SelectedCount);
     }
-
-    /// <summary>A node the Distributed table writes to did not answer (connection refused, reset or timed out).</summary>
-    private static bool ReplicaUnreachable(ClickHouseServerException ex) => ex.ErrorCode is 209 or 210 or 279;
 
     /// <summary>Waits until the events a queued insert of the batch stored can be read back (the look-up of the next batches
     /// must find them): every event of the batch that is not a duplicate, under the batch's load id.</summary>

@@ -203,11 +203,12 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     private async Task<List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)>> EvaluateInProcessAsync(
         Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets, IReadOnlyList<MetricDefinition> metrics, CancellationToken cancellationToken)
     {
-        var (sql, parameters) = KpiSql.MonthRows(selection, source, buckets, BaseMeasures.Needed(metrics));
+        var needed = BaseMeasures.Needed(metrics);
+        var (sql, parameters) = KpiSql.MonthRows(selection, source, buckets, needed);
         using var slot = ReadGate is null ? null : await ReadGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = store.CreateConnection();
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return await Evaluation.InProcessAnswer.EvaluateAsync(reader, selection, buckets, metrics, cancellationToken).ConfigureAwait(false);
+        return await Evaluation.InProcessAnswer.EvaluateAsync(reader, selection, buckets, metrics, needed, cancellationToken).ConfigureAwait(false);
     }
 
     private static List<KpiGroup> Assemble(

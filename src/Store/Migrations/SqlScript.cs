@@ -155,7 +155,10 @@ public static partial class SqlScript
             $"Replicated{m.Groups["engine"].Value}({path}{(m.Groups["args"].Success && m.Groups["args"].Value.Trim().Length > 0 ? ", " + m.Groups["args"].Value : string.Empty)})");
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:\w+\.)?(?<name>\w+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    /// <summary>A <c>CREATE TABLE</c> and the table's name (group <c>name</c>), whatever database qualifies it.</summary>
+    internal const string CreateTablePattern = @"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:\w+\.)?(?<name>\w+)";
+
+    [System.Text.RegularExpressions.GeneratedRegex(CreateTablePattern, System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex CreatedTable();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\{replicated\}(?<engine>\w*MergeTree)(?:\((?<args>[^)]*)\))?")]

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using ClickHouse.Driver;
 using Dapper;
 
 namespace ReformMetrics.Store.Sharding;
@@ -18,6 +19,9 @@ public sealed record ClusterMember(uint Shard, uint Replica, string Host, int Tc
         builder["Port"] = HttpPort.ToString(CultureInfo.InvariantCulture);
         return builder.ConnectionString;
     }
+
+    /// <summary>Its place as the configuration declares it.</summary>
+    public ClusterSeat Seat => new(Shard, Replica, Host, TcpPort, InternalReplication);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"mảnh {Shard}, bản sao {Replica} ({Host}:{HttpPort})");
 }
@@ -82,21 +86,30 @@ public static class ClusterMembers
     public static bool FeedsReplicas(IReadOnlyList<ClusterSeat> seats) =>
         seats.Any(s => s.Replica > 1 && !s.InternalReplication);
 
-    /// <summary>The seats that must each be given rows: see <see cref="RowHolders(IReadOnlyList{ClusterMember})"/>.</summary>
-    public static IReadOnlyList<ClusterSeat> RowHolders(IReadOnlyList<ClusterSeat> seats) =>
-        seats.GroupBy(s => s.Shard).Any(g => g.Count() > 1 && g.All(s => s.InternalReplication))
-            ? seats.GroupBy(s => s.Shard).Select(g => g.First()).ToList()
-            : seats;
-
     /// <summary>True when the shards' replicas replicate by their tables (several replicas a shard, internal replication):
     /// tables are then ReplicatedMergeTree, and rows written on one node of a shard reach the others.</summary>
-    public static bool ReplicatedByTables(IReadOnlyList<ClusterMember> nodes) =>
-        nodes.GroupBy(n => n.Shard).Any(g => g.Count() > 1 && g.All(n => n.InternalReplication));
+    public static bool ReplicatedByTables(IReadOnlyList<ClusterMember> nodes) => ReplicatedByTables(nodes.Select(n => n.Seat));
 
     /// <summary>The nodes that must each be given rows (and derive their shard's figures): one per shard when replicas
     /// replicate by their tables, otherwise every node (a replica fed by the Distributed table replicates nothing itself).</summary>
-    public static IReadOnlyList<ClusterMember> RowHolders(IReadOnlyList<ClusterMember> nodes) =>
-        ReplicatedByTables(nodes) ? nodes.GroupBy(n => n.Shard).Select(g => g.First()).ToList() : nodes;
+    public static IReadOnlyList<ClusterMember> RowHolders(IReadOnlyList<ClusterMember> nodes) => RowHolders(nodes, n => n.Seat);
+
+    /// <summary>The same for the declared seats, answering or not.</summary>
+    public static IReadOnlyList<ClusterSeat> RowHolders(IReadOnlyList<ClusterSeat> seats) => RowHolders(seats, s => s);
+
+    /// <summary>True when a node of the cluster did not answer a distributed statement (connection refused, reset or timed
+    /// out, every replica of a shard tried).</summary>
+    public static bool Unreachable(ClickHouseServerException ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return ex.ErrorCode is 209 or 210 or 279;
+    }
+
+    private static bool ReplicatedByTables(IEnumerable<ClusterSeat> seats) =>
+        seats.GroupBy(s => s.Shard).Any(g => g.Count() > 1 && g.All(s => s.InternalReplication));
+
+    private static IReadOnlyList<T> RowHolders<T>(IReadOnlyList<T> nodes, Func<T, ClusterSeat> seat) =>
+        ReplicatedByTables(nodes.Select(seat)) ? nodes.GroupBy(n => seat(n).Shard).Select(g => g.First()).ToList() : nodes;
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }

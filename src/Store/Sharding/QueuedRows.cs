@@ -23,7 +23,7 @@ public static class QueuedRows
                 .ConfigureAwait(false);
             return true;
         }
-        catch (ClickHouseServerException ex) when (ex.ErrorCode is 209 or 210 or 279)
+        catch (ClickHouseServerException ex) when (ClusterMembers.Unreachable(ex))
         {
             logger.LogWarning("Rows queued for a replica that does not answer stay queued: {Error}", ex.Message.Split('\n')[0]);
             return false;

@@ -106,7 +106,7 @@ public static partial class ShardedSchema
     private static string CodeOf(string sql) =>
         string.Join('\n', sql.Split('\n').SkipWhile(line => line.TrimStart().StartsWith("--", StringComparison.Ordinal) || line.Trim().Length == 0));
 
-    [GeneratedRegex(@"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:\w+\.)?(?<name>\w+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*" + SqlScript.CreateTablePattern, RegexOptions.IgnoreCase)]
     private static partial Regex CreateTable();
 
     [GeneratedRegex(@"^\s*ALTER\s+TABLE\s+(?:\w+\.)?(?<name>\w+)", RegexOptions.IgnoreCase)]

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using ReformMetrics.Metrics.Catalogue;
@@ -26,46 +27,39 @@ internal static class InProcessAnswer
         (source == KpiSource.Monthly || (source == KpiSource.Daily && buckets.All(b => b.Period.IsWholeMonths)))
         && metrics.All(Parses);
 
-    private static readonly Dictionary<string, bool> ParsesCache = new(StringComparer.Ordinal);
+    // Whether each metric's formula (and the derived measures it reads) is in the parser's subset, found once.
+    private static readonly ConcurrentDictionary<string, bool> ParsesCache = new(StringComparer.Ordinal);
 
-    private static bool Parses(MetricDefinition metric)
+    private static bool Parses(MetricDefinition metric) => ParsesCache.GetOrAdd(metric.Key, _ =>
     {
-        lock (ParsesCache)
+        try
         {
-            if (!ParsesCache.TryGetValue(metric.Key, out var parses))
+            FormulaParser.Parse(metric.Sql);
+            foreach (var derived in BaseMeasures.Needed([metric]).OfType<DerivedMeasure>())
             {
-                try
-                {
-                    FormulaParser.Parse(metric.Sql);
-                    foreach (var derived in BaseMeasures.Needed([metric]).OfType<DerivedMeasure>())
-                    {
-                        FormulaParser.Parse(derived.Sql);
-                    }
-
-                    parses = true;
-                }
-                catch (NotSupportedException)
-                {
-                    parses = false;
-                }
-
-                ParsesCache[metric.Key] = parses;
+                FormulaParser.Parse(derived.Sql);
             }
 
-            return parses;
+            return true;
         }
-    }
+        catch (NotSupportedException)
+        {
+            return false;
+        }
+    });
 
     /// <summary>A row of <see cref="KpiSql.MonthRows"/>: its group, channel and month, the sums of the plain columns (in the
     /// order of the measures' columns) and the histogram when one is read.</summary>
     private sealed record MonthRow(string Group, string[] Keys, string Channel, DateOnly Month, long[] Sums, SortedDictionary<long, long>? Histogram);
 
     /// <summary>Reads the month rows and answers every group and bucket that has rows up to the bucket's end (as the engine's
-    /// statement does), with the values of <paramref name="metrics"/>.</summary>
+    /// statement does), with the values of <paramref name="metrics"/>, which read <paramref name="needed"/>
+    /// (<see cref="BaseMeasures.Needed"/>, as the statement was made for).</summary>
     public static async Task<List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)>> EvaluateAsync(
-        DbDataReader reader, Selection selection, IReadOnlyList<Bucket> buckets, IReadOnlyList<MetricDefinition> metrics, CancellationToken cancellationToken)
+        DbDataReader reader, Selection selection, IReadOnlyList<Bucket> buckets, IReadOnlyList<MetricDefinition> metrics, IReadOnlyList<BaseMeasure> needed,
+        CancellationToken cancellationToken)
     {
-        var measures = BaseMeasures.Needed(metrics).OfType<DossierMeasure>().ToList();
+        var measures = needed.OfType<DossierMeasure>().ToList();
         var sums = measures.Select(m => m.Column).Where(c => !c.IsMap).Distinct().ToList();
         var histogram = measures.Select(m => m.Column).FirstOrDefault(c => c.IsMap);
         var keyOrdinals = selection.GroupBy.Select(d => reader.GetOrdinal(KpiSql.RawColumn(d, selection.Geo))).ToArray();
@@ -175,11 +169,13 @@ internal static class InProcessAnswer
                     value = (long)Math.Truncate(d);
                 }
             }
+            else if (BaseMeasures.TryGet(name, out var measure) && measure is DerivedMeasure derived)
+            {
+                value = FormulaParser.Parse(derived.Sql).Evaluate(new FormulaScope(Resolve));
+            }
             else
             {
-                var derived = BaseMeasures.All.OfType<DerivedMeasure>().FirstOrDefault(m => m.Name == name)
-                    ?? throw new InvalidOperationException($"A formula reads {name}, which is neither a metric nor a measure of this question.");
-                value = FormulaParser.Parse(derived.Sql).Evaluate(new FormulaScope(Resolve));
+                throw new InvalidOperationException($"A formula reads {name}, which is neither a metric nor a measure of this question.");
             }
 
             values[name] = value;
