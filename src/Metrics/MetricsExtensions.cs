@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ReformMetrics.Store;
 using ReformMetrics.Metrics.Index766;
 using ReformMetrics.Metrics.Query;
+using ReformMetrics.Metrics.Query.Mirror;
 using ReformMetrics.Metrics.Rankings;
 using ReformMetrics.Metrics.Targets;
 
@@ -19,6 +20,10 @@ public static class MetricsExtensions
         services.AddSingleton<KpiCache>();
         services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(provider => KpiReadGate.From(provider.GetRequiredService<IOptions<KpiOptions>>().Value));
+        services.AddSingleton(provider => new RollupMirror(provider.GetRequiredService<ClickHouseStore>(), provider.GetRequiredService<ILogger<RollupMirror>>())
+        {
+            RowLimit = provider.GetRequiredService<IOptions<KpiOptions>>().Value.RollupMirrorRows,
+        });
         // Without the answer cache every answer is computed; the data version and the reference names are still read at
         // most once a second (they are not answers: reading them for every question would add statements of their own).
         services.AddTransient(provider => new KpiService(
@@ -27,6 +32,7 @@ public static class MetricsExtensions
             CacheAnswers = provider.GetRequiredService<IOptions<KpiOptions>>().Value.AnswerCache,
             InProcessFormulas = provider.GetRequiredService<IOptions<KpiOptions>>().Value.InProcessFormulas,
             ReadGate = provider.GetRequiredService<KpiReadGate>(),
+            RollupMirror = provider.GetRequiredService<IOptions<KpiOptions>>().Value.RollupMirror ? provider.GetRequiredService<RollupMirror>() : null,
         });
         services.AddTransient<RankingService>();
         services.AddSingleton<TargetService>();

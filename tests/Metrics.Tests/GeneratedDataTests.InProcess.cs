@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
+using ReformMetrics.Metrics.Query.Mirror;
 
 namespace ReformMetrics.Metrics.Tests;
 
@@ -15,12 +16,16 @@ public sealed partial class GeneratedDataTests
         var cancel = TestContext.Current.CancellationToken;
         var engine = await KpiSnapshot.TakeAsync(loaded.Database.Store, Months, cancel, inProcessFormulas: false);
         var inProcess = await KpiSnapshot.TakeAsync(loaded.Database.Store, Months, cancel, inProcessFormulas: true);
+        using var mirror = new RollupMirror(loaded.Database.Store, NullLogger<RollupMirror>.Instance);
+        var mirrored = await KpiSnapshot.TakeAsync(loaded.Database.Store, Months, cancel, inProcessFormulas: true, mirror);
 
         Assert.True(engine.Count > 10_000, $"only {engine.Count} values compared");
         var filled = engine.Values.Count(v => v is not null and not 0);
         Assert.True(filled > 100_000, $"only {filled} of {engine.Count} values are neither empty nor 0: the comparison proves little");
         var differences = KpiSnapshot.Differences(engine, inProcess);
         Assert.True(differences.Count == 0, $"{differences.Count} differences:\n{string.Join('\n', differences.Take(20))}");
+        differences = KpiSnapshot.Differences(engine, mirrored);
+        Assert.True(differences.Count == 0, $"{differences.Count} differences from the mirror:\n{string.Join('\n', differences.Take(20))}");
     }
 
     public static TheoryData<string> Questions() =>
@@ -47,19 +52,21 @@ public sealed partial class GeneratedDataTests
         };
 
         var engine = await AnswerAsync(selection, compare, inProcess: false);
-        var inProcess = await AnswerAsync(selection, compare, inProcess: true);
-
-        Assert.True(engine.Groups.Count > 1, $"{question}: only {engine.Groups.Count} groups");
-        Assert.Equal(engine.Groups.Select(g => (g.Keys, g.Period)), inProcess.Groups.Select(g => (g.Keys, g.Period)));
-        for (var i = 0; i < engine.Groups.Count; i++)
+        using var mirror = new RollupMirror(loaded.Database.Store, NullLogger<RollupMirror>.Instance);
+        foreach (var inProcess in new[] { await AnswerAsync(selection, compare, inProcess: true), await AnswerAsync(selection, compare, inProcess: true, mirror) })
         {
-            Assert.Equal(engine.Groups[i].Values, inProcess.Groups[i].Values);
-            Assert.Equal(engine.Groups[i].Previous, inProcess.Groups[i].Previous);
-            Assert.Equal(engine.Groups[i].YearAgo, inProcess.Groups[i].YearAgo);
+            Assert.True(engine.Groups.Count > 1, $"{question}: only {engine.Groups.Count} groups");
+            Assert.Equal(engine.Groups.Select(g => (g.Keys, g.Period)), inProcess.Groups.Select(g => (g.Keys, g.Period)));
+            for (var i = 0; i < engine.Groups.Count; i++)
+            {
+                Assert.Equal(engine.Groups[i].Values, inProcess.Groups[i].Values);
+                Assert.Equal(engine.Groups[i].Previous, inProcess.Groups[i].Previous);
+                Assert.Equal(engine.Groups[i].YearAgo, inProcess.Groups[i].YearAgo);
+            }
         }
     }
 
-    private Task<KpiResult> AnswerAsync(Selection selection, bool compare, bool inProcess) =>
-        new KpiService(loaded.Database.Store, NullLogger<KpiService>.Instance) { InProcessFormulas = inProcess }
+    private Task<KpiResult> AnswerAsync(Selection selection, bool compare, bool inProcess, RollupMirror? mirror = null) =>
+        new KpiService(loaded.Database.Store, NullLogger<KpiService>.Instance) { InProcessFormulas = inProcess, RollupMirror = mirror }
             .GetAsync(selection, compare, TestContext.Current.CancellationToken);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
+using ReformMetrics.Metrics.Query.Mirror;
 using ReformMetrics.Store;
 using ReformMetrics.Store.Refresh;
 using ReformMetrics.Synthetic;
@@ -37,6 +38,23 @@ public sealed class StreamedRefreshTests(TestEngine engine)
             var incremental = Refresher(database.Store, 1_000_000);
             var wholeCohorts = Refresher(database.Store, 0);
             var kinds = new HashSet<RefreshKind>();
+            // The rows held in memory follow the refresh runs from the first batch on, partition by partition, while loads and
+            // refreshes go on (phase 2 reads it at the same time as they run): at the end they must equal the rebuild too.
+            using var mirror = new RollupMirror(database.Store, NullLogger<RollupMirror>.Instance);
+            var reader = new KpiService(database.Store, NullLogger<KpiService>.Instance) { RollupMirror = mirror };
+            var engineReader = new KpiService(database.Store, NullLogger<KpiService>.Instance) { InProcessFormulas = false };
+            var question = new Selection { Period = Months, GroupBy = [Dimension.Province, Dimension.Channel], Grain = TimeGrain.Month };
+            async Task ReadAsync() => await reader.GetAsync(question, compare: false, cancel);
+            // Between loads and refreshes (phase 1) the mirror must equal the engine after every run, not only at the end.
+            Selection[] compared = [question, question with { GroupBy = [Dimension.Sector, Dimension.Level] }, question with { GroupBy = [Dimension.Agency] }];
+            async Task CompareAsync()
+            {
+                foreach (var selection in compared)
+                {
+                    var (mirrored, engine) = (await reader.GetAsync(selection, compare: false, cancel), await engineReader.GetAsync(selection, compare: false, cancel));
+                    Assert.Equal(engine.Groups.Select(g => (g.Keys, g.Period, g.Values)), mirrored.Groups.Select(g => (g.Keys, g.Period, g.Values)));
+                }
+            }
 
             // Phase 1: loads and refreshes one after the other, in a random pattern.
             var half = batches.Count / 2;
@@ -46,6 +64,7 @@ public sealed class StreamedRefreshTests(TestEngine engine)
                 if (random.NextDouble() < 0.5)
                 {
                     kinds.Add((await (random.NextDouble() < 0.15 ? wholeCohorts : incremental).RefreshAsync(cancel)).Kind);
+                    await CompareAsync();
                 }
             }
 
@@ -58,23 +77,37 @@ public sealed class StreamedRefreshTests(TestEngine engine)
                     await IngestAsync(database.Store, batch, cancel);
                 }
             }, cancel);
+            var reads = Task.Run(async () =>
+            {
+                while (!loads.IsCompleted)
+                {
+                    await ReadAsync();
+                }
+            }, cancel);
             while (!loads.IsCompleted)
             {
                 kinds.Add((await incremental.RefreshAsync(cancel)).Kind);
             }
 
             await loads;
+            await reads;
             await incremental.RefreshAsync(cancel);
             var streamed = await KpiSnapshot.TakeAsync(database.Store, Months, cancel);
+            var mirrored = await KpiSnapshot.TakeAsync(database.Store, Months, cancel, mirror: mirror);
 
             await incremental.RebuildAllAsync(cancel);
             var rebuilt = await KpiSnapshot.TakeAsync(database.Store, Months, cancel);
+            var mirroredAfterRebuild = await KpiSnapshot.TakeAsync(database.Store, Months, cancel, mirror: mirror);
 
             Assert.Contains(RefreshKind.Incremental, kinds);
             Assert.Contains(RefreshKind.Cohorts, kinds);
             Assert.True(rebuilt.Count > 1_000, $"only {rebuilt.Count} values compared");
             var differences = KpiSnapshot.Differences(rebuilt, streamed);
             Assert.True(differences.Count == 0, $"{differences.Count} differences:\n{string.Join('\n', differences.Take(20))}");
+            differences = KpiSnapshot.Differences(rebuilt, mirrored);
+            Assert.True(differences.Count == 0, $"{differences.Count} differences in the mirror kept through the stream:\n{string.Join('\n', differences.Take(20))}");
+            differences = KpiSnapshot.Differences(rebuilt, mirroredAfterRebuild);
+            Assert.True(differences.Count == 0, $"{differences.Count} differences in the mirror after the rebuild:\n{string.Join('\n', differences.Take(20))}");
         }
         finally
         {

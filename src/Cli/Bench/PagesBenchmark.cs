@@ -8,6 +8,7 @@ using ReformMetrics.Dashboard.Pages;
 using ReformMetrics.Dashboard.Users;
 using ReformMetrics.Metrics.Periods;
 using ReformMetrics.Metrics.Query;
+using ReformMetrics.Metrics.Query.Mirror;
 using ReformMetrics.Metrics.Rankings;
 using ReformMetrics.Metrics.Targets;
 using Spectre.Console;
@@ -41,10 +42,25 @@ internal static class PagesBenchmark
         }
 
         using var cache = new KpiCache(cli.Store, TimeProvider.System);
+        // The month rows held in memory, loaded whole once (as `serve` does at its first question): how long and how much.
+        using var mirror = new RollupMirror(cli.Store, NullLogger<RollupMirror>.Instance);
+        var heap = GC.GetTotalMemory(forceFullCollection: true);
+        var loading = Stopwatch.StartNew();
+        await mirror.UpdateAsync(cancellationToken);
+        ConsoleUi.Info($"Bản sao số liệu tổng hợp theo tháng: {mirror.Rows:N0} dòng, nạp trong {loading.Elapsed.TotalMilliseconds:N0} ms, "
+            + $"{(GC.GetTotalMemory(forceFullCollection: true) - heap) / 1048576.0:N0} MB bộ nhớ.");
+
         // The process's read gate, as in `serve`: requests beyond its places wait for one.
-        var kpi = new KpiService(cli.Store, NullLogger<KpiService>.Instance, cache) { CacheAnswers = false, ReadGate = cli.Services.GetRequiredService<KpiReadGate>() };
+        var kpi = new KpiService(cli.Store, NullLogger<KpiService>.Instance, cache)
+        {
+            CacheAnswers = false, ReadGate = cli.Services.GetRequiredService<KpiReadGate>(), RollupMirror = mirror,
+        };
         var rankings = new RankingService(kpi);
         var data = new PageData(kpi, rankings, new TargetService(cli.Store, cache), new ProvinceMap(cli.Store), TimeProvider.System);
+
+        // The same pages with the month rows read by a statement for each question (Kpi:RollupMirror off).
+        var statementKpi = new KpiService(cli.Store, NullLogger<KpiService>.Instance, cache) { CacheAnswers = false, ReadGate = kpi.ReadGate };
+        var statementData = new PageData(statementKpi, new RankingService(statementKpi), new TargetService(cli.Store, cache), new ProvinceMap(cli.Store), TimeProvider.System);
 
         // The same pages with every formula evaluated by the engine (Kpi:InProcessFormulas off): the baseline of the
         // in-process evaluation, measured in the same run.
@@ -73,6 +89,10 @@ internal static class PagesBenchmark
             rows.Add(("SELECT 1", c, await MeasureAsync(cli, c, count, () => Ping(cli, cancellationToken), cancellationToken)));
             rows.Add(("overview", c, await MeasureAsync(cli, c, count, () => data.OverviewAsync(selection, filters, null, cancellationToken), cancellationToken)));
             rows.Add(("province page", c, await MeasureAsync(cli, c, count, () => data.ProvinceAsync(scope, selection, filters, Province(), cancellationToken), cancellationToken)));
+            rows.Add(("overview, month rows by statement", c,
+                await MeasureAsync(cli, c, count, () => statementData.OverviewAsync(selection, filters, null, cancellationToken), cancellationToken)));
+            rows.Add(("province page, month rows by statement", c,
+                await MeasureAsync(cli, c, count, () => statementData.ProvinceAsync(scope, selection, filters, Province(), cancellationToken), cancellationToken)));
             rows.Add(("overview, engine formulas", c, await MeasureAsync(cli, c, count, () => engineData.OverviewAsync(selection, filters, null, cancellationToken), cancellationToken)));
             rows.Add(("province page, engine formulas", c,
                 await MeasureAsync(cli, c, count, () => engineData.ProvinceAsync(scope, selection, filters, Province(), cancellationToken), cancellationToken)));
@@ -106,8 +126,10 @@ internal static class PagesBenchmark
         {
             var now = rows.Single(r => r.Page == page && r.Clients == most).Result.Latencies;
             var engine = rows.Single(r => r.Page == page + ", engine formulas" && r.Clients == most).Result;
+            var statement = rows.Single(r => r.Page == page + ", month rows by statement" && r.Clients == most).Result;
             var line = $"{page}: p95 with {most} clients {KpiBenchmark.Percentile(now, 0.95):N1} ms (target ≤ 100 ms without the answer cache)"
-                + $"; ratio p95 formulas in process / by the engine: {KpiBenchmark.Percentile(now, 0.95) / KpiBenchmark.Percentile(engine.Latencies, 0.95):N3}";
+                + $"; ratio p95 mirror / month rows by statement: {KpiBenchmark.Percentile(now, 0.95) / KpiBenchmark.Percentile(statement.Latencies, 0.95):N3}"
+                + $"; mirror / engine formulas: {KpiBenchmark.Percentile(now, 0.95) / KpiBenchmark.Percentile(engine.Latencies, 0.95):N3}";
             if (before)
             {
                 var then = rows.Single(r => r.Page == page + ", before" && r.Clients == most).Result.Latencies;

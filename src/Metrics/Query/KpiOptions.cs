@@ -19,6 +19,15 @@ public sealed class KpiOptions
     /// default; off, every answer is the engine's statement of conditional sums and formulas.</summary>
     public bool InProcessFormulas { get; set; } = true;
 
+    /// <summary>Whether the pre-aggregates' month rows are held in the service's memory (RollupMirror), kept equal to the
+    /// store's at every data version by reading the partitions each refresh run wrote, so that the pages' questions over
+    /// whole months need no statement. On by default; needs InProcessFormulas.</summary>
+    public bool RollupMirror { get; set; } = true;
+
+    /// <summary>The rows the mirror holds at most (every grain and cohort); beyond, the engine answers every question.</summary>
+    [Range(1000, 100_000_000)]
+    public int RollupMirrorRows { get; set; } = 4_000_000;
+
     /// <summary>Answers the engine computes at once for this process (<see cref="KpiReadGate"/>); 0: the machine's cores,
     /// at least 2.</summary>
     [Range(0, 256)]

@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Periods;
+using ReformMetrics.Metrics.Query.Mirror;
 using ReformMetrics.Store;
 
 namespace ReformMetrics.Metrics.Query;
@@ -31,6 +32,10 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
     /// <c>Kpi:InProcessFormulas</c>); the engine's evaluation stays the reference the tests compare with.</summary>
     public bool InProcessFormulas { get; init; } = true;
 
+    /// <summary>The pre-aggregates' month rows held in memory (null: none); with <see cref="InProcessFormulas"/>, questions
+    /// over whole months that it can answer need no statement.</summary>
+    public RollupMirror? RollupMirror { get; init; }
+
     /// <summary>The places of the engine's answers shared by the process's readers (null: no limit).</summary>
     public KpiReadGate? ReadGate { get; init; }
 
@@ -51,7 +56,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
             var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
                 : await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
             Validate(selection, names);
-            return await ComputeAsync(selection, compare, metrics, names, version.AsOf, cancellationToken).ConfigureAwait(false);
+            return await ComputeAsync(selection, compare, metrics, names, version, cancellationToken).ConfigureAwait(false);
         }
 
         var reference = await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
@@ -59,7 +64,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         // The shared computation must not die with the request that happened to start it. An answer kept for a key stays
         // right while the watermark moves on with nothing new, so each request gets it with the watermark it read.
         var answer = await cache.GetOrComputeAsync(Question(selection, compare, metrics), version.Key,
-            () => ComputeAsync(selection, compare, metrics, reference, version.AsOf, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            () => ComputeAsync(selection, compare, metrics, reference, version, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return answer.DataAsOf == version.AsOf ? answer : answer with { DataAsOf = version.AsOf };
     }
 
@@ -72,10 +77,10 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         Validate(selection, names);
     }
 
-    /// <summary>Answers a selection already validated against <paramref name="names"/>, from data complete up to
-    /// <paramref name="asOf"/>.</summary>
+    /// <summary>Answers a selection already validated against <paramref name="names"/>, from data at least as fresh as
+    /// <paramref name="version"/>.</summary>
     private async Task<KpiResult> ComputeAsync(
-        Selection selection, bool compare, IReadOnlyCollection<MetricDefinition>? asked, ReferenceNames names, DateTimeOffset? asOf, CancellationToken cancellationToken)
+        Selection selection, bool compare, IReadOnlyCollection<MetricDefinition>? asked, ReferenceNames names, DataVersion version, CancellationToken cancellationToken)
     {
         var buckets = selection.Buckets().Select(p => new Bucket(Current, p)).ToList();
         var comparing = compare && selection.Grain == TimeGrain.None;
@@ -111,7 +116,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         var rows = new Dictionary<(string Keys, string Tag, DateOnly Start), Row>();
         // The engine's statement (other families, or formulas it alone evaluates) and the month rows run at once.
         var engineTask = parts.Count == 0 ? Task.FromResult(NoRows()) : RunAsync(selection, KpiSql.Union(selection, source, parts, computed), cancellationToken);
-        var inProcessTask = inProcess ? EvaluateInProcessAsync(selection, source, buckets, dossierMetrics, cancellationToken) : Task.FromResult(NoRows());
+        var inProcessTask = inProcess ? EvaluateInProcessAsync(selection, source, buckets, dossierMetrics, version, cancellationToken) : Task.FromResult(NoRows());
         var found = await engineTask.ConfigureAwait(false);
         found.AddRange(await inProcessTask.ConfigureAwait(false));
 
@@ -130,7 +135,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         }
 
         logger.LogDebug("KPI {Period} from {Source}: {Rows} rows in {Elapsed} ms", selection.Period.Key, source, rows.Count, stopwatch.ElapsedMilliseconds);
-        return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing, computed)) { DataAsOf = asOf };
+        return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing, computed)) { DataAsOf = version.AsOf };
     }
 
     private static string Question(Selection s, bool compare, IReadOnlyCollection<MetricDefinition>? metrics) => string.Join('|',
@@ -199,11 +204,21 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
 
     private static List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)> NoRows() => [];
 
-    /// <summary>The dossier metrics evaluated in this process from the month rows of one plain statement.</summary>
+    /// <summary>The dossier metrics evaluated in this process from the month rows: the mirror's when it holds them, else
+    /// those of one plain statement.</summary>
     private async Task<List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)>> EvaluateInProcessAsync(
-        Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets, IReadOnlyList<MetricDefinition> metrics, CancellationToken cancellationToken)
+        Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets, IReadOnlyList<MetricDefinition> metrics, DataVersion version,
+        CancellationToken cancellationToken)
     {
         var needed = BaseMeasures.Needed(metrics);
+        var histogram = needed.OfType<DossierMeasure>().Any(m => m.Column.IsMap);
+        if (RollupMirror is not null && MirrorAnswer.GrainFor(selection, source, histogram) is { } grain
+            && await RollupMirror.AtAsync(version, cancellationToken).ConfigureAwait(false) is { } mirrored)
+        {
+            var rows = MirrorAnswer.Rows(mirrored, grain, selection, buckets, histogram);
+            return Evaluation.InProcessAnswer.Evaluate(rows, MirrorColumns.Plain, buckets, metrics, needed);
+        }
+
         var (sql, parameters) = KpiSql.MonthRows(selection, source, buckets, needed);
         using var slot = ReadGate is null ? null : await ReadGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = store.CreateConnection();

@@ -14,9 +14,12 @@ public static class KpiSnapshot
 {
     /// <param name="inProcessFormulas">Whether the formulas may be evaluated in the process (the default path) or only by the
     /// engine (the reference).</param>
-    public static async Task<Dictionary<string, double?>> TakeAsync(ClickHouseStore store, Period period, CancellationToken cancellationToken, bool inProcessFormulas = true)
+    /// <param name="mirror">The month rows held in memory to answer from (with <paramref name="inProcessFormulas"/>), or null
+    /// for the rows of a statement.</param>
+    public static async Task<Dictionary<string, double?>> TakeAsync(
+        ClickHouseStore store, Period period, CancellationToken cancellationToken, bool inProcessFormulas = true, Mirror.RollupMirror? mirror = null)
     {
-        var service = new KpiService(store, NullLogger<KpiService>.Instance) { InProcessFormulas = inProcessFormulas };
+        var service = new KpiService(store, NullLogger<KpiService>.Instance) { InProcessFormulas = inProcessFormulas, RollupMirror = mirror };
         var answers = new Dictionary<string, double?>(StringComparer.Ordinal);
         Dimension[][] groupings = [[], .. Enum.GetValues<Dimension>().Select(d => new[] { d })];
         foreach (var geo in new[] { 2025, 2008 })

@@ -115,6 +115,15 @@ public sealed partial class DossierRefresher
                 FROM kpi_contributions WHERE run = @run
                 GROUP BY {MonthlyKeys}
                 """, parameters, cancellationToken).ConfigureAwait(false);
+            // The same change by month for the services that hold the rollup in memory (RollupMirror), written before the
+            // run is done: a done run's rows are complete.
+            await ExecuteAsync(
+                $"""
+                INSERT INTO rollup_deltas (run, {RollupDeltaKeys}, {PreAggregates.MeasureNames})
+                SELECT @run, toStartOfMonth(day) AS month, province_2025, province_2008, level, agency_code, sector_code, channel, {PreAggregates.Rollups}
+                FROM kpi_contributions WHERE run = @run
+                GROUP BY {RollupDeltaKeys}
+                """, parameters, cancellationToken).ConfigureAwait(false);
             await JournalAsync(run, "done", RefreshKind.Incremental, touched, dossiers, cancellationToken).ConfigureAwait(false);
             return new RefreshResult(RefreshKind.Incremental, touched, dossiers, TimeSpan.Zero);
         }

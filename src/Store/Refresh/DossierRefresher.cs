@@ -59,6 +59,43 @@ public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<Doss
         }
     }
 
+    /// <summary>
+    /// Holds every refresh run off while the caller reads the pre-aggregates whole (RollupMirror): the runs of this process
+    /// and, on an embedded store, of the other processes on it (the file lock the runs take). A run half written would be
+    /// read in part and then, once done, applied again from its rollup deltas.
+    /// </summary>
+    public static async Task<IDisposable> ExclusiveAsync(ClickHouseStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await OneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var fileLock = store.Engine is { } engine
+                ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "refresh.lock"), TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false)
+                : null;
+            return new Exclusive(fileLock);
+        }
+        catch
+        {
+            OneAtATime.Release();
+            throw;
+        }
+    }
+
+    private sealed class Exclusive(IDisposable? fileLock) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                fileLock?.Dispose();
+                OneAtATime.Release();
+            }
+        }
+    }
+
     /// <summary>The refresh of this store's own database (a single node, or one shard of a cluster).</summary>
     private async Task<RefreshResult> RunHereAsync(bool full, CancellationToken cancellationToken)
     {
@@ -193,6 +230,7 @@ public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<Doss
 
     private static readonly string DailyKeys = string.Join(", ", PreAggregates.DailyKeys);
     private static readonly string MonthlyKeys = string.Join(", ", PreAggregates.MonthlyKeys);
+    private static readonly string RollupDeltaKeys = string.Join(", ", PreAggregates.RollupDeltaKeys);
 
     private sealed record Window(string From, string To);
 }

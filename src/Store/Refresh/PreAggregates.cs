@@ -67,6 +67,9 @@ public static class PreAggregates
     /// <summary>The key columns of kpi_monthly (and kpi_monthly_build): the daily ones by month, without agency and procedure.</summary>
     public static readonly IReadOnlyList<string> MonthlyKeys = ["cohort", "month", "province_2025", "province_2008", "level", "sector_code", "channel"];
 
+    /// <summary>The key columns of rollup_deltas after the run: the month and every dimension but the procedure.</summary>
+    public static readonly IReadOnlyList<string> RollupDeltaKeys = ["month", "province_2025", "province_2008", "level", "agency_code", "sector_code", "channel"];
+
     /// <summary>The key columns of kpi_contributions: the refresh run (0 for dossier_state), the daily ones and the kind of
     /// contribution.</summary>
     public static readonly IReadOnlyList<string> ContributionKeys = ["run", .. DailyKeys, "kind"];

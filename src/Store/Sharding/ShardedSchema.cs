@@ -35,6 +35,7 @@ public static partial class ShardedSchema
         ["kpi_daily_build"] = null,
         ["kpi_monthly"] = null,
         ["kpi_monthly_build"] = null,
+        ["rollup_deltas"] = null,
     };
 
     /// <summary>The database of a node's own shard.</summary>

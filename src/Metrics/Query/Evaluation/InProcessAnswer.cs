@@ -48,9 +48,9 @@ internal static class InProcessAnswer
         }
     });
 
-    /// <summary>A row of <see cref="KpiSql.MonthRows"/>: its group, channel and month, the sums of the plain columns (in the
-    /// order of the measures' columns) and the histogram when one is read.</summary>
-    private sealed record MonthRow(string Group, string[] Keys, string Channel, DateOnly Month, long[] Sums, SortedDictionary<long, long>? Histogram);
+    /// <summary>A row of <see cref="KpiSql.MonthRows"/> (or of the rollup mirror): its group, channel and month, the sums of
+    /// the plain columns (in the order of the columns the reader of the rows names) and the histogram when one is read.</summary>
+    internal sealed record MonthRow(string Group, string[] Keys, string Channel, DateOnly Month, long[] Sums, SortedDictionary<long, long>? Histogram);
 
     /// <summary>Reads the month rows and answers every group and bucket that has rows up to the bucket's end (as the engine's
     /// statement does), with the values of <paramref name="metrics"/>, which read <paramref name="needed"/>
@@ -86,8 +86,18 @@ internal static class InProcessAnswer
                 histogramOrdinal < 0 ? null : ToMap(reader.GetValue(histogramOrdinal))));
         }
 
+        return Evaluate(rows, sums, buckets, metrics, needed);
+    }
+
+    /// <summary>Answers every group and bucket that has rows up to the bucket's end from month rows whose sums follow
+    /// <paramref name="sumColumns"/>.</summary>
+    public static List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)> Evaluate(
+        IReadOnlyList<MonthRow> rows, IReadOnlyList<Store.Refresh.PreAggregateColumn> sumColumns, IReadOnlyList<Bucket> buckets,
+        IReadOnlyList<MetricDefinition> metrics, IReadOnlyList<BaseMeasure> needed)
+    {
+        var measures = needed.OfType<DossierMeasure>().ToList();
         // Each measure reads one plain column (its index in a row's sums) or the histogram.
-        var columnOf = measures.Select(m => m.Column.IsMap ? -1 : sums.IndexOf(m.Column)).ToArray();
+        var columnOf = measures.Select(m => m.Column.IsMap ? -1 : IndexOf(sumColumns, m.Column)).ToArray();
         var answers = new List<(string[], string, DateOnly, Dictionary<MetricDefinition, double?>)>();
         foreach (var group in rows.GroupBy(r => r.Group, StringComparer.Ordinal))
         {
@@ -115,10 +125,10 @@ internal static class InProcessAnswer
                         {
                             totals[m] = unchecked(totals[m] + row.Sums[columnOf[m]]);
                         }
-                        else
+                        else if (row.Histogram is { } rowHistogram)
                         {
                             // Equal keys add up, as sumMap adds them.
-                            foreach (var (key, value) in row.Histogram!)
+                            foreach (var (key, value) in rowHistogram)
                             {
                                 histograms[key] = unchecked(histograms.GetValueOrDefault(key) + value);
                             }
@@ -137,6 +147,19 @@ internal static class InProcessAnswer
         }
 
         return answers;
+    }
+
+    private static int IndexOf(IReadOnlyList<Store.Refresh.PreAggregateColumn> columns, Store.Refresh.PreAggregateColumn column)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (columns[i] == column)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"The month rows carry no column {column.Name}.");
     }
 
     /// <summary>Whether a month row counts in a measure for the bucket [start, end]: the same conditions as

@@ -1,0 +1,233 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using ReformMetrics.Store;
+using ReformMetrics.Store.Refresh;
+
+namespace ReformMetrics.Metrics.Query.Mirror;
+
+/// <summary>
+/// The pre-aggregates' month rows, held in the service's memory and kept equal to the store's at each data version, so
+/// that the pages' questions over whole months are answered without a statement (issue 20: the engine's floor per
+/// statement, 5–20 ms of CPU on 2 cores, forbids ≤ 100 ms p95 for 16 readers during the feed). This is not an answer
+/// cache: every answer is still computed for its own question from the rows; the rows are a copy of kpi_monthly and of
+/// kpi_daily by month.
+/// </summary>
+/// <remarks>
+/// Followed run by run, not reloaded: every incremental refresh run writes its change by month to rollup_deltas before it
+/// is journalled done, and a new data version adds the rows of the runs done since (what the runs changed, not what the
+/// months hold). A run that rebuilt cohorts, a change of schema, a journal that went backwards or a mirror more than a
+/// day behind (the deltas are kept two days) reload it whole, with refresh runs held off meanwhile
+/// (<see cref="DossierRefresher.ExclusiveAsync"/>): a run read half written would be applied twice. Above
+/// <see cref="RowLimit"/> rows the mirror stands down and the engine answers (bounded memory).
+/// </remarks>
+public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> logger, TimeProvider? clock = null) : IDisposable
+{
+    private static readonly TimeSpan WholeAfter = TimeSpan.FromDays(1);
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly SemaphoreSlim _update = new(1, 1);
+    private Followed? _followed;
+
+    /// <summary>The rows kept at most (every grain); beyond, questions go to the engine.</summary>
+    public int RowLimit { get; init; } = 4_000_000;
+
+    /// <summary>The rows held now (every grain).</summary>
+    public long Rows => _followed?.State.Count ?? 0;
+
+    /// <summary>Brings the rows to the store's current version (what the first question does otherwise).</summary>
+    public async Task UpdateAsync(CancellationToken cancellationToken) =>
+        await AtAsync(await DataVersion.ReadAsync(store, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The rows for a question that read <paramref name="version"/>: at least that fresh; null when the mirror
+    /// stands down (too many rows).</summary>
+    internal async Task<MirrorState?> AtAsync(DataVersion version, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _followed) is { } seen && seen.Checked.Contains(version.Key))
+        {
+            return seen.Usable ? seen.State : null;
+        }
+
+        await _update.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = _followed;
+            if (current is null || !current.Checked.Contains(version.Key))
+            {
+                current = await FollowAsync(current, cancellationToken).ConfigureAwait(false);
+                // Every key checked before this read is at most as fresh as the rows now held (keys change at most once a second).
+                current = current with { Checked = current.Checked.Add(version.Key) is var keys && keys.Count > 32 ? keys.RemoveAt(0) : keys };
+                Volatile.Write(ref _followed, current);
+            }
+
+            return current.Usable ? current.State : null;
+        }
+        finally
+        {
+            _update.Release();
+        }
+    }
+
+    public void Dispose() => _update.Dispose();
+
+    private async Task<Followed> FollowAsync(Followed? current, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        await using var connection = store.CreateConnection();
+        var (migrations, journalRows) = await connection.QuerySingleAsync<(ulong, ulong)>(new CommandDefinition(
+            "SELECT (SELECT count() FROM schema_migrations), (SELECT count() FROM refresh_runs)", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (current is null || current.Migrations != migrations || journalRows < current.JournalRows || _clock.GetUtcNow() - current.At > WholeAfter)
+        {
+            return await WholeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var runs = (await connection.QueryAsync<(uint Shard, ulong Run, bool Done, bool Rebuilt)>(new CommandDefinition(
+            """
+            SELECT toUInt32(shardNum()) AS shard, run, max(state = 'done') = 1, max(kind = 'cohorts') = 1
+            FROM refresh_runs WHERE run > @after GROUP BY shard, run ORDER BY shard, run
+            """, new { after = current.Applied.Values.DefaultIfEmpty(0UL).Min() }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .Where(r => r.Run > current.Applied.GetValueOrDefault(r.Shard)).ToList();
+        if (runs.Exists(r => r.Rebuilt))
+        {
+            return await WholeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Each shard's runs in order, up to the first one not done yet (read again at the next version).
+        var applied = new Dictionary<uint, ulong>(current.Applied);
+        var ready = new List<(uint Shard, ulong Run)>();
+        foreach (var shard in runs.GroupBy(r => r.Shard))
+        {
+            foreach (var run in shard.TakeWhile(r => r.Done))
+            {
+                ready.Add((run.Shard, run.Run));
+                applied[run.Shard] = run.Run;
+            }
+        }
+
+        if (ready.Count > 0)
+        {
+            var deltas = await ReadAsync(
+                $"""
+                SELECT toUInt32(shardNum()) AS shard, run, {MirrorColumns.Keys}, {string.Join(", ", PreAggregates.Measures.Select(c => c.Name))}
+                FROM rollup_deltas WHERE has(@runs, run)
+                """, new { runs = ready.Select(r => r.Run).Distinct().ToArray() }, reader => ready.Contains((Convert.ToUInt32(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToUInt64(reader.GetValue(1), CultureInfo.InvariantCulture))),
+                first: 2, cancellationToken).ConfigureAwait(false);
+            current.State.Lock.EnterWriteLock();
+            try
+            {
+                foreach (var row in deltas)
+                {
+                    current.State.AddDelta(row);
+                }
+            }
+            finally
+            {
+                current.State.Lock.ExitWriteLock();
+            }
+
+            logger.LogDebug("Rollup mirror: {Runs} runs applied ({Rows} delta rows) in {Elapsed} ms", ready.Count, deltas.Count, stopwatch.ElapsedMilliseconds);
+        }
+
+        return current with { Applied = applied, JournalRows = journalRows, At = _clock.GetUtcNow(), Usable = current.State.Count <= RowLimit };
+    }
+
+    /// <summary>Reads both pre-aggregates whole with refresh runs held off, and how far each shard's runs are included.</summary>
+    private async Task<Followed> WholeAsync(CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var exclusive = await DossierRefresher.ExclusiveAsync(store, cancellationToken).ConfigureAwait(false);
+        await using var connection = store.CreateConnection();
+        var (migrations, journalRows) = await connection.QuerySingleAsync<(ulong, ulong)>(new CommandDefinition(
+            "SELECT (SELECT count() FROM schema_migrations), (SELECT count() FROM refresh_runs)", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var applied = (await connection.QueryAsync<(uint Shard, ulong Run)>(new CommandDefinition(
+            "SELECT toUInt32(shardNum()) AS shard, max(run) FROM refresh_runs GROUP BY shard", cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .ToDictionary(r => r.Shard, r => r.Run);
+        var state = new MirrorState();
+        foreach (var row in await ReadAsync(
+            $"""
+            SELECT month, province_2025, province_2008, level, sector_code, '' AS agency_code, channel, {MirrorColumns.Rollups(histogram: true)}
+            FROM kpi_monthly GROUP BY month, province_2025, province_2008, level, sector_code, channel
+            """, null, null, first: 0, cancellationToken).ConfigureAwait(false))
+        {
+            state.AddMonthly(row);
+        }
+
+        foreach (var row in await ReadAsync(
+            $"""
+            SELECT toStartOfMonth(day) AS month, province_2025, province_2008, level, '' AS sector_code, agency_code, channel, {MirrorColumns.Rollups(histogram: false)}
+            FROM kpi_daily GROUP BY month, province_2025, province_2008, level, agency_code, channel
+            """, null, null, first: 0, cancellationToken).ConfigureAwait(false))
+        {
+            state.AddDaily(row);
+        }
+
+        foreach (var grain in state.Grains)
+        {
+            grain.Trim();
+        }
+
+        var usable = state.Count <= RowLimit;
+        if (!usable)
+        {
+            logger.LogWarning("Rollup mirror: {Rows} rows exceed its limit of {Limit} (Kpi:RollupMirrorRows); the engine answers every question", state.Count, RowLimit);
+        }
+
+        logger.LogInformation("Rollup mirror loaded whole: {Rows} rows in {Elapsed} ms", state.Count, stopwatch.ElapsedMilliseconds);
+        return new Followed(state, applied, migrations, journalRows, _clock.GetUtcNow(), usable, []);
+    }
+
+    private async Task<List<DeltaRow>> ReadAsync(
+        string sql, object? parameters, Func<System.Data.IDataRecord, bool>? keep, int first, CancellationToken cancellationToken)
+    {
+        var shared = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Share(string text) => shared.TryGetValue(text, out var known) ? known : shared[text] = text;
+        var rows = new List<DeltaRow>();
+        await using var connection = store.CreateConnection();
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (keep is null || keep(reader))
+            {
+                rows.Add(MirrorColumns.Read(reader, first, Share));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>What the mirror holds and how far it follows the journal: the last run applied on each shard.</summary>
+    private sealed record Followed(
+        MirrorState State, IReadOnlyDictionary<uint, ulong> Applied, ulong Migrations, ulong JournalRows, DateTimeOffset At, bool Usable,
+        ImmutableList<string> Checked);
+}
+
+/// <summary>The mirror's rows: every grain, and the lock readers hold while they sum rows (runs are applied in place).</summary>
+internal sealed class MirrorState
+{
+    public MirrorNames Names { get; } = new();
+
+    public GrainRows[] Grains { get; } = [new(MirrorGrain.Provinces), new(MirrorGrain.Sectors), new(MirrorGrain.Agencies)];
+
+    public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.NoRecursion);
+
+    public long Count => Grains.Sum(g => (long)g.Count);
+
+    /// <summary>A row of kpi_monthly: the provinces and sectors grains.</summary>
+    public void AddMonthly(DeltaRow row)
+    {
+        Grains[(int)MirrorGrain.Provinces].Add(Names, row);
+        Grains[(int)MirrorGrain.Sectors].Add(Names, row);
+    }
+
+    /// <summary>A row of kpi_daily by month: the agencies grain.</summary>
+    public void AddDaily(DeltaRow row) => Grains[(int)MirrorGrain.Agencies].Add(Names, row);
+
+    /// <summary>A run's change: what it added to both tables.</summary>
+    public void AddDelta(DeltaRow row)
+    {
+        AddMonthly(row);
+        AddDaily(row);
+    }
+}
