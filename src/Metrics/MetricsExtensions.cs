@@ -13,6 +13,13 @@ namespace ReformMetrics.Metrics;
 
 public static class MetricsExtensions
 {
+    /// <summary>Keeps the rollup mirror loaded and current in a long-running service (`reform serve`).</summary>
+    public static IServiceCollection AddRollupMirrorFollower(this IServiceCollection services)
+    {
+        services.AddHostedService<RollupMirrorFollower>();
+        return services;
+    }
+
     /// <summary>Registers the metrics layer: the query path, rankings, targets and the 766 index.</summary>
     public static IServiceCollection AddKpi(this IServiceCollection services)
     {

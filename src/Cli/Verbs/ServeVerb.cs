@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using ReformMetrics.Ingest;
 using ReformMetrics.Ingest.Inbox;
 using ReformMetrics.Ingest.Intake;
+using ReformMetrics.Metrics;
 using ReformMetrics.Dashboard;
 using ReformMetrics.Dashboard.Transport;
 using ReformMetrics.Reports;
@@ -54,6 +55,7 @@ internal static class ServeVerb
         builder.Services.AddHostedService<StoreLifetime>(); // before the inbox watcher: hosted services start in order
         builder.Services.AddInboxWatcher(builder.Configuration);
         builder.Services.AddReportScheduler(builder.Configuration);
+        builder.Services.AddRollupMirrorFollower();
         string url;
         try
         {

@@ -130,13 +130,9 @@ internal static class MirrorAnswer
                 Sums[i] = unchecked(Sums[i] + sums[i]);
             }
 
-            // A key whose count is 0 is left out, as sumMap leaves it out.
-            for (var k = 0; Histogram is not null && rowHistogram is not null && k < rowHistogram.Length; k++)
+            for (var i = 0; Histogram is not null && rowHistogram is not null && i < rowHistogram.Length; i += 2)
             {
-                if (rowHistogram[k] != 0)
-                {
-                    Histogram[k] = unchecked(Histogram.GetValueOrDefault(k) + rowHistogram[k]);
-                }
+                Histogram[rowHistogram[i]] = unchecked(Histogram.GetValueOrDefault(rowHistogram[i]) + rowHistogram[i + 1]);
             }
         }
     }

@@ -60,7 +60,8 @@ internal sealed class ProvinceRows(bool histogram)
 
     public ReadOnlySpan<long> Sums(int row) => _sums.AsSpan(row * Width, Width);
 
-    /// <summary>A row's histogram: the count of each working-day value at its index (null where the grain keeps none).</summary>
+    /// <summary>A row's histogram as pairs (working days, count) in one array, by working days (null where the grain keeps
+    /// none).</summary>
     public long[]? Histogram(int row) => Histograms?[row];
 
     /// <summary>Adds a row's values to the row of its key (created when new: a row with sums of 0 still exists, as it does
@@ -86,20 +87,33 @@ internal sealed class ProvinceRows(bool histogram)
 
         if (Histograms is not null && histogram.Count > 0)
         {
-            var counts = Histograms[row];
-            // Working days are a UInt16 in the tables: the array grows to the largest seen.
-            var largest = (int)histogram.Max(e => e.Key);
-            if (counts.Length <= largest)
-            {
-                Array.Resize(ref counts, largest + 1);
-                Histograms[row] = counts;
-            }
-
-            foreach (var (k, v) in histogram)
-            {
-                counts[k] = unchecked(counts[k] + v);
-            }
+            Histograms[row] = Merge(Histograms[row], histogram);
         }
+    }
+
+    /// <summary>The pairs of <paramref name="pairs"/> with <paramref name="added"/> added, equal keys summed, in key order.</summary>
+    private static long[] Merge(long[] pairs, IReadOnlyList<KeyValuePair<long, long>> added)
+    {
+        var merged = new SortedDictionary<long, long>();
+        for (var i = 0; i < pairs.Length; i += 2)
+        {
+            merged[pairs[i]] = pairs[i + 1];
+        }
+
+        foreach (var (k, v) in added)
+        {
+            merged[k] = unchecked(merged.GetValueOrDefault(k) + v);
+        }
+
+        var result = new long[merged.Count * 2];
+        var at = 0;
+        foreach (var (k, v) in merged)
+        {
+            (result[at], result[at + 1]) = (k, v);
+            at += 2;
+        }
+
+        return result;
     }
 
     /// <summary>Gives back the room kept for rows to come (after a whole load).</summary>

@@ -108,12 +108,20 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
 
         if (ready.Count > 0)
         {
-            var deltas = await ReadAsync(
+            // Read first, applied after under the write lock: readers wait for the additions, not for the statement.
+            var deltas = new List<DeltaRow>();
+            await ReadAsync(
                 $"""
                 SELECT toUInt32(shardNum()) AS shard, run, {MirrorColumns.Keys}, {string.Join(", ", PreAggregates.Measures.Select(c => c.Name))}
                 FROM rollup_deltas WHERE has(@runs, run)
-                """, new { runs = ready.Select(r => r.Run).Distinct().ToArray() }, reader => ready.Contains((Convert.ToUInt32(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToUInt64(reader.GetValue(1), CultureInfo.InvariantCulture))),
-                first: 2, cancellationToken).ConfigureAwait(false);
+                """, new { runs = ready.Select(r => r.Run).Distinct().ToArray() }, first: 2,
+                (record, row) =>
+                {
+                    if (ready.Contains((Convert.ToUInt32(record.GetValue(0), CultureInfo.InvariantCulture), Convert.ToUInt64(record.GetValue(1), CultureInfo.InvariantCulture))))
+                    {
+                        deltas.Add(row);
+                    }
+                }, cancellationToken).ConfigureAwait(false);
             current.State.Lock.EnterWriteLock();
             try
             {
@@ -144,24 +152,18 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
         var applied = (await connection.QueryAsync<(uint Shard, ulong Run)>(new CommandDefinition(
             "SELECT toUInt32(shardNum()) AS shard, max(run) FROM refresh_runs GROUP BY shard", cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToDictionary(r => r.Shard, r => r.Run);
+        // Rows are added as they are read (the state is not shared yet): no second copy of the tables in memory.
         var state = new MirrorState();
-        foreach (var row in await ReadAsync(
+        await ReadAsync(
             $"""
             SELECT month, province_2025, province_2008, level, sector_code, '' AS agency_code, channel, {MirrorColumns.Rollups(histogram: true)}
             FROM kpi_monthly GROUP BY month, province_2025, province_2008, level, sector_code, channel
-            """, null, null, first: 0, cancellationToken).ConfigureAwait(false))
-        {
-            state.AddMonthly(row);
-        }
-
-        foreach (var row in await ReadAsync(
+            """, null, first: 0, (_, row) => state.AddMonthly(row), cancellationToken).ConfigureAwait(false);
+        await ReadAsync(
             $"""
             SELECT toStartOfMonth(day) AS month, province_2025, province_2008, level, '' AS sector_code, agency_code, channel, {MirrorColumns.Rollups(histogram: false)}
             FROM kpi_daily GROUP BY month, province_2025, province_2008, level, agency_code, channel
-            """, null, null, first: 0, cancellationToken).ConfigureAwait(false))
-        {
-            state.AddDaily(row);
-        }
+            """, null, first: 0, (_, row) => state.AddDaily(row), cancellationToken).ConfigureAwait(false);
 
         foreach (var grain in state.Grains)
         {
@@ -178,23 +180,16 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
         return new Followed(state, applied, migrations, journalRows, _clock.GetUtcNow(), usable, []);
     }
 
-    private async Task<List<DeltaRow>> ReadAsync(
-        string sql, object? parameters, Func<System.Data.IDataRecord, bool>? keep, int first, CancellationToken cancellationToken)
+    private async Task ReadAsync(string sql, object? parameters, int first, Action<System.Data.IDataRecord, DeltaRow> add, CancellationToken cancellationToken)
     {
         var shared = new Dictionary<string, string>(StringComparer.Ordinal);
         string Share(string text) => shared.TryGetValue(text, out var known) ? known : shared[text] = text;
-        var rows = new List<DeltaRow>();
         await using var connection = store.CreateConnection();
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (keep is null || keep(reader))
-            {
-                rows.Add(MirrorColumns.Read(reader, first, Share));
-            }
+            add(reader, MirrorColumns.Read(reader, first, Share));
         }
-
-        return rows;
     }
 
     /// <summary>What the mirror holds and how far it follows the journal: the last run applied on each shard.</summary>
