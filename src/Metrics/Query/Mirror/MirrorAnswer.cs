@@ -123,7 +123,7 @@ internal static class MirrorAnswer
 
         public SortedDictionary<long, long>? Histogram { get; } = histogram ? [] : null;
 
-        public void Add(ReadOnlySpan<long> sums, long[]? rowHistogram)
+        public void Add(ReadOnlySpan<int> sums, long[]? rowHistogram)
         {
             for (var i = 0; i < Sums.Length; i++)
             {

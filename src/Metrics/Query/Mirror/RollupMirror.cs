@@ -34,8 +34,8 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
     /// <summary>The rows kept at most (every grain); beyond, questions go to the engine.</summary>
     public int RowLimit { get; init; } = 4_000_000;
 
-    /// <summary>The rows held now (every grain).</summary>
-    public long Rows => _followed?.State.Count ?? 0;
+    /// <summary>The rows held now (every grain; 0 while standing down).</summary>
+    public long Rows => _followed is { Usable: true } followed ? followed.State.Count : 0;
 
     /// <summary>Brings the rows to the store's current version (what the first question does otherwise).</summary>
     public async Task UpdateAsync(CancellationToken cancellationToken) =>
@@ -81,6 +81,12 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
         if (current is null || current.Migrations != migrations || journalRows < current.JournalRows || _clock.GetUtcNow() - current.At > WholeAfter)
         {
             return await WholeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!current.Usable)
+        {
+            // Standing down (too many rows, or replicas): nothing to follow until a whole reload says otherwise.
+            return current;
         }
 
         var runs = (await connection.QueryAsync<(uint Shard, ulong Run, bool Done, bool Rebuilt)>(new CommandDefinition(
@@ -130,6 +136,12 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
                     current.State.AddDelta(row);
                 }
             }
+            catch (OverflowException)
+            {
+                // Applied in part: the rows are no longer the store's. Stand down until a whole reload.
+                logger.LogWarning("Rollup mirror: a sum exceeds its Int32 room; the engine answers every question");
+                return current with { Usable = false };
+            }
             finally
             {
                 current.State.Lock.ExitWriteLock();
@@ -152,18 +164,25 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
         var applied = (await connection.QueryAsync<(uint Shard, ulong Run)>(new CommandDefinition(
             "SELECT toUInt32(shardNum()) AS shard, max(run) FROM refresh_runs GROUP BY shard", cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToDictionary(r => r.Shard, r => r.Run);
-        // Rows are added as they are read (the state is not shared yet): no second copy of the tables in memory.
         var state = new MirrorState();
-        await ReadAsync(
-            $"""
-            SELECT month, province_2025, province_2008, level, sector_code, '' AS agency_code, channel, {MirrorColumns.Rollups(histogram: true)}
-            FROM kpi_monthly GROUP BY month, province_2025, province_2008, level, sector_code, channel
-            """, null, first: 0, (_, row) => state.AddMonthly(row), cancellationToken).ConfigureAwait(false);
-        await ReadAsync(
-            $"""
-            SELECT toStartOfMonth(day) AS month, province_2025, province_2008, level, '' AS sector_code, agency_code, channel, {MirrorColumns.Rollups(histogram: false)}
-            FROM kpi_daily GROUP BY month, province_2025, province_2008, level, agency_code, channel
-            """, null, first: 0, (_, row) => state.AddDaily(row), cancellationToken).ConfigureAwait(false);
+        if (store.Cluster is { } cluster && await connection.ExecuteScalarAsync<ulong>(new CommandDefinition(
+                "SELECT max(replica_num) FROM system.clusters WHERE cluster = @cluster", new { cluster }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 1)
+        {
+            // Replicas fed by the Distributed table refresh each on its own, with run numbers of their own: the journal read
+            // from one replica does not say which rows of another's deltas are new. The statements answer there.
+            logger.LogInformation("Rollup mirror: the shards have several replicas; the engine answers every question");
+            return new Followed(state, applied, migrations, journalRows, _clock.GetUtcNow(), Usable: false, []);
+        }
+
+        try
+        {
+            await LoadAsync(state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OverflowException)
+        {
+            logger.LogWarning("Rollup mirror: a sum exceeds its Int32 room; the engine answers every question");
+            return new Followed(new MirrorState(), applied, migrations, journalRows, _clock.GetUtcNow(), Usable: false, []);
+        }
 
         foreach (var grain in state.Grains)
         {
@@ -174,10 +193,26 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
         if (!usable)
         {
             logger.LogWarning("Rollup mirror: {Rows} rows exceed its limit of {Limit} (Kpi:RollupMirrorRows); the engine answers every question", state.Count, RowLimit);
+            state = new MirrorState();
         }
 
         logger.LogInformation("Rollup mirror loaded whole: {Rows} rows in {Elapsed} ms", state.Count, stopwatch.ElapsedMilliseconds);
         return new Followed(state, applied, migrations, journalRows, _clock.GetUtcNow(), usable, []);
+    }
+
+    /// <summary>Both pre-aggregates whole, added as they are read (the state is not shared yet: no second copy in memory).</summary>
+    private async Task LoadAsync(MirrorState state, CancellationToken cancellationToken)
+    {
+        await ReadAsync(
+            $"""
+            SELECT month, province_2025, province_2008, level, sector_code, '' AS agency_code, channel, {MirrorColumns.Rollups(histogram: true)}
+            FROM kpi_monthly GROUP BY month, province_2025, province_2008, level, sector_code, channel
+            """, null, first: 0, (_, row) => state.AddMonthly(row), cancellationToken).ConfigureAwait(false);
+        await ReadAsync(
+            $"""
+            SELECT toStartOfMonth(day) AS month, province_2025, province_2008, level, '' AS sector_code, agency_code, channel, {MirrorColumns.Rollups(histogram: false)}
+            FROM kpi_daily GROUP BY month, province_2025, province_2008, level, agency_code, channel
+            """, null, first: 0, (_, row) => state.AddDaily(row), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReadAsync(string sql, object? parameters, int first, Action<System.Data.IDataRecord, DeltaRow> add, CancellationToken cancellationToken)
