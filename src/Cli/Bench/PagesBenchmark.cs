@@ -22,7 +22,9 @@ namespace ReformMetrics.Cli.Bench;
 /// read at most once a second, as in `serve`), with 1 and 16 concurrent clients. Each province page request takes the
 /// next province. Against two baselines measured in the same run with the same clients: a bare `SELECT 1` round trip,
 /// and the questions the pages asked before issue 20 (every metric, one question after another: 3 for the overview, 9
-/// for a province page); and the same pages with every formula evaluated by the engine (Kpi:InProcessFormulas off).
+/// for a province page); the same pages with the month rows read by a statement for each question (Kpi:RollupMirror
+/// off); and with every formula evaluated by the engine (Kpi:InProcessFormulas off). The pages themselves are answered
+/// from the rollup mirror, loaded whole first (its rows, load time and memory are printed).
 /// Prints p50, p95 and p99, the ratios, and the CPU each request cost the engine and this process
 /// (steadier than latencies on a shared machine). Target: p95 ≤ 100 ms with 16 clients at 20M dossiers.
 /// </summary>
