@@ -12,6 +12,7 @@ using ReformMetrics.Dashboard;
 using ReformMetrics.Dashboard.Transport;
 using ReformMetrics.Reports;
 using ReformMetrics.Store;
+using ReformMetrics.Store.Migrations;
 
 namespace ReformMetrics.Cli.Verbs;
 
@@ -53,6 +54,7 @@ internal static class ServeVerb
         }
 
         builder.Services.AddHostedService<StoreLifetime>(); // before the inbox watcher: hosted services start in order
+        builder.Services.AddHostedService<SchemaCheck>(); // then: nothing runs on a schema behind this program's migrations
         builder.Services.AddInboxWatcher(builder.Configuration);
         builder.Services.AddReportScheduler(builder.Configuration);
         builder.Services.AddRollupMirrorFollower();

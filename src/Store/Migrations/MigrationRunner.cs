@@ -196,6 +196,25 @@ public sealed class MigrationRunner(ClickHouseStore store, ILogger<MigrationRunn
         return count > 0;
     }
 
+    /// <summary>The numbered migrations of <paramref name="migrations"/> the database has not recorded (all of them when it
+    /// has no history yet), in version order.</summary>
+    public async Task<IReadOnlyList<Migration>> PendingAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(migrations);
+        Dictionary<int, AppliedMigration> applied;
+        try
+        {
+            applied = await ReadAppliedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClickHouseServerException ex) when (ex.ErrorCode is 60 or 81)
+        {
+            // UNKNOWN_TABLE, UNKNOWN_DATABASE: nothing was ever migrated.
+            applied = [];
+        }
+
+        return migrations.Where(m => !m.Repeatable && !applied.ContainsKey(m.Version)).OrderBy(m => m.Version).ToList();
+    }
+
     private async Task<Dictionary<int, AppliedMigration>> ReadAppliedAsync(CancellationToken cancellationToken)
     {
         await using var connection = store.CreateConnection();

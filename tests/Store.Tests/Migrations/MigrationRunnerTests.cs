@@ -49,6 +49,27 @@ public sealed class MigrationRunnerTests(TestEngine engine) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pending_lists_what_a_database_lacks_and_serve_refuses_to_start_on_it()
+    {
+        var runner = new MigrationRunner(_store, NullLogger<MigrationRunner>.Instance);
+        var cancel = TestContext.Current.CancellationToken;
+        // No database history at all, then one of two applied; repeatable definitions are never pending.
+        Assert.Equal(["0001_regions", "0002_region_view"], (await runner.PendingAsync([RegionNames, RegionView, Regions], cancel)).Select(m => m.Name));
+        await RunAsync(Regions);
+        Assert.Equal(["0002_region_view"], (await runner.PendingAsync([Regions, RegionView, RegionNames], cancel)).Select(m => m.Name));
+
+        // This program's own migrations are all pending on this database: the check `reform serve` runs refuses, naming them.
+        var refused = await Assert.ThrowsAsync<MigrationException>(() => new SchemaCheck(_store, NullLogger<MigrationRunner>.Instance).StartAsync(cancel));
+        Assert.Contains("0016_rollup_deltas", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("chạy reform migrate", refused.Message, StringComparison.Ordinal);
+
+        // A store with every migration of this program: the check lets it start.
+        await using var migrated = new TestDatabase(engine);
+        await migrated.InitializeAsync();
+        await new SchemaCheck(migrated.Store, NullLogger<MigrationRunner>.Instance).StartAsync(cancel);
+    }
+
+    [Fact]
     public async Task Running_again_is_a_no_op()
     {
         await RunAsync(Regions, RegionView);
