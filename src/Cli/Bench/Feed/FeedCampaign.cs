@@ -140,7 +140,7 @@ internal static partial class FeedCampaign
         ConsoleUi.Out.WriteLine($"overview p50/p95/p99 {o50:N0}/{o95:N0}/{o99:N0} ms; province page {p50:N0}/{p95:N0}/{p99:N0} ms; errors {timings.Errors:N0} "
             + $"(bare SELECT 1 round trip {roundTrip:N1} ms: overview p95 = {o95 / roundTrip:N0}×)");
         ConsoleUi.Out.WriteLine($"refresh: {refresh.Runs:N0} runs of {refresh.Dossiers:N0} dossiers, busy {refresh.Share:P0} of the run (median {refresh.Median:N0} ms, max {refresh.Max:N0} ms); "
-            + $"reform serve peak RSS {peakMb:N0} MB");
+            + $"reform serve peak RSS {peakMb:N0} MB; inbox passes failed {refresh.Failed:N0}{(refresh.FirstFailure is { } first ? $" (first: {first})" : "")}");
         ConsoleUi.Out.WriteLine($"baseline: ClickHouse INSERT FORMAT CSV of {sent:N0} events of the same shape {csvRate:N0} events/s; accepted over HTTP / CSV insert = {accepted / elapsed.TotalSeconds / csvRate:N4}");
 
         var exact = !options.Verify || await FeedBaselines.EqualsFullRebuildAsync(store, year, cancellationToken);
@@ -150,6 +150,7 @@ internal static partial class FeedCampaign
         verdict.Add(Criterion.Check("độ trễ số liệu p95", "≤ 60 giây", $"{Pct(lags, 0.95):N1} giây", lags.Count > 0 && Pct(lags, 0.95) <= 60));
         verdict.Add(Criterion.Check("trang tổng quan và trang tỉnh p95 (không bộ nhớ đệm)", "≤ 100 ms", $"{o95:N0} / {p95:N0} ms", o95 <= 100 && p95 <= 100));
         verdict.Add(Criterion.Check("yêu cầu lỗi", "0", $"{timings.Errors:N0}", timings.Errors == 0));
+        verdict.Add(Criterion.Check("lượt nạp và cập nhật số liệu lỗi", "0", $"{refresh.Failed:N0}", refresh.Failed == 0));
         verdict.Add(Criterion.Check("bộ nhớ đỉnh của reform serve", "≤ 500 MB", $"{peakMb:N0} MB", peakMb <= 500));
         verdict.Add(options.Verify
             ? Criterion.Check("mọi chỉ số bằng khi dựng lại toàn bộ", "bằng", exact ? "bằng" : "KHÁC", exact)
@@ -237,12 +238,23 @@ internal static partial class FeedCampaign
 
     /// <summary>The refresh runs the serving process logged during the run: how many, how many dossiers, and the share of
     /// the run's wall time they took (the serving process's log holds only this run).</summary>
-    private static (int Runs, long Dossiers, double Share, double Median, double Max) RefreshShare(string logFile, TimeSpan elapsed)
+    /// <summary>The refresh runs the service logged, their share of the run, and the inbox passes (load, then refresh) that
+    /// failed, with the first failure's line: a run whose refresh failed at every pass (a store behind the program's
+    /// migrations, stop 30) printed only "0 runs" before.</summary>
+    private static (int Runs, long Dossiers, double Share, double Median, double Max, int Failed, string? FirstFailure) RefreshShare(string logFile, TimeSpan elapsed)
     {
         var times = new List<double>();
         long dossiers = 0;
+        var failed = 0;
+        string? firstFailure = null;
         foreach (var line in File.Exists(logFile) ? File.ReadLines(logFile) : [])
         {
+            if (line.Contains("Inbox pass failed", StringComparison.Ordinal) || line.Contains("Inbox pass stopped", StringComparison.Ordinal))
+            {
+                failed++;
+                firstFailure ??= line;
+            }
+
             if (RefreshLine().Match(line) is { Success: true } match)
             {
                 dossiers += long.Parse(match.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
@@ -251,7 +263,8 @@ internal static partial class FeedCampaign
         }
 
         times.Sort();
-        return (times.Count, dossiers, times.Sum() / elapsed.TotalMilliseconds, times.Count == 0 ? 0 : times[times.Count / 2], times.Count == 0 ? 0 : times[^1]);
+        return (times.Count, dossiers, times.Sum() / elapsed.TotalMilliseconds, times.Count == 0 ? 0 : times[times.Count / 2], times.Count == 0 ? 0 : times[^1],
+            failed, firstFailure);
     }
 
     private static async Task<ClickHouseStore> JoinAsync(CampaignTarget target, CancellationToken cancellationToken)
