@@ -20,11 +20,11 @@ public sealed class KpiOptions
     public bool InProcessFormulas { get; set; } = true;
 
     /// <summary>Whether the pre-aggregates' month rows are held in the service's memory (RollupMirror), kept equal to the
-    /// store's at every data version by reading the partitions each refresh run wrote, so that the pages' questions over
-    /// whole months need no statement. On by default; needs InProcessFormulas.</summary>
+    /// store's at every data version by adding what each refresh run wrote to rollup_deltas, so that the pages' questions
+    /// over whole months need no statement. On by default; needs InProcessFormulas.</summary>
     public bool RollupMirror { get; set; } = true;
 
-    /// <summary>The rows the mirror holds at most (every grain and cohort); beyond, the engine answers every question.</summary>
+    /// <summary>The rows the mirror holds at most (every grain); beyond, the engine answers every question.</summary>
     [Range(1000, 100_000_000)]
     public int RollupMirrorRows { get; set; } = 4_000_000;
 

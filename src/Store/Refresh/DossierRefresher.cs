@@ -70,10 +70,7 @@ public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<Doss
         await OneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var fileLock = store.Engine is { } engine
-                ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "refresh.lock"), TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false)
-                : null;
-            return new Exclusive(fileLock);
+            return new Exclusive(await FileLockAsync(store, cancellationToken).ConfigureAwait(false));
         }
         catch
         {
@@ -81,6 +78,11 @@ public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<Doss
             throw;
         }
     }
+
+    /// <summary>The lock the runs of every process on an embedded store take (null on a server: one service refreshes).</summary>
+    private static async Task<FileLock?> FileLockAsync(ClickHouseStore store, CancellationToken cancellationToken) => store.Engine is { } engine
+        ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "refresh.lock"), TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false)
+        : null;
 
     private sealed class Exclusive(IDisposable? fileLock) : IDisposable
     {
@@ -99,9 +101,7 @@ public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<Doss
     /// <summary>The refresh of this store's own database (a single node, or one shard of a cluster).</summary>
     private async Task<RefreshResult> RunHereAsync(bool full, CancellationToken cancellationToken)
     {
-        using var fileLock = store.Engine is { } engine
-            ? await FileLock.AcquireAsync(Path.Combine(engine.Layout.RunDirectory, "refresh.lock"), TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false)
-            : null;
+        using var fileLock = await FileLockAsync(store, cancellationToken).ConfigureAwait(false);
         var stopwatch = Stopwatch.StartNew();
         if (!_recovered)
         {

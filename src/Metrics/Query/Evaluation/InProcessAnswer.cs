@@ -214,7 +214,8 @@ internal static class InProcessAnswer
         return answer;
     }
 
-    private static SortedDictionary<long, long> ToMap(object value)
+    /// <summary>A histogram as the driver reads a Map: its keys in order.</summary>
+    internal static SortedDictionary<long, long> ToMap(object value)
     {
         var map = new SortedDictionary<long, long>();
         foreach (DictionaryEntry entry in (IDictionary)value)

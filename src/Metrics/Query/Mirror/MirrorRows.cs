@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Data;
 using System.Globalization;
 using ReformMetrics.Store.Refresh;
@@ -44,8 +43,8 @@ internal sealed class MirrorNames
 }
 
 /// <summary>The rows of one 2025 province in a grain: summed columns in one flat array (a row's sums at
-/// <c>row × width</c>), and where the grain keeps it the histogram of each row as counts indexed by working days. Arrays
-/// of numbers only: the garbage collector has nothing to trace in them (a dictionary per row made every collection walk
+/// <c>row × width</c>), and where the grain keeps it the histogram of each row as (working days, count) pairs in one
+/// array. Arrays of numbers only: the garbage collector has nothing to trace in them (a dictionary per row made every collection walk
 /// hundreds of thousands of objects).</summary>
 internal sealed class ProvinceRows(bool histogram)
 {
@@ -68,7 +67,7 @@ internal sealed class ProvinceRows(bool histogram)
 
     /// <summary>Adds a row's values to the row of its key (created when new: a row with sums of 0 still exists, as it does
     /// in the engine's table).</summary>
-    public void Add(RowKey key, ReadOnlySpan<long> sums, IReadOnlyList<KeyValuePair<long, long>> histogram)
+    public void Add(RowKey key, ReadOnlySpan<long> sums, IReadOnlyCollection<KeyValuePair<long, long>> histogram)
     {
         if (!_index.TryGetValue(key, out var row))
         {
@@ -94,7 +93,7 @@ internal sealed class ProvinceRows(bool histogram)
     }
 
     /// <summary>The pairs of <paramref name="pairs"/> with <paramref name="added"/> added, equal keys summed, in key order.</summary>
-    private static long[] Merge(long[] pairs, IReadOnlyList<KeyValuePair<long, long>> added)
+    private static long[] Merge(long[] pairs, IReadOnlyCollection<KeyValuePair<long, long>> added)
     {
         var merged = new SortedDictionary<long, long>();
         for (var i = 0; i < pairs.Length; i += 2)
@@ -178,7 +177,7 @@ internal sealed class GrainRows(MirrorGrain grain)
 /// <summary>A row read from the store: a whole-load row of kpi_monthly or kpi_daily by month, or a run's rollup delta.</summary>
 internal sealed record DeltaRow(
     string Province2025, string Province2008, string Level, string Sector, string Agency, string Channel, DateOnly Month, long[] Sums,
-    IReadOnlyList<KeyValuePair<long, long>> Histogram);
+    IReadOnlyCollection<KeyValuePair<long, long>> Histogram);
 
 /// <summary>The columns of the pre-aggregates as the mirror holds them.</summary>
 internal static class MirrorColumns
@@ -191,30 +190,25 @@ internal static class MirrorColumns
     public static string Rollups(bool histogram) => string.Join(", ", PreAggregates.Measures.Select(c =>
         (c.IsMap && !histogram ? $"CAST(map(), '{c.Type}')" : c.Rollup) + " AS " + c.Name));
 
-    /// <summary>The key columns <see cref="Read"/> reads, in its order.</summary>
-    public const string Keys = "month, province_2025, province_2008, level, sector_code, agency_code, channel";
+    /// <summary>The key columns <see cref="Read"/> reads, in its order: those of rollup_deltas, which the whole loads
+    /// select in the same order.</summary>
+    public static readonly string Keys = string.Join(", ", PreAggregates.RollupDeltaKeys);
 
-    /// <summary>A row of a statement whose columns from <paramref name="first"/> on are month, province_2025,
-    /// province_2008, level, sector_code, agency_code, channel, then the measures in table order.</summary>
+    /// <summary>A row of a statement whose columns from <paramref name="first"/> on are <see cref="Keys"/>, then the
+    /// measures in table order.</summary>
     public static DeltaRow Read(IDataRecord reader, int first, Func<string, string> share)
     {
         ArgumentNullException.ThrowIfNull(reader);
         string Text(int ordinal) => share(Convert.ToString(reader.GetValue(first + ordinal), CultureInfo.InvariantCulture) ?? string.Empty);
         var sums = new long[Plain.Count];
-        IReadOnlyList<KeyValuePair<long, long>> histogram = [];
+        IReadOnlyCollection<KeyValuePair<long, long>> histogram = [];
         var column = 0;
         for (var i = 0; i < PreAggregates.Measures.Count; i++)
         {
             var value = reader.GetValue(first + 7 + i);
             if (PreAggregates.Measures[i].IsMap)
             {
-                var entries = new List<KeyValuePair<long, long>>();
-                foreach (DictionaryEntry entry in (IDictionary)value)
-                {
-                    entries.Add(KeyValuePair.Create(Convert.ToInt64(entry.Key, CultureInfo.InvariantCulture), Convert.ToInt64(entry.Value, CultureInfo.InvariantCulture)));
-                }
-
-                histogram = entries;
+                histogram = Evaluation.InProcessAnswer.ToMap(value);
             }
             else
             {
@@ -222,7 +216,7 @@ internal static class MirrorColumns
             }
         }
 
-        return new DeltaRow(Text(1), Text(2), Text(3), Text(4), Text(5), Text(6),
+        return new DeltaRow(Text(1), Text(2), Text(3), Sector: Text(5), Agency: Text(4), Channel: Text(6),
             DateOnly.FromDateTime(Convert.ToDateTime(reader.GetValue(first), CultureInfo.InvariantCulture)), sums, histogram);
     }
 }

@@ -76,8 +76,7 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
     {
         var stopwatch = Stopwatch.StartNew();
         await using var connection = store.CreateConnection();
-        var (migrations, journalRows) = await connection.QuerySingleAsync<(ulong, ulong)>(new CommandDefinition(
-            "SELECT (SELECT count() FROM schema_migrations), (SELECT count() FROM refresh_runs)", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var (migrations, journalRows) = await SchemaAndJournalAsync(connection, cancellationToken).ConfigureAwait(false);
         if (current is null || current.Migrations != migrations || journalRows < current.JournalRows || _clock.GetUtcNow() - current.At > WholeAfter)
         {
             return await WholeAsync(cancellationToken).ConfigureAwait(false);
@@ -159,8 +158,7 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
         var stopwatch = Stopwatch.StartNew();
         using var exclusive = await DossierRefresher.ExclusiveAsync(store, cancellationToken).ConfigureAwait(false);
         await using var connection = store.CreateConnection();
-        var (migrations, journalRows) = await connection.QuerySingleAsync<(ulong, ulong)>(new CommandDefinition(
-            "SELECT (SELECT count() FROM schema_migrations), (SELECT count() FROM refresh_runs)", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var (migrations, journalRows) = await SchemaAndJournalAsync(connection, cancellationToken).ConfigureAwait(false);
         var applied = (await connection.QueryAsync<(uint Shard, ulong Run)>(new CommandDefinition(
             "SELECT toUInt32(shardNum()) AS shard, max(run) FROM refresh_runs GROUP BY shard", cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToDictionary(r => r.Shard, r => r.Run);
@@ -200,17 +198,23 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
         return new Followed(state, applied, migrations, journalRows, _clock.GetUtcNow(), usable, []);
     }
 
+    /// <summary>The migrations applied and the journal's rows: a change of the first, or fewer of the second, reloads
+    /// everything.</summary>
+    private static Task<(ulong Migrations, ulong JournalRows)> SchemaAndJournalAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<(ulong, ulong)>(new CommandDefinition(
+            "SELECT (SELECT count() FROM schema_migrations), (SELECT count() FROM refresh_runs)", cancellationToken: cancellationToken));
+
     /// <summary>Both pre-aggregates whole, added as they are read (the state is not shared yet: no second copy in memory).</summary>
     private async Task LoadAsync(MirrorState state, CancellationToken cancellationToken)
     {
         await ReadAsync(
             $"""
-            SELECT month, province_2025, province_2008, level, sector_code, '' AS agency_code, channel, {MirrorColumns.Rollups(histogram: true)}
+            SELECT month, province_2025, province_2008, level, '' AS agency_code, sector_code, channel, {MirrorColumns.Rollups(histogram: true)}
             FROM kpi_monthly GROUP BY month, province_2025, province_2008, level, sector_code, channel
             """, null, first: 0, (_, row) => state.AddMonthly(row), cancellationToken).ConfigureAwait(false);
         await ReadAsync(
             $"""
-            SELECT toStartOfMonth(day) AS month, province_2025, province_2008, level, '' AS sector_code, agency_code, channel, {MirrorColumns.Rollups(histogram: false)}
+            SELECT toStartOfMonth(day) AS month, province_2025, province_2008, level, agency_code, '' AS sector_code, channel, {MirrorColumns.Rollups(histogram: false)}
             FROM kpi_daily GROUP BY month, province_2025, province_2008, level, agency_code, channel
             """, null, first: 0, (_, row) => state.AddDaily(row), cancellationToken).ConfigureAwait(false);
     }
