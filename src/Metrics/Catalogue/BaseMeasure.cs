@@ -41,10 +41,15 @@ public sealed record DossierMeasure(string Name, string Meaning, PreAggregateCol
 }
 
 /// <summary>A measure over the items of another register (feedback items of v_feedback, tasks of v_tasks): an aggregate
-/// over their rows for the bucket [bs, be].</summary>
+/// over their rows for the bucket [bs, be]. A feedback measure also carries <see cref="Counts"/>, the same condition for the
+/// service's in-process answers (the rollup mirror holds the items); the two must agree exactly, and tests compare them on
+/// every item and bucket of generated data and on the calendar's edges.</summary>
 public sealed record ItemMeasure(string Name, string Meaning, MetricFamily ItemFamily, string OverItems) : BaseMeasure(Name, Meaning)
 {
     public override MetricFamily Family => ItemFamily;
+
+    /// <summary>The count's condition over one item, in the process (null: only the engine computes this measure).</summary>
+    public FeedbackCount? Counts { get; init; }
 }
 
 /// <summary>An expression over other base measures of the same group and bucket, for what a formula cannot read from a

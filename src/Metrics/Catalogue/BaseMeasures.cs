@@ -68,14 +68,18 @@ public static class BaseMeasures
             "arraySort(x -> x.1, arrayZip(mapKeys(b_processing_wd_hist), mapValues(b_processing_wd_hist)))"),
         new DerivedMeasure("b_processing_n", "dossiers in the histogram", "arraySum(mapValues(b_processing_wd_hist))"),
 
-        Feedback("b_feedback_received", "feedback items received in the period", $"countIf({ReceivedIn})"),
-        Feedback("b_feedback_resolved", "of those, resolved by the end of the period", $"countIf({ReceivedIn} AND {FeedbackResolvedBy("be")})"),
+        Feedback("b_feedback_received", "feedback items received in the period", $"countIf({ReceivedIn})", (item, bs, be, _) => item.ReceivedIn(bs, be)),
+        Feedback("b_feedback_resolved", "of those, resolved by the end of the period", $"countIf({ReceivedIn} AND {FeedbackResolvedBy("be")})",
+            (item, bs, be, _) => item.ReceivedIn(bs, be) && item.ResolvedBy(be)),
         Feedback("b_feedback_on_time", "of those, resolved within 15 working days, or pending and not yet 15 working days old at the end",
             $"""
             countIf({ReceivedIn} AND if({FeedbackResolvedBy("be")},
                 reform_working_days_between(received_at, resolved_at, cal) <= 15,
                 reform_working_days_between(received_at, be + 1, cal) <= 15))
-            """),
+            """,
+            (item, bs, be, calendar) => item.ReceivedIn(bs, be) && (item.ResolvedBy(be)
+                ? calendar.Between(item.Received, item.Resolved!.Value) <= 15
+                : calendar.Between(item.Received, be.AddDays(1)) <= 15)),
 
         Task("b_tasks_total", "tasks of the plan years the period touches", $"countIf({PlanYears})"),
         .. TaskRegisterStatus.All.Select(status => Task($"b_tasks_{status}", $"of those, {status.Replace('_', ' ')} at the end of the period",
@@ -134,7 +138,8 @@ public static class BaseMeasures
     private static DossierMeasure Dossier(string name, string meaning, PreAggregateColumn column, Timing timing, string overState, string? channel = null) =>
         new(name, meaning, column, timing, overState, channel);
 
-    private static ItemMeasure Feedback(string name, string meaning, string overItems) => new(name, meaning, MetricFamily.Feedback, overItems);
+    private static ItemMeasure Feedback(string name, string meaning, string overItems, FeedbackCount counts) =>
+        new(name, meaning, MetricFamily.Feedback, overItems) { Counts = counts };
 
     private static ItemMeasure Task(string name, string meaning, string overItems) => new(name, meaning, MetricFamily.Tasks, overItems);
 }

@@ -103,7 +103,11 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
             parts.Add((MetricFamily.Dossiers, KpiSql.Dossiers(selection, source, buckets, computed)));
         }
 
-        if (FeedbackApplies(selection) && computed.Any(m => m.Family == MetricFamily.Feedback))
+        // The feedback items are in the mirror too (any buckets, not only whole months).
+        var feedbackMetrics = FeedbackApplies(selection) ? MetricCatalogue.All.Where(m => m.Family == MetricFamily.Feedback && computed.Contains(m)).ToList() : [];
+        var feedbackMirrored = InProcessFormulas && RollupMirror is not null && feedbackMetrics.Count > 0 && FeedbackAnswer.Applies(feedbackMetrics)
+            ? await RollupMirror.AtAsync(version, cancellationToken).ConfigureAwait(false) : null;
+        if (feedbackMetrics.Count > 0 && feedbackMirrored is null)
         {
             parts.Add((MetricFamily.Feedback, KpiSql.Feedback(selection, buckets, computed)));
         }
@@ -119,6 +123,10 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         var inProcessTask = inProcess ? EvaluateInProcessAsync(selection, source, buckets, dossierMetrics, version, cancellationToken) : Task.FromResult(NoRows());
         var found = await engineTask.ConfigureAwait(false);
         found.AddRange(await inProcessTask.ConfigureAwait(false));
+        if (feedbackMirrored is not null)
+        {
+            found.AddRange(FeedbackAnswer.Evaluate(feedbackMirrored, selection, buckets, feedbackMetrics));
+        }
 
         foreach (var (keys, tag, start, values) in found)
         {
@@ -231,6 +239,14 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         IReadOnlySet<MetricDefinition> computed)
     {
         var groups = new List<KpiGroup>();
+        // Which metrics an answer carries does not depend on the group: worked out once (a breakdown by agency fills 40
+        // metrics three times for hundreds of groups).
+        var carried = MetricCatalogue.All.Where(metric => computed.Contains(metric) && metric.Family switch
+        {
+            MetricFamily.Feedback => FeedbackApplies(selection),
+            MetricFamily.Tasks => TasksApply(selection),
+            _ => true,
+        }).ToHashSet<MetricDefinition>(ReferenceEqualityComparer.Instance);
         // Groups in the order of their keys by dimension name (province before sector whatever the order asked).
         var byName = selection.GroupBy.Select((d, i) => (Name: Selection.KeyName(d), Index: i)).OrderBy(k => k.Name, StringComparer.Ordinal).ToList();
         var keySets = rows.Values.Select(r => r.Keys).DistinctBy(KeyId)
@@ -245,13 +261,13 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
             var id = KeyId(keys);
             foreach (var bucket in buckets.Where(b => b.Tag == Current))
             {
-                var values = Complete(rows.GetValueOrDefault((id, Current, bucket.Period.Start))?.Values, selection, computed);
+                var values = Complete(rows.GetValueOrDefault((id, Current, bucket.Period.Start))?.Values, carried);
                 groups.Add(new KpiGroup(
                     Named(keys, selection, names),
                     bucket.Period,
                     values,
-                    comparing ? Complete(rows.GetValueOrDefault((id, PreviousTag, selection.Period.Previous().Start))?.Values, selection, computed) : null,
-                    comparing ? Complete(rows.GetValueOrDefault((id, YearAgoTag, selection.Period.YearEarlier().Start))?.Values, selection, computed) : null));
+                    comparing ? Complete(rows.GetValueOrDefault((id, PreviousTag, selection.Period.Previous().Start))?.Values, carried) : null,
+                    comparing ? Complete(rows.GetValueOrDefault((id, YearAgoTag, selection.Period.YearEarlier().Start))?.Values, carried) : null));
             }
         }
 
@@ -260,19 +276,10 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
 
     /// <summary>Every metric, with 0 for the counts of a group that had no rows and null where a rate is undefined, the
     /// metric's family does not apply to the selection or the metric was not computed.</summary>
-    private static MetricValues Complete(Dictionary<MetricDefinition, double?>? values, Selection selection, IReadOnlySet<MetricDefinition> computed) =>
-        MetricValues.Of(metric =>
-        {
-            var applies = computed.Contains(metric) && metric.Family switch
-            {
-                MetricFamily.Feedback => FeedbackApplies(selection),
-                MetricFamily.Tasks => TasksApply(selection),
-                _ => true,
-            };
-            return !applies ? null
-                : values is not null && values.TryGetValue(metric, out var v) ? v
-                : metric.Unit == MetricUnit.Count ? 0 : null;
-        });
+    private static MetricValues Complete(Dictionary<MetricDefinition, double?>? values, HashSet<MetricDefinition> carried) =>
+        MetricValues.Of(metric => !carried.Contains(metric) ? null
+            : values is not null && values.TryGetValue(metric, out var v) ? v
+            : metric.Unit == MetricUnit.Count ? 0 : null);
 
     private static List<GroupKey> Named(string[] keys, Selection selection, ReferenceNames names) =>
         selection.GroupBy.Select((dimension, i) => new GroupKey(dimension, keys[i], names.Name(dimension, keys[i], selection.Geo))).ToList();

@@ -25,7 +25,10 @@ internal static class InProcessAnswer
     /// formula it computes is in the subset the parser knows.</summary>
     public static bool Applies(KpiSource source, IReadOnlyList<Bucket> buckets, IEnumerable<MetricDefinition> metrics) =>
         (source == KpiSource.Monthly || (source == KpiSource.Daily && buckets.All(b => b.Period.IsWholeMonths)))
-        && metrics.All(Parses);
+        && Parse(metrics);
+
+    /// <summary>Whether every formula of <paramref name="metrics"/> is in the parser's subset.</summary>
+    public static bool Parse(IEnumerable<MetricDefinition> metrics) => metrics.All(Parses);
 
     // Whether each metric's formula (and the derived measures it reads) is in the parser's subset, found once.
     private static readonly ConcurrentDictionary<string, bool> ParsesCache = new(StringComparer.Ordinal);
@@ -174,7 +177,7 @@ internal static class InProcessAnswer
 
     /// <summary>The metrics over the bucket's base measures: each formula evaluated once, reading the base measures, the
     /// derived measures and the other metrics by name (a count is read as Int64, as the engine's statement casts it).</summary>
-    private static Dictionary<MetricDefinition, double?> Metrics(Dictionary<string, object?> values, IReadOnlyList<MetricDefinition> metrics)
+    internal static Dictionary<MetricDefinition, double?> Metrics(Dictionary<string, object?> values, IReadOnlyList<MetricDefinition> metrics)
     {
         object? Resolve(string name)
         {

@@ -76,7 +76,7 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
     {
         var stopwatch = Stopwatch.StartNew();
         await using var connection = store.CreateConnection();
-        var (migrations, journalRows) = await SchemaAndJournalAsync(connection, cancellationToken).ConfigureAwait(false);
+        var (migrations, journalRows, feedbackStamp) = await SchemaAndJournalAsync(connection, cancellationToken).ConfigureAwait(false);
         if (current is null || current.Migrations != migrations || journalRows < current.JournalRows || _clock.GetUtcNow() - current.At > WholeAfter)
         {
             return await WholeAsync(cancellationToken).ConfigureAwait(false);
@@ -86,6 +86,15 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
         {
             // Standing down (too many rows, or replicas): nothing to follow until a whole reload says otherwise.
             return current;
+        }
+
+        if (current.State.Feedback.Stamp != feedbackStamp)
+        {
+            // Swapped whole under the write lock: a reader sums the items of one reading.
+            var feedback = await MirrorFeedback.ReadAsync(store, current.State, feedbackStamp, cancellationToken).ConfigureAwait(false);
+            current.State.Lock.EnterWriteLock();
+            current.State.Feedback = feedback;
+            current.State.Lock.ExitWriteLock();
         }
 
         var runs = (await connection.QueryAsync<(uint Shard, ulong Run, bool Done, bool Rebuilt)>(new CommandDefinition(
@@ -158,7 +167,7 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
         var stopwatch = Stopwatch.StartNew();
         using var exclusive = await DossierRefresher.ExclusiveAsync(store, cancellationToken).ConfigureAwait(false);
         await using var connection = store.CreateConnection();
-        var (migrations, journalRows) = await SchemaAndJournalAsync(connection, cancellationToken).ConfigureAwait(false);
+        var (migrations, journalRows, feedbackStamp) = await SchemaAndJournalAsync(connection, cancellationToken).ConfigureAwait(false);
         var applied = (await connection.QueryAsync<(uint Shard, ulong Run)>(new CommandDefinition(
             "SELECT toUInt32(shardNum()) AS shard, max(run) FROM refresh_runs GROUP BY shard", cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToDictionary(r => r.Shard, r => r.Run);
@@ -175,6 +184,7 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
         try
         {
             await LoadAsync(state, cancellationToken).ConfigureAwait(false);
+            state.Feedback = await MirrorFeedback.ReadAsync(store, state, feedbackStamp, cancellationToken).ConfigureAwait(false);
         }
         catch (OverflowException)
         {
@@ -199,10 +209,11 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
     }
 
     /// <summary>The migrations applied and the journal's rows: a change of the first, or fewer of the second, reloads
-    /// everything.</summary>
-    private static Task<(ulong Migrations, ulong JournalRows)> SchemaAndJournalAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<(ulong, ulong)>(new CommandDefinition(
-            "SELECT (SELECT count() FROM schema_migrations), (SELECT count() FROM refresh_runs)", cancellationToken: cancellationToken));
+    /// everything; and the feedback table's stamp: a change reads the items again.</summary>
+    private static Task<(ulong Migrations, ulong JournalRows, string FeedbackStamp)> SchemaAndJournalAsync(
+        System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<(ulong, ulong, string)>(new CommandDefinition(
+            $"SELECT (SELECT count() FROM schema_migrations), (SELECT count() FROM refresh_runs), {MirrorFeedback.StampSql}", cancellationToken: cancellationToken));
 
     /// <summary>Both pre-aggregates whole, added as they are read (the state is not shared yet: no second copy in memory).</summary>
     private async Task LoadAsync(MirrorState state, CancellationToken cancellationToken)
@@ -246,7 +257,10 @@ internal sealed class MirrorState
 
     public ReaderWriterLockSlim Lock { get; } = new(LockRecursionPolicy.NoRecursion);
 
-    public long Count => Grains.Sum(g => (long)g.Count);
+    /// <summary>The feedback items and the working-day index (replaced whole, under the write lock).</summary>
+    public MirrorFeedback Feedback { get; set; } = MirrorFeedback.None;
+
+    public long Count => Grains.Sum(g => (long)g.Count) + Feedback.Count;
 
     /// <summary>A row of kpi_monthly: the provinces and sectors grains.</summary>
     public void AddMonthly(DeltaRow row)
