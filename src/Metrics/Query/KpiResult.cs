@@ -8,29 +8,55 @@ namespace ReformMetrics.Metrics.Query;
 /// where undefined: a zero denominator, or a family the selection does not apply to).</summary>
 public sealed class MetricValues : IEnumerable<KeyValuePair<MetricDefinition, double?>>
 {
-    private readonly Dictionary<MetricDefinition, double?> _values;
+    // Each metric's place in the catalogue: the values are an array by that place (an answer by agency holds hundreds of
+    // groups, each with three sets of values; dictionaries of 40 entries made most of its garbage).
+    private static readonly Dictionary<MetricDefinition, int> Places = PlacesOf(MetricCatalogue.All);
+
+    private readonly double?[] _values = new double?[MetricCatalogue.All.Count];
+    private readonly bool[] _held = new bool[MetricCatalogue.All.Count];
 
     public MetricValues(IEnumerable<KeyValuePair<MetricDefinition, double?>> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        _values = new Dictionary<MetricDefinition, double?>(ReferenceEqualityComparer.Instance);
         foreach (var (metric, value) in values)
         {
-            _values[metric] = value;
+            var place = Places[metric];
+            (_values[place], _held[place]) = (value, true);
         }
+    }
+
+    private MetricValues()
+    {
+    }
+
+    private static Dictionary<MetricDefinition, int> PlacesOf(IReadOnlyList<MetricDefinition> metrics)
+    {
+        var places = new Dictionary<MetricDefinition, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < metrics.Count; i++)
+        {
+            places[metrics[i]] = i;
+        }
+
+        return places;
     }
 
     /// <summary>Every metric of the catalogue from a function of its definition.</summary>
     public static MetricValues Of(Func<MetricDefinition, double?> value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return new MetricValues(MetricCatalogue.All.Select(m => KeyValuePair.Create(m, value(m))));
+        var values = new MetricValues();
+        for (var i = 0; i < MetricCatalogue.All.Count; i++)
+        {
+            (values._values[i], values._held[i]) = (value(MetricCatalogue.All[i]), true);
+        }
+
+        return values;
     }
 
-    public double? this[MetricDefinition metric] => _values.TryGetValue(metric, out var value) ? value : null;
+    public double? this[MetricDefinition metric] => Places.TryGetValue(metric, out var place) ? _values[place] : null;
 
     public IEnumerator<KeyValuePair<MetricDefinition, double?>> GetEnumerator() =>
-        MetricCatalogue.All.Where(_values.ContainsKey).Select(m => KeyValuePair.Create(m, _values[m])).GetEnumerator();
+        Enumerable.Range(0, _values.Length).Where(i => _held[i]).Select(i => KeyValuePair.Create(MetricCatalogue.All[i], _values[i])).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

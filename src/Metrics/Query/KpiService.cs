@@ -223,8 +223,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         if (RollupMirror is not null && MirrorAnswer.GrainFor(selection, source, histogram) is { } grain
             && await RollupMirror.AtAsync(version, cancellationToken).ConfigureAwait(false) is { } mirrored)
         {
-            var rows = MirrorAnswer.Rows(mirrored, grain, selection, buckets, histogram);
-            return Evaluation.InProcessAnswer.Evaluate(rows, MirrorColumns.Plain, buckets, metrics, needed);
+            return MirrorAnswer.Evaluate(mirrored, grain, selection, buckets, metrics, needed);
         }
 
         var (sql, parameters) = KpiSql.MonthRows(selection, source, buckets, needed);

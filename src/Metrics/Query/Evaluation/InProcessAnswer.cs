@@ -167,12 +167,16 @@ internal static class InProcessAnswer
 
     /// <summary>Whether a month row counts in a measure for the bucket [start, end]: the same conditions as
     /// <see cref="Measures.OverAggregates"/> gives the engine.</summary>
-    private static bool Counts(DossierMeasure measure, MonthRow row, DateOnly start, DateOnly end) =>
-        (measure.Channel is null || row.Channel == measure.Channel) && measure.Timing switch
+    private static bool Counts(DossierMeasure measure, MonthRow row, DateOnly start, DateOnly end) => Counts(measure, row.Channel, row.Month, start, end);
+
+    /// <summary>Whether the month row of <paramref name="channel"/> and <paramref name="month"/> counts in a measure for the
+    /// bucket [start, end].</summary>
+    internal static bool Counts(DossierMeasure measure, string channel, DateOnly month, DateOnly start, DateOnly end) =>
+        (measure.Channel is null || channel == measure.Channel) && measure.Timing switch
         {
-            Timing.InPeriod => row.Month >= start && row.Month <= end,
-            Timing.AtEnd => row.Month <= end,
-            _ => row.Month < start,
+            Timing.InPeriod => month >= start && month <= end,
+            Timing.AtEnd => month <= end,
+            _ => month < start,
         };
 
     /// <summary>The metrics over the bucket's base measures: each formula evaluated once, reading the base measures, the

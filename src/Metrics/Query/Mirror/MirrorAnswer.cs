@@ -1,3 +1,4 @@
+using ReformMetrics.Metrics.Catalogue;
 using ReformMetrics.Metrics.Query.Evaluation;
 
 namespace ReformMetrics.Metrics.Query.Mirror;
@@ -29,23 +30,62 @@ internal static class MirrorAnswer
             : MirrorGrain.Provinces;
     }
 
-    public static List<InProcessAnswer.MonthRow> Rows(MirrorState state, MirrorGrain grain, Selection selection, IReadOnlyList<Bucket> buckets, bool histogram)
+    /// <summary>The answers to a question from the mirror's rows: each row's sums added straight into its group's measures
+    /// for every bucket it counts in (<see cref="InProcessAnswer.Counts(DossierMeasure, string, DateOnly, DateOnly, DateOnly)"/>,
+    /// the conditions the month rows of a statement are summed by), then the catalogue's formulas. The same sums as summing
+    /// the month rows first (integers), without making them: a breakdown by agency reads tens of thousands of rows.</summary>
+    public static List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)> Evaluate(
+        MirrorState state, MirrorGrain grain, Selection selection, IReadOnlyList<Bucket> buckets, IReadOnlyList<MetricDefinition> metrics,
+        IReadOnlyList<BaseMeasure> needed)
     {
+        var measures = needed.OfType<DossierMeasure>().ToArray();
+        var columnOf = measures.Select(m => m.Column.IsMap ? -1 : IndexOf(m.Column)).ToArray();
+        var histogram = columnOf.Contains(-1);
+        Dictionary<Group, Slot> groups;
         state.Lock.EnterReadLock();
         try
         {
-            return Sum(state, state.Grains[(int)grain], selection, buckets, histogram);
+            groups = Sum(state, state.Grains[(int)grain], selection, buckets, measures, columnOf, histogram);
         }
         finally
         {
             state.Lock.ExitReadLock();
         }
+
+        var names = state.Names;
+        var keyed = selection.GroupBy.Count;
+        var answers = new List<(string[], string, DateOnly, Dictionary<MetricDefinition, double?>)>();
+        foreach (var (group, slot) in groups)
+        {
+            var keys = group.Values.Take(keyed).Select(n => names[n]).ToArray();
+            for (var b = 0; b < buckets.Count; b++)
+            {
+                // As the engine's statement: a group is answered in a bucket when it has a row up to the bucket's end.
+                if (!slot.Seen[b])
+                {
+                    continue;
+                }
+
+                var values = new Dictionary<string, object?>(measures.Length, StringComparer.Ordinal);
+                for (var m = 0; m < measures.Length; m++)
+                {
+                    values[measures[m].Name] = columnOf[m] >= 0 ? slot.Totals[(b * measures.Length) + m] : slot.Histograms![b];
+                }
+
+                answers.Add((keys, buckets[b].Tag, buckets[b].Period.Start, InProcessAnswer.Metrics(values, metrics)));
+            }
+        }
+
+        return answers;
     }
 
-    private static List<InProcessAnswer.MonthRow> Sum(MirrorState state, GrainRows grain, Selection selection, IReadOnlyList<Bucket> buckets, bool histogram)
+    private static Dictionary<Group, Slot> Sum(
+        MirrorState state, GrainRows grain, Selection selection, IReadOnlyList<Bucket> buckets, DossierMeasure[] measures, int[] columnOf, bool histogram)
     {
         var names = state.Names;
         var last = buckets.Max(b => b.Period.End).DayNumber;
+        // The months before the first bucket count only in the stocks, the same in every bucket: dated the day before it
+        // (KpiSql.MonthRows folds them into one row so).
         var fold = buckets.Min(b => b.Period.Start).AddDays(-1).DayNumber;
         // The filters as numbers; a code no row carries matches nothing.
         HashSet<int>? Numbers(Dimension dimension) => selection.Filter(dimension).Count == 0 ? null
@@ -61,8 +101,31 @@ internal static class MirrorAnswer
             holders = holders.Where(h => within.Contains(h.Province));
         }
 
+        // Which measures of which bucket a row of a channel and (folded) month counts in: a few dozen pairs a question.
+        var counted = new Dictionary<(int Channel, int Month), bool[]>();
+        bool[] Counted(int channel, int month)
+        {
+            if (!counted.TryGetValue((channel, month), out var mask))
+            {
+                mask = new bool[buckets.Count * measures.Length];
+                var day = DateOnly.FromDayNumber(month);
+                for (var b = 0; b < buckets.Count; b++)
+                {
+                    for (var m = 0; m < measures.Length; m++)
+                    {
+                        mask[(b * measures.Length) + m] = InProcessAnswer.Counts(measures[m], names[channel], day, buckets[b].Period.Start, buckets[b].Period.End);
+                    }
+                }
+
+                counted[(channel, month)] = mask;
+            }
+
+            return mask;
+        }
+
         var keyed = selection.GroupBy.ToArray();
-        var groups = new Dictionary<(Group Keys, int Channel, int Month), Accumulator>();
+        var histogramAt = Array.IndexOf(columnOf, -1);
+        var groups = new Dictionary<Group, Slot>();
         foreach (var (province, rows) in holders)
         {
             for (var i = 0; i < rows.Keys.Count; i++)
@@ -84,21 +147,57 @@ internal static class MirrorAnswer
                     keyed.Length > 2 ? Value(keyed[2], key, province, selection.Geo) : -1,
                     keyed.Length > 3 ? Value(keyed[3], key, province, selection.Geo) : -1,
                     keyed.Length > 4 ? Value(keyed[4], key, province, selection.Geo) : -1);
-                var id = (group, key.Channel, Math.Max(key.Month, fold));
-                if (!groups.TryGetValue(id, out var sum))
+                if (!groups.TryGetValue(group, out var slot))
                 {
-                    groups[id] = sum = new Accumulator(histogram);
+                    groups[group] = slot = new Slot(buckets.Count, measures.Length, histogram);
                 }
 
-                sum.Add(rows.Sums(i), histogram ? rows.Histogram(i) : null);
+                var month = Math.Max(key.Month, fold);
+                var mask = Counted(key.Channel, month);
+                var sums = rows.Sums(i);
+                var pairs = histogram ? rows.Histogram(i) : null;
+                for (var b = 0; b < buckets.Count; b++)
+                {
+                    slot.Seen[b] |= month <= buckets[b].Period.End.DayNumber;
+                    for (var m = 0; m < measures.Length; m++)
+                    {
+                        if (!mask[(b * measures.Length) + m])
+                        {
+                            continue;
+                        }
+
+                        if (columnOf[m] >= 0)
+                        {
+                            slot.Totals[(b * measures.Length) + m] = unchecked(slot.Totals[(b * measures.Length) + m] + sums[columnOf[m]]);
+                        }
+                        else if (pairs is not null && m == histogramAt)
+                        {
+                            // Equal keys add up, as sumMap adds them.
+                            var into = slot.Histograms![b];
+                            for (var p = 0; p < pairs.Length; p += 2)
+                            {
+                                into[pairs[p]] = unchecked(into.GetValueOrDefault(pairs[p]) + pairs[p + 1]);
+                            }
+                        }
+                    }
+                }
             }
         }
 
-        return groups.Select(g =>
+        return groups;
+    }
+
+    private static int IndexOf(Store.Refresh.PreAggregateColumn column)
+    {
+        for (var i = 0; i < MirrorColumns.Plain.Count; i++)
         {
-            var keys = g.Key.Keys.Values.Take(keyed.Length).Select(n => names[n]).ToArray();
-            return new InProcessAnswer.MonthRow(string.Join('\u001F', keys), keys, names[g.Key.Channel], DateOnly.FromDayNumber(g.Key.Month), g.Value.Sums, g.Value.Histogram);
-        }).ToList();
+            if (MirrorColumns.Plain[i] == column)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"The mirror holds no column {column.Name}.");
     }
 
     private static int Value(Dimension dimension, RowKey key, int province2025, int geo) => dimension switch
@@ -117,23 +216,14 @@ internal static class MirrorAnswer
         public int[] Values => [A, B, C, D, E];
     }
 
-    private sealed class Accumulator(bool histogram)
+    /// <summary>A group's measures for every bucket (bucket-major), whether it has a row up to each bucket's end, and the
+    /// histogram of each bucket when one is read.</summary>
+    private sealed class Slot(int buckets, int measures, bool histogram)
     {
-        public long[] Sums { get; } = new long[ProvinceRows.Width];
+        public long[] Totals { get; } = new long[buckets * measures];
 
-        public SortedDictionary<long, long>? Histogram { get; } = histogram ? [] : null;
+        public bool[] Seen { get; } = new bool[buckets];
 
-        public void Add(ReadOnlySpan<int> sums, long[]? rowHistogram)
-        {
-            for (var i = 0; i < Sums.Length; i++)
-            {
-                Sums[i] = unchecked(Sums[i] + sums[i]);
-            }
-
-            for (var i = 0; Histogram is not null && rowHistogram is not null && i < rowHistogram.Length; i += 2)
-            {
-                Histogram[rowHistogram[i]] = unchecked(Histogram.GetValueOrDefault(rowHistogram[i]) + rowHistogram[i + 1]);
-            }
-        }
+        public SortedDictionary<long, long>[]? Histograms { get; } = histogram ? Enumerable.Range(0, buckets).Select(_ => new SortedDictionary<long, long>()).ToArray() : null;
     }
 }
