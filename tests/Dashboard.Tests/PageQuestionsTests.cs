@@ -117,6 +117,8 @@ public sealed class PageQuestionsTests(PageQuestionsTests.Loaded loaded) : IClas
                 _ => expected.ToList(),
             };
             Assert.True(ordered.Count > 1, $"{by}: only {ordered.Count} groups");
+            // The page asks the figures of the agencies it lists only: the cut must be exercised (ties included).
+            Assert.True(by != Dimension.Agency || expected.Count > ProvinceModel.TopAgencies, $"only {expected.Count} agencies");
             SameGroups(ordered, shown, breakdown, by.ToString());
         }
 

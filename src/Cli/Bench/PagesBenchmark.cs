@@ -112,14 +112,15 @@ internal static class PagesBenchmark
             .AddColumn(new TableColumn("requests").RightAligned()).AddColumn(new TableColumn("p50 ms").RightAligned())
             .AddColumn(new TableColumn("p95 ms").RightAligned()).AddColumn(new TableColumn("p99 ms").RightAligned())
             .AddColumn(new TableColumn("p95 / SELECT 1").RightAligned()).AddColumn(new TableColumn("engine CPU ms").RightAligned())
-            .AddColumn(new TableColumn("client CPU ms").RightAligned());
+            .AddColumn(new TableColumn("client CPU ms").RightAligned()).AddColumn(new TableColumn("allocated KB").RightAligned())
+            .AddColumn(new TableColumn("GC pause ms").RightAligned());
         foreach (var (page, c, result) in rows)
         {
-            var (latencies, engine, client) = result;
+            var (latencies, engine, client, allocated, paused) = result;
             var ping = rows.Single(r => r.Page == "SELECT 1" && r.Clients == c).Result.Latencies;
             table.AddRow(page, $"{c}", $"{latencies.Count}", $"{KpiBenchmark.Percentile(latencies, 0.5):N1}", $"{KpiBenchmark.Percentile(latencies, 0.95):N1}",
                 $"{KpiBenchmark.Percentile(latencies, 0.99):N1}", $"{KpiBenchmark.Percentile(latencies, 0.95) / KpiBenchmark.Percentile(ping, 0.95):N1}",
-                engine is { } e ? $"{e:N1}" : "—", $"{client:N1}");
+                engine is { } e ? $"{e:N1}" : "—", $"{client:N1}", $"{allocated:N0}", $"{paused:N2}");
         }
 
         ConsoleUi.Out.Write(table);
@@ -144,12 +145,15 @@ internal static class PagesBenchmark
         return ReformCommand.Ok;
     }
 
-    private sealed record Measured(List<double> Latencies, double? EngineCpu, double ClientCpu);
+    /// <summary>Latencies, and per request: the engine's and this process's CPU, the bytes allocated (KB) and the time the
+    /// collector paused the process (what the allocations cost besides their own work).</summary>
+    private sealed record Measured(List<double> Latencies, double? EngineCpu, double ClientCpu, double AllocatedKb, double GcPauseMs);
 
     private static async Task<Measured> MeasureAsync(CliHost cli, int clients, int count, Func<Task> request, CancellationToken cancellationToken)
     {
         var engineBefore = await EngineCpuAsync(cli, cancellationToken);
         var clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var (allocatedBefore, pausedBefore) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
         var latencies = new ConcurrentBag<double>();
         var perClient = Math.Max(1, count / clients);
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
@@ -162,8 +166,10 @@ internal static class PagesBenchmark
             }
         }, cancellationToken)));
         var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientBefore).TotalMilliseconds / latencies.Count;
+        var allocated = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / latencies.Count;
+        var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds / latencies.Count;
         var engineAfter = await EngineCpuAsync(cli, cancellationToken);
-        return new Measured(latencies.Order().ToList(), engineBefore is { } b && engineAfter is { } a ? (a - b) / 1000.0 / latencies.Count : null, clientCpu);
+        return new Measured(latencies.Order().ToList(), engineBefore is { } b && engineAfter is { } a ? (a - b) / 1000.0 / latencies.Count : null, clientCpu, allocated, paused);
     }
 
     /// <summary>The engine's CPU time so far in microseconds (null where system.events cannot be read).</summary>

@@ -144,7 +144,7 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
         var levelsTask = Breakdown(Dimension.Level);
         var sectorsTask = Breakdown(Dimension.Sector);
         var channelsTask = Breakdown(Dimension.Channel);
-        var agenciesTask = Breakdown(Dimension.Agency);
+        var agenciesTask = TopAgenciesAsync(own, cancellationToken);
         var rankingTask = rankings.RankAsync(selection with { Provinces = [] }, MetricCatalogue.OnTimeRate, Dimension.Province, cancellationToken);
         await Task.WhenAll(answerTask, monthsTask, levelsTask, sectorsTask, channelsTask, agenciesTask, rankingTask).ConfigureAwait(false);
         var answer = await answerTask.ConfigureAwait(false);
@@ -158,8 +158,23 @@ public sealed class PageData(KpiService kpi, RankingService rankings, TargetServ
             (await monthsTask.ConfigureAwait(false)).Groups.OrderBy(g => g.Period.Start).ToList(), (await levelsTask.ConfigureAwait(false)).Groups,
             (await sectorsTask.ConfigureAwait(false)).Groups.OrderByDescending(g => g[MetricCatalogue.ReceivedTotal] ?? 0).ToList(),
             (await channelsTask.ConfigureAwait(false)).Groups,
-            (await agenciesTask.ConfigureAwait(false)).Groups.OrderByDescending(g => g[MetricCatalogue.ReceivedTotal] ?? 0).Take(ProvinceModel.TopAgencies).ToList(),
+            await agenciesTask.ConfigureAwait(false),
             ranking.Units.FirstOrDefault(u => u.Code == code), ranking.Units.Count(u => u.Rank is not null), index.Count == 1 ? index[0] : null, answer.DataAsOf);
+    }
+
+    /// <summary>The agencies receiving the most dossiers, with the breakdown's figures: the receipts of every agency first,
+    /// then the figures of those shown only (a province has hundreds of agencies; the page lists
+    /// <see cref="ProvinceModel.TopAgencies"/>). Ties keep the order of the codes, in both questions.</summary>
+    private async Task<IReadOnlyList<KpiGroup>> TopAgenciesAsync(Selection own, CancellationToken cancellationToken)
+    {
+        static IEnumerable<KpiGroup> Top(KpiResult answer) =>
+            answer.Groups.OrderByDescending(g => g[MetricCatalogue.ReceivedTotal] ?? 0).Take(ProvinceModel.TopAgencies);
+        var byAgency = own with { GroupBy = [Dimension.Agency] };
+        var received = await kpi.GetAsync(byAgency, compare: false, cancellationToken, metrics: [MetricCatalogue.ReceivedTotal]).ConfigureAwait(false);
+        var top = Top(received).Select(g => g.Code(Dimension.Agency)).ToList();
+        return top.Count == 0 ? []
+            : Top(await kpi.GetAsync(byAgency with { Agencies = top }, compare: false, cancellationToken,
+                metrics: [.. MetricPresets.Breakdown.Metrics, MetricCatalogue.ReceivedTotal]).ConfigureAwait(false)).ToList();
     }
 
     private async Task<IReadOnlyList<Card>> CardsAsync(Selection selection, string? province, KpiGroup totals, bool yearAgo, CancellationToken cancellationToken)

@@ -133,7 +133,9 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
             var id = (KeyId(keys), tag, start);
             if (!rows.TryGetValue(id, out var row))
             {
-                rows[id] = row = new Row(keys, new Dictionary<MetricDefinition, double?>(ReferenceEqualityComparer.Instance));
+                // The first family's values are the row's (the answers are this method's own): only a second one is copied in.
+                rows[id] = new Row(keys, values);
+                continue;
             }
 
             foreach (var (key, value) in values)

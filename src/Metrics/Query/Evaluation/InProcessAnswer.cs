@@ -212,7 +212,7 @@ internal static class InProcessAnswer
             return value;
         }
 
-        var answer = new Dictionary<MetricDefinition, double?>(ReferenceEqualityComparer.Instance);
+        var answer = new Dictionary<MetricDefinition, double?>(metrics.Count, ReferenceEqualityComparer.Instance);
         foreach (var metric in metrics)
         {
             answer[metric] = Resolve(metric.Key) is { } value ? Numbers.ToDouble(value) : null;
