@@ -22,6 +22,14 @@ public sealed class DashboardOptions
     [Range(1, 168)]
     public int SessionHours { get; set; } = 8;
 
+    /// <summary>How long a session's security stamp, once read, is trusted before the store is asked again (seconds). 0, the
+    /// default: every request asks (a demotion made anywhere takes effect at the very next request). Above 0, a change made
+    /// by this service (the administration page) still takes effect at once; one made by another process (`reform users`)
+    /// within that many seconds. Each page then costs no statement of its own: under a national feed that statement waits
+    /// behind the refresh and the intake (issue 20).</summary>
+    [Range(0, 60)]
+    public int SessionCheckSeconds { get; set; }
+
     /// <summary>Where the Data Protection keys that sign the cookies are kept (owner-only); default `&lt;store&gt;/keys`.</summary>
     public string? KeysDirectory { get; set; }
 

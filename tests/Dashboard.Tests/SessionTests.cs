@@ -178,15 +178,39 @@ public sealed class SessionTests(DashboardServer server) : IClassFixture<Dashboa
     /// <summary>The short id `reform users tokens` shows: the first 12 hex digits of the token's SHA-256.</summary>
     private static string IdOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..12];
 
+    [Fact]
+    public async Task A_trusted_stamp_follows_this_service_s_changes_at_once_and_another_process_s_within_the_window()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var service = UserStoreWith(services => services.AddSingleton<TimeProvider>(clock), new() { ["Dashboard:SessionCheckSeconds"] = "30" });
+        var everyRequest = UserStoreWith(_ => { });
+        var otherProcess = UserStoreWith(_ => { });
+        var first = (await service.SaveAsync("tin-cay", Role.National, null, DashboardServer.Password, cancel)).SecurityStamp;
+        Assert.Equal(first, await service.SessionStampAsync("tin-cay", cancel));
+
+        // Demoted by another process: the default setting sees it at once, the trusted stamp within its 30 seconds.
+        var second = (await otherProcess.SaveAsync("tin-cay", Role.Province, "80", DashboardServer.Password, cancel)).SecurityStamp;
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, await everyRequest.SessionStampAsync("tin-cay", cancel));
+        Assert.Equal(first, await service.SessionStampAsync("tin-cay", cancel));
+        clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(second, await service.SessionStampAsync("tin-cay", cancel));
+
+        // Disabled through this service: at once, without waiting.
+        await service.SetDisabledAsync("tin-cay", disabled: true, cancel);
+        Assert.Null(await service.SessionStampAsync("tin-cay", cancel));
+    }
+
     private UserStore UsersAt(DateTimeOffset now) => UserStoreWith(services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(now)));
 
-    private UserStore UserStoreWith(Action<IServiceCollection> configure)
+    private UserStore UserStoreWith(Action<IServiceCollection> configure, Dictionary<string, string?>? settings = null)
     {
         var services = new ServiceCollection();
         configure(services);
         services.AddSingleton(server.Store);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddDashboardUsers(new ConfigurationBuilder().Build());
+        services.AddDashboardUsers(new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build());
         return services.BuildServiceProvider().GetRequiredService<UserStore>();
     }
 

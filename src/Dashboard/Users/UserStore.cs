@@ -17,6 +17,11 @@ namespace ReformMetrics.Dashboard.Users;
 public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardOptions> options, TimeProvider clock, IPasswordHasher<DashboardUser> hasher)
 {
     private static readonly SemaphoreSlim LoginLock = new(1, 1);
+    private const int MaxStamps = 10_000;
+
+    // The stamps read, with when and at which count of this service's user writes (Dashboard:SessionCheckSeconds).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string? Stamp, DateTimeOffset At, long Writes)> _stamps = new(StringComparer.Ordinal);
+    private long _writes;
 
     // Checked when the name is unknown, so that an unknown name costs the same hashing as a known one. Hashed by the
     // same hasher (same algorithm and iteration count as the stored hashes), once.
@@ -86,10 +91,25 @@ public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardO
     /// every request that carries a session cookie, so it reads two columns of one row and nothing else.</summary>
     public async Task<string?> SessionStampAsync(string name, CancellationToken cancellationToken)
     {
+        var trusted = TimeSpan.FromSeconds(options.Value.SessionCheckSeconds);
+        var written = Volatile.Read(ref _writes);
+        if (trusted > TimeSpan.Zero && _stamps.TryGetValue(name, out var seen) && seen.Writes == written && clock.GetUtcNow() - seen.At < trusted)
+        {
+            return seen.Stamp;
+        }
+
+        var at = clock.GetUtcNow();
         await using var connection = store.CreateConnection();
         var row = await connection.QueryFirstOrDefaultAsync<(string Stamp, bool Disabled)>(new CommandDefinition(
             "SELECT security_stamp, disabled FROM dashboard_users FINAL WHERE name = @name", new { name }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return row is { Disabled: false, Stamp: { } stamp } ? stamp : null;
+        var stamp = row is { Disabled: false, Stamp: { } current } ? current : null;
+        if (trusted > TimeSpan.Zero && _stamps.Count < MaxStamps)
+        {
+            // Read before any write of this service that followed it? Then it is not kept (the writes counter moved).
+            _stamps[name] = (stamp, at, written);
+        }
+
+        return stamp;
     }
 
     /// <summary>Checks a password, counting failures and locking the account after too many in a row. Every outcome costs
@@ -152,6 +172,9 @@ public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardO
 
     private async Task WriteAsync(DashboardUser user, CancellationToken cancellationToken)
     {
+        // Every stamp read before this write is stale from now on, and so is one read while it runs.
+        Interlocked.Increment(ref _writes);
+        _stamps.Clear();
         await using var connection = store.CreateConnection();
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO dashboard_users (name, role, province_code, password_hash, failed_logins, locked_until, disabled, created_at, security_stamp, version) "
@@ -161,6 +184,9 @@ public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardO
                 user.Name, Role = user.Role.Name(), user.Province, user.PasswordHash, FailedLogins = (ushort)Math.Min(user.FailedLogins, ushort.MaxValue),
                 LockedUntil = user.LockedUntil?.UtcDateTime, user.Disabled, CreatedAt = user.CreatedAt.UtcDateTime, user.SecurityStamp,
             }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        // A stamp read while the row was being written may be the old one: not trusted either.
+        Interlocked.Increment(ref _writes);
+        _stamps.Clear();
     }
 
     private const string Columns = "name AS Name, toString(role) AS Role, toString(province_code) AS Province, password_hash AS PasswordHash, "
