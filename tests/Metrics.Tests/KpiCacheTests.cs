@@ -8,7 +8,7 @@ using ReformMetrics.TestSupport;
 namespace ReformMetrics.Metrics.Tests;
 
 /// <summary>The answer cache: shared while the data is unchanged, recomputed once a refresh has happened.</summary>
-public sealed class KpiCacheTests(TestDatabase database) : IClassFixture<TestDatabase>
+public sealed class KpiCacheTests(TestDatabase database, TestEngine engine) : IClassFixture<TestDatabase>
 {
     [Fact]
     public async Task An_answer_is_shared_until_the_data_changes_and_then_recomputed()
@@ -34,5 +34,40 @@ public sealed class KpiCacheTests(TestDatabase database) : IClassFixture<TestDat
         Assert.Equal(1, again.Groups[0][MetricCatalogue.ReceivedNew]);
         Assert.Equal(2, after.Groups[0][MetricCatalogue.ReceivedNew]);
         Assert.Equal(2, uncached.Groups[0][MetricCatalogue.ReceivedNew]);
+    }
+
+    [Fact]
+    public async Task While_the_version_is_read_other_requests_use_the_one_read_before_for_at_most_ten_seconds()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var own = new TestDatabase(engine);
+        await own.InitializeAsync();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var cache = new KpiCache(own.Store, clock);
+        var first = await cache.CurrentAsync(cancel);
+        async Task NewRunAsync()
+        {
+            await using var connection = own.Store.CreateConnection();
+            await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO refresh_runs (run, state, kind, dossiers) SELECT (SELECT count() FROM refresh_runs) + 1, 'done', 'incremental', 0");
+        }
+
+        // Two seconds later, with a new run: the first request reads the version; one arriving meanwhile does not wait.
+        await NewRunAsync();
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var reading = cache.CurrentAsync(cancel);
+        var meanwhile = cache.CurrentAsync(cancel);
+        Assert.True(meanwhile.IsCompletedSuccessfully, "a request waited behind the read of the version");
+        Assert.Equal(first, await meanwhile);
+        var second = await reading;
+        Assert.NotEqual(first.Key, second.Key);
+
+        // Eleven seconds later the version read before is too old: a request arriving during the read waits for it.
+        await NewRunAsync();
+        clock.Advance(TimeSpan.FromSeconds(11));
+        reading = cache.CurrentAsync(cancel);
+        meanwhile = cache.CurrentAsync(cancel);
+        var third = await reading;
+        Assert.NotEqual(second.Key, third.Key);
+        Assert.Equal(third, await meanwhile);
     }
 }

@@ -59,4 +59,55 @@ public sealed class RollupMirrorTests(TestEngine engine)
         Assert.Equal(received + 1000, total);
         Assert.Equal(holds, mirror.Rows > 0);
     }
+
+    [Fact]
+    public async Task Behind_its_follower_an_answer_not_kept_comes_from_the_rows_held_and_says_how_fresh_they_are()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var database = new TestDatabase(engine);
+        await database.InitializeAsync();
+        var directory = Directory.CreateTempSubdirectory("reform-mirror-lag-");
+        try
+        {
+            new Synthetic.DossierGenerator().Generate(new Synthetic.GeneratorOptions(3_000, March.Start, new DateOnly(2025, 4, 30), 5, directory.FullName), null, cancel);
+            var files = Directory.GetFiles(directory.FullName, "events-*.csv").Order(StringComparer.Ordinal).ToList();
+            var refresher = new Store.Refresh.DossierRefresher(database.Store, NullLogger<Store.Refresh.DossierRefresher>.Instance);
+            async Task LoadAsync(IEnumerable<string> part)
+            {
+                foreach (var file in part)
+                {
+                    await Ingestors.Inputs(database.Store).IngestFileAsync(file, null, cancel);
+                }
+
+                await refresher.RefreshAsync(cancel);
+            }
+
+            await LoadAsync(files.Take(files.Count / 2));
+            using var mirror = new RollupMirror(database.Store, NullLogger<RollupMirror>.Instance) { FollowedInBackground = true };
+            var service = new KpiService(database.Store, NullLogger<KpiService>.Instance) { RollupMirror = mirror };
+            var selection = new Selection { Period = Period.Range(March.Start, new DateOnly(2025, 4, 30)), GroupBy = [Dimension.Province] };
+            await mirror.UpdateAsync(cancel);
+            var before = await service.GetAsync(selection, compare: false, cancel);
+
+            await LoadAsync(files.Skip(files.Count / 2));
+            var version = await DataVersion.ReadAsync(database.Store, cancel);
+            var lagging = await service.GetAsync(selection, compare: false, cancel);
+            await mirror.UpdateAsync(cancel);
+            var caught = await service.GetAsync(selection, compare: false, cancel);
+            var engineNow = await new KpiService(database.Store, NullLogger<KpiService>.Instance) { InProcessFormulas = false }.GetAsync(selection, compare: false, cancel);
+
+            // Behind: the rows held, with their own freshness (older than the version the question read).
+            Assert.True(version.AsOf > before.DataAsOf, $"the second load did not move the watermark ({before.DataAsOf} → {version.AsOf})");
+            Assert.Equal(before.DataAsOf, lagging.DataAsOf);
+            Assert.Equal(before.Groups.Select(g => (g.Keys, g.Values)), lagging.Groups.Select(g => (g.Keys, g.Values)));
+            // Followed: the store's figures, as fresh as the version.
+            Assert.Equal(version.AsOf, caught.DataAsOf);
+            Assert.Equal(engineNow.Groups.Select(g => (g.Keys, g.Values)), caught.Groups.Select(g => (g.Keys, g.Values)));
+            Assert.NotEqual(before.Groups.Sum(g => g[Catalogue.MetricCatalogue.ReceivedTotal]), caught.Groups.Sum(g => g[Catalogue.MetricCatalogue.ReceivedTotal]));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

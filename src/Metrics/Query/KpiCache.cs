@@ -7,12 +7,14 @@ namespace ReformMetrics.Metrics.Query;
 /// Answers of the metrics layer for the current version of the data. The answers only change when the dossier state is
 /// refreshed or a record file (feedback, tasks, targets, agencies) is loaded, so a dashboard's repeated questions are
 /// computed once per version and shared, also between requests that arrive together. The version is read at most once
-/// a second: an answer follows a refresh within a second. Reference names are cached the same way.
+/// a second: an answer follows a refresh within a second (requests that arrive while it is being read use the one read
+/// before, up to 10 seconds old). Reference names are cached the same way.
 /// </summary>
 public sealed class KpiCache(ClickHouseStore store, TimeProvider clock) : IDisposable
 {
     private const int MaxAnswers = 2000;
     private static readonly TimeSpan VersionTtl = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StaleAtMost = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, Lazy<Task<KpiResult>>> _answers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _versionLock = new(1, 1);
@@ -34,7 +36,19 @@ public sealed class KpiCache(ClickHouseStore store, TimeProvider clock) : IDispo
             return seen.Version;
         }
 
-        await _versionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // While another request reads the version, this one answers from the version read before rather than queue behind
+        // that read (under a national feed the read waits behind the refresh and the intake): its figures say they are
+        // as fresh as that version, which they are at least.
+        if (!await _versionLock.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            if (seen.ReadAt != DateTimeOffset.MinValue && clock.GetUtcNow() - seen.ReadAt < StaleAtMost)
+            {
+                return seen.Version;
+            }
+
+            await _versionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             if (clock.GetUtcNow() - _version.ReadAt >= VersionTtl)

@@ -56,7 +56,8 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
             var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
                 : await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
             Validate(selection, names);
-            return await ComputeAsync(selection, compare, metrics, names, version, cancellationToken).ConfigureAwait(false);
+            // Not kept: the answer may come from rows a little older than the version (it then says so).
+            return await ComputeAsync(selection, compare, metrics, names, version, cancellationToken, mayLag: true).ConfigureAwait(false);
         }
 
         var reference = await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
@@ -79,9 +80,13 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
 
     /// <summary>Answers a selection already validated against <paramref name="names"/>, from data at least as fresh as
     /// <paramref name="version"/>.</summary>
+    /// <param name="mayLag">Whether the answer may come from mirror rows older than <paramref name="version"/> (an answer not
+    /// kept in the cache): its <see cref="KpiResult.DataAsOf"/> is then theirs.</param>
     private async Task<KpiResult> ComputeAsync(
-        Selection selection, bool compare, IReadOnlyCollection<MetricDefinition>? asked, ReferenceNames names, DataVersion version, CancellationToken cancellationToken)
+        Selection selection, bool compare, IReadOnlyCollection<MetricDefinition>? asked, ReferenceNames names, DataVersion version, CancellationToken cancellationToken,
+        bool mayLag = false)
     {
+        var asOf = version.AsOf;
         var buckets = selection.Buckets().Select(p => new Bucket(Current, p)).ToList();
         var comparing = compare && selection.Grain == TimeGrain.None;
         if (comparing)
@@ -106,7 +111,7 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         // The feedback items are in the mirror too (any buckets, not only whole months).
         var feedbackMetrics = FeedbackApplies(selection) ? MetricCatalogue.All.Where(m => m.Family == MetricFamily.Feedback && computed.Contains(m)).ToList() : [];
         var feedbackMirrored = InProcessFormulas && RollupMirror is not null && feedbackMetrics.Count > 0 && FeedbackAnswer.Applies(feedbackMetrics)
-            ? await RollupMirror.AtAsync(version, cancellationToken).ConfigureAwait(false) : null;
+            ? await RollupMirror.AtAsync(version, cancellationToken, mayLag).ConfigureAwait(false) : null;
         if (feedbackMetrics.Count > 0 && feedbackMirrored is null)
         {
             parts.Add((MetricFamily.Feedback, KpiSql.Feedback(selection, buckets, computed)));
@@ -120,12 +125,16 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         var rows = new Dictionary<(string Keys, string Tag, DateOnly Start), Row>();
         // The engine's statement (other families, or formulas it alone evaluates) and the month rows run at once.
         var engineTask = parts.Count == 0 ? Task.FromResult(NoRows()) : RunAsync(selection, KpiSql.Union(selection, source, parts, computed), cancellationToken);
-        var inProcessTask = inProcess ? EvaluateInProcessAsync(selection, source, buckets, dossierMetrics, version, cancellationToken) : Task.FromResult(NoRows());
+        var inProcessTask = inProcess ? EvaluateInProcessAsync(selection, source, buckets, dossierMetrics, version, mayLag, cancellationToken)
+            : Task.FromResult<(List<(string[], string, DateOnly, Dictionary<MetricDefinition, double?>)>, DateTimeOffset?)>((NoRows(), version.AsOf));
         var found = await engineTask.ConfigureAwait(false);
-        found.AddRange(await inProcessTask.ConfigureAwait(false));
+        var (evaluated, evaluatedAsOf) = await inProcessTask.ConfigureAwait(false);
+        found.AddRange(evaluated);
+        asOf = Older(asOf, evaluatedAsOf);
         if (feedbackMirrored is not null)
         {
-            found.AddRange(FeedbackAnswer.Evaluate(feedbackMirrored, selection, buckets, feedbackMetrics));
+            found.AddRange(FeedbackAnswer.Evaluate(feedbackMirrored.State, selection, buckets, feedbackMetrics));
+            asOf = Older(asOf, feedbackMirrored.AsOf);
         }
 
         foreach (var (keys, tag, start, values) in found)
@@ -145,8 +154,11 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
         }
 
         logger.LogDebug("KPI {Period} from {Source}: {Rows} rows in {Elapsed} ms", selection.Period.Key, source, rows.Count, stopwatch.ElapsedMilliseconds);
-        return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing, computed)) { DataAsOf = version.AsOf };
+        return new KpiResult(selection, source, Assemble(selection, buckets, rows, names, comparing, computed)) { DataAsOf = asOf };
     }
+
+    /// <summary>The older of two instants figures are complete up to (null, never refreshed, is the oldest).</summary>
+    private static DateTimeOffset? Older(DateTimeOffset? a, DateTimeOffset? b) => a is null || b is null ? null : a < b ? a : b;
 
     private static string Question(Selection s, bool compare, IReadOnlyCollection<MetricDefinition>? metrics) => string.Join('|',
         s.Period.Kind, s.Period.Start, s.Period.End, s.Geo, s.Grain, s.Source, compare,
@@ -216,23 +228,23 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
 
     /// <summary>The dossier metrics evaluated in this process from the month rows: the mirror's when it holds them, else
     /// those of one plain statement.</summary>
-    private async Task<List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)>> EvaluateInProcessAsync(
-        Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets, IReadOnlyList<MetricDefinition> metrics, DataVersion version,
+    private async Task<(List<(string[] Keys, string Tag, DateOnly Start, Dictionary<MetricDefinition, double?> Values)> Answers, DateTimeOffset? AsOf)> EvaluateInProcessAsync(
+        Selection selection, KpiSource source, IReadOnlyList<Bucket> buckets, IReadOnlyList<MetricDefinition> metrics, DataVersion version, bool mayLag,
         CancellationToken cancellationToken)
     {
         var needed = BaseMeasures.Needed(metrics);
         var histogram = needed.OfType<DossierMeasure>().Any(m => m.Column.IsMap);
         if (RollupMirror is not null && MirrorAnswer.GrainFor(selection, source, histogram) is { } grain
-            && await RollupMirror.AtAsync(version, cancellationToken).ConfigureAwait(false) is { } mirrored)
+            && await RollupMirror.AtAsync(version, cancellationToken, mayLag).ConfigureAwait(false) is { } mirrored)
         {
-            return MirrorAnswer.Evaluate(mirrored, grain, selection, buckets, metrics, needed);
+            return (MirrorAnswer.Evaluate(mirrored.State, grain, selection, buckets, metrics, needed), mirrored.AsOf);
         }
 
         var (sql, parameters) = KpiSql.MonthRows(selection, source, buckets, needed);
         using var slot = ReadGate is null ? null : await ReadGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = store.CreateConnection();
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return await Evaluation.InProcessAnswer.EvaluateAsync(reader, selection, buckets, metrics, needed, cancellationToken).ConfigureAwait(false);
+        return (await Evaluation.InProcessAnswer.EvaluateAsync(reader, selection, buckets, metrics, needed, cancellationToken).ConfigureAwait(false), version.AsOf);
     }
 
     private static List<KpiGroup> Assemble(

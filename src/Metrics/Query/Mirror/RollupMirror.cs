@@ -26,6 +26,7 @@ namespace ReformMetrics.Metrics.Query.Mirror;
 public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> logger, TimeProvider? clock = null) : IDisposable
 {
     private static readonly TimeSpan WholeAfter = TimeSpan.FromDays(1);
+    private static readonly TimeSpan LagAtMost = TimeSpan.FromSeconds(30);
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly SemaphoreSlim _update = new(1, 1);
@@ -41,13 +42,26 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
     public async Task UpdateAsync(CancellationToken cancellationToken) =>
         await AtAsync(await DataVersion.ReadAsync(store, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-    /// <summary>The rows for a question that read <paramref name="version"/>: at least that fresh; null when the mirror
-    /// stands down (too many rows).</summary>
-    internal async Task<MirrorState?> AtAsync(DataVersion version, CancellationToken cancellationToken)
+    /// <summary>Whether a background service (<see cref="RollupMirrorFollower"/>) brings the rows to each new version.</summary>
+    public bool FollowedInBackground { get; set; }
+
+    /// <summary>The rows for a question that read <paramref name="version"/>, and how fresh they are: at least that version
+    /// (its <see cref="DataVersion.AsOf"/>); null when the mirror stands down (too many rows). With
+    /// <paramref name="mayLag"/> (an answer that is not kept, and says how fresh it is), while the background follower has
+    /// not applied the version yet the rows it holds are returned with their own, older, freshness, rather than the
+    /// question waiting for the runs to be read from the store (under a national feed that read waits behind the refresh
+    /// and the intake); never rows more than <see cref="LagAtMost"/> behind.</summary>
+    internal async Task<Mirrored?> AtAsync(DataVersion version, CancellationToken cancellationToken, bool mayLag = false)
     {
-        if (Volatile.Read(ref _followed) is { } seen && seen.Checked.Contains(version.Key))
+        var seen = Volatile.Read(ref _followed);
+        if (seen is not null && seen.Checked.Contains(version.Key))
         {
-            return seen.Usable ? seen.State : null;
+            return seen.Usable ? new Mirrored(seen.State, version.AsOf) : null;
+        }
+
+        if (mayLag && FollowedInBackground && seen is { Usable: true } && _clock.GetUtcNow() - seen.At < LagAtMost)
+        {
+            return new Mirrored(seen.State, seen.AsOf);
         }
 
         await _update.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -58,11 +72,15 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
             {
                 current = await FollowAsync(current, cancellationToken).ConfigureAwait(false);
                 // Every key checked before this read is at most as fresh as the rows now held (keys change at most once a second).
-                current = current with { Checked = current.Checked.Add(version.Key) is var keys && keys.Count > 32 ? keys.RemoveAt(0) : keys };
+                current = current with
+                {
+                    Checked = current.Checked.Add(version.Key) is var keys && keys.Count > 32 ? keys.RemoveAt(0) : keys,
+                    AsOf = current.AsOf is { } held && (version.AsOf is null || held > version.AsOf) ? held : version.AsOf,
+                };
                 Volatile.Write(ref _followed, current);
             }
 
-            return current.Usable ? current.State : null;
+            return current.Usable ? new Mirrored(current.State, version.AsOf) : null;
         }
         finally
         {
@@ -243,10 +261,14 @@ public sealed class RollupMirror(ClickHouseStore store, ILogger<RollupMirror> lo
     }
 
     /// <summary>What the mirror holds and how far it follows the journal: the last run applied on each shard.</summary>
+    /// <param name="AsOf">How fresh the rows are: the newest <see cref="DataVersion.AsOf"/> among the versions checked.</param>
     private sealed record Followed(
         MirrorState State, IReadOnlyDictionary<uint, ulong> Applied, ulong Migrations, ulong JournalRows, DateTimeOffset At, bool Usable,
-        ImmutableList<string> Checked);
+        ImmutableList<string> Checked, DateTimeOffset? AsOf = null);
 }
+
+/// <summary>The rows a question reads, and the instant they are complete up to.</summary>
+internal sealed record Mirrored(MirrorState State, DateTimeOffset? AsOf);
 
 /// <summary>The mirror's rows: every grain, and the lock readers hold while they sum rows (runs are applied in place).</summary>
 internal sealed class MirrorState

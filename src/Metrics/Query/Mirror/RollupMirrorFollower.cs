@@ -20,6 +20,7 @@ public sealed class RollupMirrorFollower(RollupMirror mirror, KpiCache cache, IO
             return;
         }
 
+        mirror.FollowedInBackground = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
