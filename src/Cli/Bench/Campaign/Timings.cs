@@ -66,6 +66,9 @@ internal sealed class Timings
 
     public long Count(Func<Outcome, bool> which) => _kinds.Values.Sum(bag => bag.LongCount(r => which(r.Outcome)));
 
+    /// <summary>The outcomes of one kind of request that <paramref name="which"/> selects.</summary>
+    public long Count(string kind, Func<Outcome, bool> which) => _kinds.TryGetValue(kind, out var bag) ? bag.LongCount(r => which(r.Outcome)) : 0;
+
     public long Requests => Count(_ => true);
 
     /// <summary>5xx, no answer, or an unexpected 4xx (not 429).</summary>
