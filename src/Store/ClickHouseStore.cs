@@ -20,7 +20,6 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
     private ClickHouseDataSource? _database;
     private ClickHouseDataSource? _analyst;
     private readonly Dictionary<QueryBudget, (ClickHouseDataSource Server, ClickHouseDataSource Database)> _budgeted = [];
-    private (ClickHouseDataSource Server, ClickHouseDataSource Database)? _background;
 
     public string Database => _options.Database;
 
@@ -172,37 +171,28 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
         var plain = (database ? _database : _server) ?? throw NotOpen();
         if (QueryBudget.Current is not { } budget)
         {
-            if (!BackgroundWork.Current)
-            {
-                return plain;
-            }
-
-            lock (_budgeted)
-            {
-                _background ??= (With(_server!, BackgroundWork.Settings()), With(_database!, BackgroundWork.Settings()));
-                return database ? _background.Value.Database : _background.Value.Server;
-            }
+            return plain;
         }
 
         lock (_budgeted)
         {
             if (!_budgeted.TryGetValue(budget, out var sources))
             {
-                _budgeted[budget] = sources = (With(_server!, budget.Settings()), With(_database!, budget.Settings()));
+                ClickHouseDataSource With(ClickHouseDataSource source)
+                {
+                    var settings = new ClickHouseClientSettings(source.Settings);
+                    foreach (var (name, value) in budget.Settings())
+                    {
+                        settings.CustomSettings[name] = value;
+                    }
+
+                    return new ClickHouseDataSource(settings);
+                }
+
+                _budgeted[budget] = sources = (With(_server!), With(_database!));
             }
 
             return database ? sources.Database : sources.Server;
-        }
-
-        static ClickHouseDataSource With(ClickHouseDataSource source, IReadOnlyDictionary<string, object> added)
-        {
-            var settings = new ClickHouseClientSettings(source.Settings);
-            foreach (var (name, value) in added)
-            {
-                settings.CustomSettings[name] = value;
-            }
-
-            return new ClickHouseDataSource(settings);
         }
     }
 
@@ -262,18 +252,16 @@ public sealed class ClickHouseStore(IOptions<ClickHouseOptions> options, ILogger
         _openLock.Dispose();
     }
 
-    /// <summary>Disposes the budgeted and background data sources (they are made again from the current ones when next needed).</summary>
+    /// <summary>Disposes the budgeted data sources (they are made again from the current ones when next needed).</summary>
     private void ForgetBudgetedSources()
     {
         lock (_budgeted)
         {
-            foreach (var (server, database) in _budgeted.Values.Concat(_background is { } background ? [background] : []))
+            foreach (var (server, database) in _budgeted.Values)
             {
                 database.Dispose();
                 server.Dispose();
             }
-
-            _background = null;
 
             _budgeted.Clear();
         }

@@ -47,8 +47,6 @@ public sealed partial class DossierRefresher(ClickHouseStore store, ILogger<Doss
     private async Task<RefreshResult> RunAsync(bool full, CancellationToken cancellationToken)
     {
         await OneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
-        // The readers first: under a feed the refresh shares the machine with the pages (BackgroundWork).
-        using var background = BackgroundWork.Enter();
         try
         {
             return store.Cluster is null
