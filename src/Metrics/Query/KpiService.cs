@@ -56,8 +56,10 @@ public sealed class KpiService(ClickHouseStore store, ILogger<KpiService> logger
             var names = cache is null ? await ReferenceNames.LoadAsync(store, cancellationToken).ConfigureAwait(false)
                 : await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
             Validate(selection, names);
-            // Not kept: the answer may come from rows a little older than the version (it then says so).
-            return await ComputeAsync(selection, compare, metrics, names, version, cancellationToken, mayLag: true).ConfigureAwait(false);
+            // Not kept: the answer may come from rows a little older than the version (it then says so), except from the live
+            // events, whose path exists to be exact at every instant.
+            return await ComputeAsync(selection, compare, metrics, names, version, cancellationToken, mayLag: selection.Source != KpiSource.LiveEvents)
+                .ConfigureAwait(false);
         }
 
         var reference = await cache.NamesAsync(version.Key, cancellationToken).ConfigureAwait(false);
