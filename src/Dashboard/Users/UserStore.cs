@@ -173,8 +173,7 @@ public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardO
     private async Task WriteAsync(DashboardUser user, CancellationToken cancellationToken)
     {
         // Every stamp read before this write is stale from now on, and so is one read while it runs.
-        Interlocked.Increment(ref _writes);
-        _stamps.Clear();
+        ForgetStamps();
         await using var connection = store.CreateConnection();
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO dashboard_users (name, role, province_code, password_hash, failed_logins, locked_until, disabled, created_at, security_stamp, version) "
@@ -185,6 +184,11 @@ public sealed partial class UserStore(ClickHouseStore store, IOptions<DashboardO
                 LockedUntil = user.LockedUntil?.UtcDateTime, user.Disabled, CreatedAt = user.CreatedAt.UtcDateTime, user.SecurityStamp,
             }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         // A stamp read while the row was being written may be the old one: not trusted either.
+        ForgetStamps();
+    }
+
+    private void ForgetStamps()
+    {
         Interlocked.Increment(ref _writes);
         _stamps.Clear();
     }

@@ -20,9 +20,6 @@ public sealed class WorkdayIndex(IReadOnlyList<long> index)
 {
     public static readonly DateOnly First = new(2015, 1, 1);
 
-    /// <summary>Days the calendar covers.</summary>
-    public int Days => index.Count;
-
     /// <summary>Working days in [a, b); negative when b is before a; null when either day is outside the calendar.</summary>
     public int? Between(DateOnly a, DateOnly b) => At(b) - At(a);
 

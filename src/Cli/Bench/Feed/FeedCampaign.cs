@@ -242,9 +242,8 @@ internal static partial class FeedCampaign
 
     private static double Pct(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : Timings.Percentile(sorted, p);
 
-    /// <summary>The refresh runs the serving process logged during the run: how many, how many dossiers, and the share of
-    /// the run's wall time they took (the serving process's log holds only this run).</summary>
-    /// <summary>The refresh runs the service logged, their share of the run, and the inbox passes (load, then refresh) that
+    /// <summary>The refresh runs the service logged (its log holds only this run): how many, how many dossiers, their share
+    /// of the run's wall time, and the inbox passes (load, then refresh) that
     /// failed, with the first failure's line: a run whose refresh failed at every pass (a store behind the program's
     /// migrations, stop 30) printed only "0 runs" before.</summary>
     private static (int Runs, long Dossiers, double Share, double Median, double Max, int Failed, string? FirstFailure) RefreshShare(string logFile, TimeSpan elapsed)

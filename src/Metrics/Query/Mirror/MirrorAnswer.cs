@@ -87,19 +87,7 @@ internal static class MirrorAnswer
         // The months before the first bucket count only in the stocks, the same in every bucket: dated the day before it
         // (KpiSql.MonthRows folds them into one row so).
         var fold = buckets.Min(b => b.Period.Start).AddDays(-1).DayNumber;
-        // The filters as numbers; a code no row carries matches nothing.
-        HashSet<int>? Numbers(Dimension dimension) => selection.Filter(dimension).Count == 0 ? null
-            : selection.Filter(dimension).Select(c => names.TryNumber(c, out var n) ? n : -1).Where(n => n >= 0).ToHashSet();
-        var (levels, sectors, agencies, channels) = (Numbers(Dimension.Level), Numbers(Dimension.Sector), Numbers(Dimension.Agency), Numbers(Dimension.Channel));
-        var provinces = Numbers(Dimension.Province);
-
-        // The 2025 provinces to read, and the 2008 provinces to keep of their rows.
-        IEnumerable<(int Province, ProvinceRows Rows)> holders = grain.Provinces.Select(p => (p.Key, p.Value));
-        if (provinces is not null)
-        {
-            var within = selection.Geo == 2008 ? provinces.SelectMany(p => grain.Within2008.GetValueOrDefault(p) ?? []).ToHashSet() : provinces;
-            holders = holders.Where(h => within.Contains(h.Province));
-        }
+        var filters = new MirrorFilters(names, selection);
 
         // Which measures of which bucket a row of a channel and (folded) month counts in: a few dozen pairs a question.
         var counted = new Dictionary<(int Channel, int Month), bool[]>();
@@ -126,17 +114,17 @@ internal static class MirrorAnswer
         var keyed = selection.GroupBy.ToArray();
         var histogramAt = Array.IndexOf(columnOf, -1);
         var groups = new Dictionary<Group, Slot>();
-        foreach (var (province, rows) in holders)
+        foreach (var (province, rows) in filters.Holders(grain.Provinces, grain.Within2008))
         {
             for (var i = 0; i < rows.Keys.Count; i++)
             {
                 var key = rows.Keys[i];
                 if (key.Month > last
-                    || (selection.Geo == 2008 && provinces is not null && !provinces.Contains(key.Province2008))
-                    || (levels is not null && !levels.Contains(key.Level))
-                    || (sectors is not null && !sectors.Contains(key.Sector))
-                    || (agencies is not null && !agencies.Contains(key.Agency))
-                    || (channels is not null && !channels.Contains(key.Channel)))
+                    || !filters.Keeps2008(key.Province2008)
+                    || (filters.Levels is { } levels && !levels.Contains(key.Level))
+                    || (filters.Sectors is { } sectors && !sectors.Contains(key.Sector))
+                    || (filters.Agencies is { } agencies && !agencies.Contains(key.Agency))
+                    || (filters.Channels is { } channels && !channels.Contains(key.Channel)))
                 {
                     continue;
                 }

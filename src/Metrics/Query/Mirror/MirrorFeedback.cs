@@ -117,16 +117,7 @@ internal static class FeedbackAnswer
         {
             var feedback = state.Feedback;
             var names = state.Names;
-            HashSet<int>? Numbers(Dimension dimension) => selection.Filter(dimension).Count == 0 ? null
-                : selection.Filter(dimension).Select(c => names.TryNumber(c, out var n) ? n : -1).Where(n => n >= 0).ToHashSet();
-            var (provinces, sectors) = (Numbers(Dimension.Province), Numbers(Dimension.Sector));
-            IEnumerable<(int Province, FeedbackRow[] Rows)> holders = feedback.ByProvince.Select(p => (p.Key, p.Value));
-            if (provinces is not null)
-            {
-                var within = selection.Geo == 2008 ? provinces.SelectMany(p => feedback.Within2008.GetValueOrDefault(p) ?? []).ToHashSet() : provinces;
-                holders = holders.Where(h => within.Contains(h.Province));
-            }
-
+            var filters = new MirrorFilters(names, selection);
             int Key(int at, int province, FeedbackRow row) => at >= selection.GroupBy.Count ? -1 : selection.GroupBy[at] switch
             {
                 Dimension.Province => selection.Geo == 2008 ? row.Province2008 : province,
@@ -134,11 +125,11 @@ internal static class FeedbackAnswer
                 var other => throw new InvalidOperationException($"Feedback items have no {other}."),
             };
 
-            foreach (var (province, rows) in holders)
+            foreach (var (province, rows) in filters.Holders(feedback.ByProvince, feedback.Within2008))
             {
                 foreach (var row in rows)
                 {
-                    if ((selection.Geo == 2008 && provinces is not null && !provinces.Contains(row.Province2008)) || (sectors is not null && !sectors.Contains(row.Sector)))
+                    if (!filters.Keeps2008(row.Province2008) || (filters.Sectors is { } sectors && !sectors.Contains(row.Sector)))
                     {
                         continue;
                     }
