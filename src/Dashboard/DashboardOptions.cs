@@ -27,7 +27,7 @@ public sealed class DashboardOptions
     /// by this service (the administration page) still takes effect at once; one made by another process (`reform users`)
     /// within that many seconds. Each page then costs no statement of its own: under a national feed that statement waits
     /// behind the refresh and the intake (issue 20).</summary>
-    [Range(0, 60)]
+    [Range(0, 60, ErrorMessage = "Dashboard:SessionCheckSeconds phải từ 0 đến 60 giây.")]
     public int SessionCheckSeconds { get; set; }
 
     /// <summary>Where the Data Protection keys that sign the cookies are kept (owner-only); default `&lt;store&gt;/keys`.</summary>

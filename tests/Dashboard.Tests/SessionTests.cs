@@ -202,6 +202,19 @@ public sealed class SessionTests(DashboardServer server) : IClassFixture<Dashboa
         Assert.Null(await service.SessionStampAsync("tin-cay", cancel));
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("61")]
+    public async Task A_trust_window_outside_0_to_60_seconds_is_refused_naming_the_setting(string seconds)
+    {
+        var users = UserStoreWith(_ => { }, new() { ["Dashboard:SessionCheckSeconds"] = seconds });
+
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => users.SessionStampAsync("ai-do", TestContext.Current.CancellationToken));
+
+        Assert.Contains("Dashboard:SessionCheckSeconds phải từ 0 đến 60 giây.", refused.Message, StringComparison.Ordinal);
+    }
+
     private UserStore UsersAt(DateTimeOffset now) => UserStoreWith(services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(now)));
 
     private UserStore UserStoreWith(Action<IServiceCollection> configure, Dictionary<string, string?>? settings = null)
